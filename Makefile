@@ -1,0 +1,48 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+IDP_PORT ?= 5001
+
+.PHONY: run test install assets translations i18n-update migrate seed-demo e2e-deps clean
+
+run: install
+	$(BIN)/python -m portal.devrun --port $(PORT) --idp-port $(IDP_PORT)
+
+test: install
+	$(BIN)/pytest
+
+install: .stamp-python assets translations
+
+.stamp-python: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# DKFDS and htmx, pinned in package-lock.json, copied into static/vendor/ (git ignores it).
+assets: static/vendor/.stamp
+
+static/vendor/.stamp: package.json package-lock.json scripts/vendor.py
+	npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python scripts/vendor.py
+	touch $@
+
+translations: .stamp-python
+	$(BIN)/pybabel compile --statistics -d translations
+
+# For developers after changing strings: extract, merge into da and en, fill en from the source.
+i18n-update: .stamp-python
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
+	$(BIN)/python scripts/fill_english.py
+
+migrate: install
+	$(BIN)/flask --app wsgi migrate
+
+seed-demo: migrate
+	$(BIN)/flask --app wsgi seed-demo
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .stamp-* instance/portal.sqlite3*

@@ -1,0 +1,26 @@
+"""Sygefravær selvbetjening: the self-service portal for citizens on short sick leave."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from .config import check_production, from_environment
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The app factory. Each part registers itself; this function only lists them in order."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(__name__, instance_path=os.path.join(root, "instance"),
+                template_folder=os.path.join(root, "templates"),
+                static_folder=os.path.join(root, "static"))
+    app.config.update(from_environment(app.instance_path))
+    app.config.update(config or {})
+    check_production(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from . import auth, citizen, cli, db, errors, i18n, main, web
+
+    for part in (db, i18n, web, auth, main, citizen, errors, cli):
+        part.init_app(app)
+    return app

@@ -1,0 +1,54 @@
+"""The questionnaire (oplysningsskema): drafts saved step by step, submitted once."""
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from ..models import Questionnaire, QuestionnaireStatus, utcnow
+from . import events
+
+# No 0/O or 1/I: a reference is read aloud on the phone to the jobcenter.
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class AlreadySubmitted(Exception):
+    pass
+
+
+def save_step(db: Session, questionnaire: Questionnaire, step: str, answers: dict[str, Any],
+              actor: str = "citizen") -> None:
+    """Keep one step's answers in the draft, so the citizen can come back on another device."""
+    if questionnaire.status != QuestionnaireStatus.DRAFT:
+        raise AlreadySubmitted()
+    merged = dict(questionnaire.answers or {})
+    merged[step] = answers
+    questionnaire.answers = merged  # a new dict, so the JSON column is seen as changed
+    questionnaire.updated_at = utcnow()
+    db.add(questionnaire)
+    events.record(db, questionnaire.case_id, actor, "questionnaire_step_saved", step=step)
+    db.commit()
+
+
+def submit(db: Session, questionnaire: Questionnaire, actor: str = "citizen") -> str:
+    """Freeze the answers and give a receipt reference. A second submit of the same form
+    changes nothing and answers with the first receipt: the update only matches a draft."""
+    reference = "OS-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+    result = db.exec(
+        update(Questionnaire)
+        .where(Questionnaire.id == questionnaire.id,
+               Questionnaire.status == QuestionnaireStatus.DRAFT)
+        .values(status=QuestionnaireStatus.SUBMITTED, reference=reference,
+                declaration_accepted=True, submitted_at=utcnow(), updated_at=utcnow())
+    )
+    if result.rowcount == 1:
+        events.record(db, questionnaire.case_id, actor, "questionnaire_submitted",
+                      reference=reference)
+        db.commit()
+    else:
+        db.rollback()
+    fresh = db.exec(select(Questionnaire).where(Questionnaire.id == questionnaire.id)).one()
+    db.refresh(fresh)
+    return fresh.reference

@@ -1,0 +1,109 @@
+"""Report sickness (sygemelding) and read the citizen's own cases."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from ..models import AbsenceKind, CaseStatus, Employment, Questionnaire, SickCase, utcnow
+from . import events
+
+
+@dataclass(frozen=True)
+class SickReport:
+    first_absence_day: date
+    employment: Employment
+    absence_kind: AbsenceKind
+    partial_hours_per_week: float | None = None
+    employer_cvr: str | None = None
+    employer_name: str | None = None
+    expected_return: date | None = None
+
+
+class CaseAlreadyOpen(Exception):
+    """The citizen already has an open case; one citizen has one open sick leave at a time."""
+
+    def __init__(self, case: SickCase):
+        super().__init__(f"case {case.id} is open")
+        self.case = case
+
+
+def open_case_of(db: Session, citizen_id: int) -> SickCase | None:
+    return db.exec(
+        select(SickCase).where(SickCase.citizen_id == citizen_id, SickCase.status == CaseStatus.OPEN)
+    ).first()
+
+
+def report_sickness(db: Session, citizen_id: int, municipality: str, report: SickReport,
+                    today: date, actor: str = "citizen") -> SickCase:
+    """Open the case and send the questionnaire (oplysningsskema) at once, in one transaction."""
+    existing = open_case_of(db, citizen_id)
+    if existing is not None:
+        raise CaseAlreadyOpen(existing)
+    employed = report.employment == Employment.EMPLOYED
+    case = SickCase(
+        citizen_id=citizen_id,
+        municipality_code=municipality,
+        status=CaseStatus.OPEN,
+        first_absence_day=report.first_absence_day,
+        employment=report.employment,
+        employer_cvr=report.employer_cvr if employed else None,
+        employer_name=report.employer_name if employed else None,
+        absence_kind=report.absence_kind,
+        partial_hours_per_week=(report.partial_hours_per_week
+                                if report.absence_kind == AbsenceKind.PARTIAL else None),
+        expected_return=report.expected_return,
+        reported_on=today,
+        reported_by=actor,
+        questionnaire_sent_on=today,
+    )
+    db.add(case)
+    try:
+        db.flush()
+    except IntegrityError:
+        # The one-open-case index caught a second submit racing the first.
+        db.rollback()
+        existing = open_case_of(db, citizen_id)
+        if existing is None:
+            raise
+        raise CaseAlreadyOpen(existing) from None
+    db.add(Questionnaire(case_id=case.id))
+    events.record(db, case.id, actor, "sickness_reported",
+                  first_absence_day=case.first_absence_day.isoformat(),
+                  absence_kind=case.absence_kind, employment=case.employment)
+    events.record(db, case.id, "portal", "questionnaire_sent", sent_on=today.isoformat())
+    db.commit()
+    return case
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    case: SickCase
+    questionnaire: Questionnaire | None
+
+
+def cases_of(db: Session, citizen_id: int) -> list[CaseSummary]:
+    """The citizen's cases, newest first, each with its questionnaire, in one query."""
+    rows = db.exec(
+        select(SickCase, Questionnaire)
+        .join(Questionnaire, Questionnaire.case_id == SickCase.id, isouter=True)
+        .where(SickCase.citizen_id == citizen_id)
+        .order_by(SickCase.first_absence_day.desc(), SickCase.id.desc())
+    ).all()
+    return [CaseSummary(case, questionnaire) for case, questionnaire in rows]
+
+
+def case_of(db: Session, citizen_id: int, case_id: int) -> CaseSummary | None:
+    """One case, only if it is the citizen's own: another citizen's id answers as if it did not exist."""
+    row = db.exec(
+        select(SickCase, Questionnaire)
+        .join(Questionnaire, Questionnaire.case_id == SickCase.id, isouter=True)
+        .where(SickCase.id == case_id, SickCase.citizen_id == citizen_id)
+    ).first()
+    return CaseSummary(*row) if row else None
+
+
+def touch(case: SickCase) -> None:
+    case.updated_at = utcnow()

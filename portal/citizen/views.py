@@ -1,0 +1,153 @@
+"""Thin views: read the form, call a use case, render. Deadlines come from portal.cases.deadlines."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+
+from .. import clock
+from ..auth.session import current_user, role_required
+from ..cases import deadlines
+from ..cases import questionnaire as questionnaire_cases
+from ..cases.sickness import CaseAlreadyOpen, SickReport, case_of, cases_of, report_sickness
+from ..db import get_session
+from ..models import AbsenceKind, Employment, QuestionnaireStatus
+from .forms import ReportSicknessForm
+from .questionnaire_forms import STEP_BY_SLUG, STEPS, DeclarationForm, answers_of, summary_rows
+
+bp = Blueprint("citizen", __name__, url_prefix="/borger")
+
+
+@bp.get("/mit-sygefravaer")
+@role_required("citizen")
+def overview():
+    summaries = cases_of(get_session(), current_user().citizen_id)
+    today = clock.today()
+    return render_template("citizen/overview.html", cases=summaries,
+                           plans={s.case.id: deadlines.plan_for(s.case, s.questionnaire, today)
+                                  for s in summaries})
+
+
+@bp.route("/sygemelding", methods=["GET", "POST"])
+@role_required("citizen")
+def report():
+    form = ReportSicknessForm()
+    if form.validate_on_submit():
+        user = current_user()
+        report = SickReport(
+            first_absence_day=form.first_absence_day.data,
+            employment=Employment(form.employment.data),
+            absence_kind=AbsenceKind(form.absence_kind.data),
+            partial_hours_per_week=float(form.partial_hours.data) if form.partial_hours.data else None,
+            employer_cvr=form.employer_cvr.data or None,
+            employer_name=(form.employer_name.data or "").strip() or None,
+            expected_return=form.expected_return.data if form.expected_return_known.data == "date" else None,
+        )
+        municipality = user.municipality or current_app.config["PORTAL_DEFAULT_MUNICIPALITY"]
+        try:
+            case = report_sickness(get_session(), user.citizen_id, municipality, report, clock.today())
+        except CaseAlreadyOpen as exc:
+            form.first_absence_day.errors.append(_already_open_message(exc.case, report.first_absence_day))
+        else:
+            return redirect(url_for("citizen.reported", case_id=case.id), code=303)
+    return render_template("citizen/report.html", form=form), (400 if form.errors else 200)
+
+
+def _already_open_message(case, wanted_day):
+    if case.first_absence_day <= wanted_day:
+        return _("You already have an open sick leave from %(date)s that covers this date.",
+                 date=format_date(case.first_absence_day, "long"))
+    return _("You already have an open sick leave from %(date)s. If your sickness started earlier, "
+             "please contact the jobcenter.", date=format_date(case.first_absence_day, "long"))
+
+
+@bp.get("/sag/<int:case_id>/modtaget")
+@role_required("citizen")
+def reported(case_id: int):
+    summary = _own_case(case_id)
+    return render_template("citizen/reported.html", summary=summary,
+                           plan=deadlines.plan_for(summary.case, summary.questionnaire, clock.today()))
+
+
+@bp.get("/sag/<int:case_id>/oplysningsskema")
+@role_required("citizen")
+def questionnaire_start(case_id: int):
+    summary = _own_case(case_id)
+    if summary.questionnaire.status == QuestionnaireStatus.SUBMITTED:
+        return redirect(url_for("citizen.questionnaire_receipt", case_id=case_id))
+    answers = summary.questionnaire.answers or {}
+    for step in STEPS:
+        if step.slug not in answers:
+            return redirect(url_for("citizen.questionnaire_step", case_id=case_id, slug=step.slug))
+    return redirect(url_for("citizen.questionnaire_check", case_id=case_id))
+
+
+@bp.route("/sag/<int:case_id>/oplysningsskema/<slug>", methods=["GET", "POST"])
+@role_required("citizen")
+def questionnaire_step(case_id: int, slug: str):
+    summary = _own_case(case_id)
+    step = STEP_BY_SLUG.get(slug) or abort(404)
+    if summary.questionnaire.status == QuestionnaireStatus.SUBMITTED:
+        return redirect(url_for("citizen.questionnaire_receipt", case_id=case_id))
+    saved = (summary.questionnaire.answers or {}).get(slug)
+    form = step.form(data=saved if request.method == "GET" and saved else None)
+    if form.validate_on_submit():
+        questionnaire_cases.save_step(get_session(), summary.questionnaire, slug, answers_of(form))
+        if request.form.get("action") == "save_and_leave":
+            return redirect(url_for("citizen.overview"), code=303)
+        return redirect(_next_after(case_id, slug, summary.questionnaire.answers), code=303)
+    index = STEPS.index(step)
+    return render_template(
+        "citizen/questionnaire_step.html", form=form, step=step, step_number=index + 1,
+        steps=STEPS, summary=summary, answered=summary.questionnaire.answers or {},
+        back_url=(url_for("citizen.questionnaire_step", case_id=case_id, slug=STEPS[index - 1].slug)
+                  if index else url_for("citizen.overview")),
+        plan=deadlines.plan_for(summary.case, summary.questionnaire, clock.today()),
+    ), (400 if form.errors else 200)
+
+
+def _next_after(case_id: int, slug: str, answers: dict) -> str:
+    """The next step, or back to check answers when the citizen came from there."""
+    if request.args.get("fra") == "tjek" or all(s.slug in answers for s in STEPS):
+        return url_for("citizen.questionnaire_check", case_id=case_id)
+    index = [s.slug for s in STEPS].index(slug)
+    return url_for("citizen.questionnaire_step", case_id=case_id, slug=STEPS[index + 1].slug)
+
+
+@bp.route("/sag/<int:case_id>/oplysningsskema/tjek", methods=["GET", "POST"])
+@role_required("citizen")
+def questionnaire_check(case_id: int):
+    summary = _own_case(case_id)
+    questionnaire = summary.questionnaire
+    if questionnaire.status == QuestionnaireStatus.SUBMITTED:
+        return redirect(url_for("citizen.questionnaire_receipt", case_id=case_id))
+    answers = questionnaire.answers or {}
+    missing = [step for step in STEPS if step.slug not in answers]
+    if missing:
+        return redirect(url_for("citizen.questionnaire_step", case_id=case_id, slug=missing[0].slug))
+    form = DeclarationForm()
+    if form.validate_on_submit():
+        questionnaire_cases.submit(get_session(), questionnaire)
+        return redirect(url_for("citizen.questionnaire_receipt", case_id=case_id), code=303)
+    return render_template("citizen/questionnaire_check.html", form=form, summary=summary,
+                           rows=summary_rows(answers),
+                           plan=deadlines.plan_for(summary.case, questionnaire, clock.today()),
+                           ), (400 if form.errors else 200)
+
+
+@bp.get("/sag/<int:case_id>/oplysningsskema/kvittering")
+@role_required("citizen")
+def questionnaire_receipt(case_id: int):
+    summary = _own_case(case_id)
+    if summary.questionnaire.status != QuestionnaireStatus.SUBMITTED:
+        return redirect(url_for("citizen.questionnaire_start", case_id=case_id))
+    return render_template("citizen/questionnaire_receipt.html", summary=summary,
+                           rows=summary_rows(summary.questionnaire.answers or {}),
+                           plan=deadlines.plan_for(summary.case, summary.questionnaire, clock.today()))
+
+
+def _own_case(case_id: int):
+    summary = case_of(get_session(), current_user().citizen_id, case_id)
+    if summary is None:
+        abort(404)
+    return summary

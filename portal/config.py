@@ -1,0 +1,137 @@
+"""Settings from PORTAL_* environment variables, with defaults that are safe on a laptop.
+
+Every default here serves development: an SQLite file under instance/, the bundled development
+identity provider, in-memory rate limits. `check_production` refuses to start a production
+instance that still carries any of the development-only parts.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"
+DEV_CPR_HASH_KEY = "dev-only-cpr-hash-key"
+# A valid Fernet key that is public in this repository: fine for a laptop, refused in production.
+DEV_CPR_ENCRYPTION_KEY = "ZGV2LW9ubHktY3ByLWVuY3J5cHRpb24ta2V5LTMyYiE="
+DEV_IDP_ISSUER = "http://127.0.0.1:5001"
+DEV_CLIENT_ID = "portal-dev"
+DEV_CLIENT_SECRET = "portal-dev-secret"  # noqa: S105 (the bundled provider's public test secret)
+
+FACES = ("citizen", "employer", "caseworker")
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"PORTAL_{name}")
+    return default if value in (None, "") else value
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class OIDCProvider:
+    """One login: which issuer, which client, and which claims carry what (NemLog-in, a broker,
+    MitID Erhverv or a municipality's own provider all name their claims differently)."""
+
+    face: str
+    issuer: str
+    client_id: str
+    client_secret: str
+    scope: str
+    claim_cpr: str
+    claim_name: str
+    claim_cvr: str
+    claim_org_name: str
+    claim_role: str
+    claim_municipality: str
+
+    @property
+    def metadata_url(self) -> str:
+        return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+
+def oidc_provider(face: str) -> OIDCProvider:
+    """PORTAL_OIDC_<FACE>_<SETTING> wins over PORTAL_OIDC_<SETTING>, which wins over the default."""
+    up = face.upper()
+
+    def setting(name: str, default: str) -> str:
+        return _env(f"OIDC_{up}_{name}") or _env(f"OIDC_{name}") or default
+
+    return OIDCProvider(
+        face=face,
+        issuer=setting("ISSUER", DEV_IDP_ISSUER),
+        client_id=setting("CLIENT_ID", DEV_CLIENT_ID),
+        client_secret=setting("CLIENT_SECRET", DEV_CLIENT_SECRET),
+        scope=setting("SCOPE", "openid profile"),
+        claim_cpr=setting("CLAIM_CPR", "cpr"),
+        claim_name=setting("CLAIM_NAME", "name"),
+        claim_cvr=setting("CLAIM_CVR", "cvr"),
+        claim_org_name=setting("CLAIM_ORG_NAME", "org_name"),
+        claim_role=setting("CLAIM_ROLE", "role"),
+        claim_municipality=setting("CLAIM_MUNICIPALITY", "municipality"),
+    )
+
+
+def default_database_url(instance_path: str) -> str:
+    return "sqlite:///" + os.path.join(instance_path, "portal.sqlite3")
+
+
+def from_environment(instance_path: str) -> dict:
+    """The Flask config mapping built from the environment."""
+    production = _env("ENV", "development") == "production"
+    config = {
+        "PORTAL_ENV": "production" if production else "development",
+        "SECRET_KEY": _env("SECRET_KEY", DEV_SECRET_KEY),
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or _env("DATABASE_URL")
+        or default_database_url(instance_path),
+        "PORTAL_DEV_IDP": _flag("DEV_IDP", not production),
+        "PORTAL_CPR_HASH_KEY": _env("CPR_HASH_KEY", DEV_CPR_HASH_KEY),
+        "PORTAL_CPR_ENCRYPTION_KEY": _env("CPR_ENCRYPTION_KEY", DEV_CPR_ENCRYPTION_KEY),
+        # Pins "today" for demos and tests (ISO date); unset means the real date in Copenhagen.
+        "PORTAL_TODAY": _env("TODAY"),
+        "PORTAL_TIMEZONE": _env("TIMEZONE", "Europe/Copenhagen"),
+        # Where a citizen's case goes when the identity provider gives no municipality (in
+        # production the CPR register does; that integration is not built yet).
+        "PORTAL_DEFAULT_MUNICIPALITY": _env("DEFAULT_MUNICIPALITY", "101"),
+        "PORTAL_IDLE_TIMEOUT_MINUTES": int(_env("IDLE_TIMEOUT_MINUTES", "30")),
+        "PORTAL_OIDC": {face: oidc_provider(face) for face in FACES},
+        "BABEL_DEFAULT_LOCALE": "da",
+        "BABEL_DEFAULT_TIMEZONE": _env("TIMEZONE", "Europe/Copenhagen"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_NAME": "portal_session",
+        "WTF_CSRF_TIME_LIMIT": None,  # the session's own idle timeout bounds the token's life
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+    }
+    return config
+
+
+class UnsafeProductionConfig(RuntimeError):
+    pass
+
+
+def check_production(config: dict) -> None:
+    """Refuse to serve citizens with development-only parts."""
+    if config.get("PORTAL_ENV") != "production":
+        return
+    problems = []
+    if config.get("PORTAL_DEV_IDP"):
+        problems.append("PORTAL_DEV_IDP is on: the bundled test identity provider logs anyone in")
+    if config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY) or len(config["SECRET_KEY"]) < 32:
+        problems.append("PORTAL_SECRET_KEY is the development default or shorter than 32 characters")
+    if config.get("PORTAL_CPR_HASH_KEY") == DEV_CPR_HASH_KEY:
+        problems.append("PORTAL_CPR_HASH_KEY is the development default")
+    if config.get("PORTAL_CPR_ENCRYPTION_KEY") == DEV_CPR_ENCRYPTION_KEY:
+        problems.append("PORTAL_CPR_ENCRYPTION_KEY is the development default")
+    for provider in config.get("PORTAL_OIDC", {}).values():
+        if provider.issuer == DEV_IDP_ISSUER or provider.client_secret == DEV_CLIENT_SECRET:
+            problems.append(f"the {provider.face} login still points at the development provider")
+    if config.get("PORTAL_TODAY"):
+        problems.append("PORTAL_TODAY pins the date: only for demos and tests")
+    if problems:
+        raise UnsafeProductionConfig("Refusing to start in production: " + "; ".join(problems))

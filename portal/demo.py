@@ -1,0 +1,75 @@
+"""Demo data for `make run`: a few dozen fictitious citizens with cases at different stages, so a
+new user sees a living portal. The test identities of the bundled provider are left without an
+open case, so each can report sick from the start. Every CPR number here is a substitute number
+(day + 60), which no real person has."""
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from flask import Flask
+from sqlmodel import select
+
+from . import clock
+from .cases import questionnaire as questionnaire_cases
+from .cases.sickness import SickReport, report_sickness
+from .db import session_scope
+from .models import AbsenceKind, Citizen, Employment, Questionnaire
+from .personal_data import cpr_hash, encrypt_cpr
+
+DEMO_COUNT = 36
+FIRST_NAMES = ["Anna", "Mads", "Sofie", "Jonas", "Fatima", "Peter", "Ida", "Omar", "Karen", "Lars"]
+LAST_NAMES = ["Demo", "Eksempelsen", "Prøve", "Fiktiv", "Testdatter"]
+EMPLOYERS = [("12345674", "Demo Byg A/S"), ("27560830", "Eksempel Pleje ApS"), ("10150817", "Prøve Lager I/S")]
+
+ANSWERS = {
+    "om-dig": {"phone": "12 34 56 78", "email": "demo@example.dk"},
+    "dit-arbejde": {"job_title": "Lagermedarbejder", "weekly_hours": "37", "affected_functions": "Tunge løft."},
+    "din-sygdom": {"expected_duration": "2_4_weeks", "in_treatment": "yes", "treatment": "",
+                   "hospitalised": "no", "work_injury": "no"},
+    "tilbage-til-arbejde": {"partial_return": "yes", "adjustments": ""},
+    "standby": {"standby": "no"},
+    "samtale": {"wants_conversation": "no", "conversation_topic": ""},
+}
+
+
+def demo_cpr(n: int) -> str:
+    return f"{61 + n % 28:02d}{1 + n % 12:02d}{70 + n % 25:02d}{4000 + n:04d}"
+
+
+def seed(app: Flask) -> int:
+    created = 0
+    rng = random.Random(2026)  # the same demo every time
+    with app.app_context(), session_scope(app) as db:
+        today = clock.today()
+        for n in range(DEMO_COUNT):
+            cpr = demo_cpr(n)
+            if db.exec(select(Citizen).where(Citizen.cpr_hash == cpr_hash(cpr))).first():
+                continue
+            citizen = Citizen(cpr_hash=cpr_hash(cpr), cpr_encrypted=encrypt_cpr(cpr),
+                              name=f"{FIRST_NAMES[n % 10]} {LAST_NAMES[n % 5]}")
+            db.add(citizen)
+            db.commit()
+            employment = (Employment.EMPLOYED if n % 9 else
+                          (Employment.UNEMPLOYED if n % 2 else Employment.SELF_EMPLOYED))
+            cvr, employer = EMPLOYERS[n % 3]
+            partial = n % 4 == 0
+            first_day = today - timedelta(days=rng.randint(1, 20 * 7))
+            report = SickReport(
+                first_absence_day=first_day, employment=employment,
+                absence_kind=AbsenceKind.PARTIAL if partial else AbsenceKind.FULL,
+                partial_hours_per_week=float(rng.choice([8, 12, 18.5, 20])) if partial else None,
+                employer_cvr=cvr if employment == Employment.EMPLOYED else None,
+                employer_name=employer if employment == Employment.EMPLOYED else None,
+                expected_return=(first_day + timedelta(weeks=rng.randint(2, 30))) if n % 3 else None,
+            )
+            case = report_sickness(db, citizen.id, "101" if n % 2 else "751", report,
+                                   min(today, first_day + timedelta(days=rng.randint(0, 6))))
+            questionnaire = db.exec(select(Questionnaire).where(Questionnaire.case_id == case.id)).one()
+            steps_done = rng.randint(0, len(ANSWERS) + 2)
+            for slug in list(ANSWERS)[:steps_done]:
+                questionnaire_cases.save_step(db, questionnaire, slug, ANSWERS[slug], actor="demo")
+            if steps_done >= len(ANSWERS):
+                questionnaire_cases.submit(db, questionnaire, actor="demo")
+            created += 1
+    return created

@@ -1,0 +1,24 @@
+"""The provider in a thread on a free loopback port, for tests."""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from typing import Iterator
+
+from werkzeug.serving import make_server
+
+from . import create_idp_app
+
+
+@contextmanager
+def running_idp(host: str = "127.0.0.1") -> Iterator[str]:
+    server = make_server(host, 0, None, threaded=True)
+    issuer = f"http://{host}:{server.server_port}"
+    server.app = create_idp_app(issuer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield issuer
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)

@@ -1,0 +1,68 @@
+"""`make run`: migrate, seed the demo, start the bundled identity provider and serve the portal.
+
+Everything on loopback. Stops both servers on Ctrl-C."""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+
+def wait_for(url: str, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1).close()  # noqa: S310 (loopback, our own server)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{url} did not answer within {seconds} s")
+            time.sleep(0.2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=5000)
+    parser.add_argument("--idp-port", type=int, default=5001)
+    args = parser.parse_args()
+
+    env = dict(os.environ)
+    env.setdefault("PORTAL_DEV_IDP", "1")
+    issuer = env.setdefault("PORTAL_DEV_IDP_ISSUER", f"http://127.0.0.1:{args.idp_port}")
+    env.setdefault("PORTAL_OIDC_ISSUER", issuer)
+
+    python = sys.executable
+    subprocess.run([python, "-m", "flask", "--app", "wsgi", "migrate"], env=env, check=True)
+    subprocess.run([python, "-m", "flask", "--app", "wsgi", "seed-demo"], env=env, check=True)
+
+    children = []
+    if env["PORTAL_DEV_IDP"] == "1":
+        children.append(subprocess.Popen(
+            [python, "-m", "portal.devidp", "--host", "127.0.0.1", "--port", str(args.idp_port)], env=env))
+        wait_for(issuer + "/.well-known/openid-configuration")
+    children.append(subprocess.Popen(
+        [os.path.join(os.path.dirname(python), "gunicorn"), "wsgi:app",
+         "--bind", f"127.0.0.1:{args.port}", "--workers", "2", "--threads", "4",
+         "--access-logfile", "-"], env=env))
+    print(f"\n  The portal: http://127.0.0.1:{args.port}    test login: {issuer}\n", flush=True)
+
+    def stop(*_):
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.wait(timeout=10)
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while all(child.poll() is None for child in children):
+        time.sleep(0.5)
+    stop()
+
+
+if __name__ == "__main__":
+    main()

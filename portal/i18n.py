@@ -1,0 +1,30 @@
+"""Danish by default, English on request; the choice lives in the session."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, request, session
+from flask_babel import format_date, format_decimal
+
+from .extensions import babel
+
+LOCALES = ("da", "en")
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    return chosen if chosen in LOCALES else "da"
+
+
+def init_app(app: Flask) -> None:
+    root = os.path.dirname(app.instance_path)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", os.path.join(root, "translations"))
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["date_long"] = lambda d: format_date(d, "long") if d else ""
+    app.jinja_env.filters["date_short"] = lambda d: format_date(d, "short") if d else ""
+    app.jinja_env.filters["number"] = lambda n: format_decimal(n) if n is not None else ""
+
+    @app.context_processor
+    def _locale():
+        return {"current_locale": select_locale(), "locales": LOCALES,
+                "current_path": request.full_path.rstrip("?")}

@@ -1,0 +1,150 @@
+"""Fixtures that act as a user would: a real app on a real database (a fresh SQLite file, or the
+PostgreSQL of PORTAL_TEST_DATABASE_URL), the bundled OIDC provider on a loopback port, and a
+`login` helper that goes through the real authorization code flow."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import shutil
+from html import unescape
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+from sqlmodel import SQLModel
+
+from portal import create_app, migrations
+from portal import models  # noqa: F401  (the tables, for truncation)
+from portal.config import FACES, oidc_provider
+from portal.devidp.testing import running_idp
+
+PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+TODAY = "2026-11-16"  # a Monday; tests that need another day pass PORTAL_TODAY themselves
+
+
+@pytest.fixture(scope="session")
+def idp_issuer():
+    with running_idp() as issuer:
+        yield issuer
+
+
+@pytest.fixture(scope="session")
+def _migrated_template(tmp_path_factory):
+    """Migrate once: a template SQLite file each test copies, or the PostgreSQL schema."""
+    if PG_URL:
+        engine = create_engine(PG_URL)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        migrations.upgrade(PG_URL)
+        return None
+    path = tmp_path_factory.mktemp("template") / "portal.sqlite3"
+    migrations.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def database_url(_migrated_template, tmp_path):
+    if PG_URL:
+        yield PG_URL
+        engine = create_engine(PG_URL)
+        tables = ", ".join(t.name for t in SQLModel.metadata.sorted_tables)
+        with engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+    else:
+        path = tmp_path / "portal.sqlite3"
+        shutil.copy(_migrated_template, path)
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def make_app(database_url, idp_issuer):
+    apps = []
+
+    def factory(**overrides):
+        config = {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "PORTAL_TODAY": TODAY,
+            "PORTAL_OIDC": _providers(idp_issuer),
+        }
+        config.update(overrides)
+        app = create_app(config)
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        app.extensions["portal.engine"].dispose()
+
+
+def _providers(issuer):
+    return {face: dataclasses.replace(oidc_provider(face), issuer=issuer) for face in FACES}
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Auth:
+    """Logs in through the portal's real OIDC flow against the bundled provider."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, identity_name: str, face: str = "citizen"):
+        start = self.client.get(f"/log-ind/{face}")
+        assert start.status_code == 302, start.data
+        authorize_url = start.headers["Location"]
+        browser = requests.Session()
+        page = browser.get(authorize_url, timeout=10)
+        assert page.status_code == 200, page.text
+        response = browser.post(page.url, data=_identity_form(page.text, identity_name),
+                                allow_redirects=False, timeout=10)
+        assert response.status_code in (302, 303), response.text
+        callback = urlsplit(response.headers["Location"])
+        assert callback.path.startswith("/auth/callback/"), callback
+        done = self.client.get(f"{callback.path}?{callback.query}")
+        assert done.status_code == 302, done.data
+        return done
+
+    def logout(self):
+        page = self.client.get("/")
+        token = csrf_token(page.get_data(as_text=True))
+        return self.client.post("/log-ud", data={"csrf_token": token})
+
+
+def _identity_form(html: str, identity_name: str) -> dict:
+    """The fields of the provider's login form that picks `identity_name`."""
+    forms = re.findall(r"<form[^>]*>.*?</form>", html, flags=re.S)
+    for form in forms:
+        if identity_name in unescape(form):
+            fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+            buttons = re.findall(r'<button[^>]*name="([^"]+)"[^>]*value="([^"]*)"[^>]*>(.*?)</button>',
+                                 form, flags=re.S)
+            for name, value, label in buttons:
+                if identity_name in unescape(label):
+                    fields[name] = value
+            return {k: unescape(v) for k, v in fields.items()}
+    raise AssertionError(f"no login form for {identity_name!r} on the provider's page")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)

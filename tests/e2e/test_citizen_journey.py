@@ -1,0 +1,188 @@
+"""The citizen's journey in a real browser: login over OIDC, report sick, every questionnaire step,
+check answers, submit, receipt, logout. In Danish and English, on a phone and a desktop, with and
+without JavaScript; axe-core checks every page on the way."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import PageChecker
+
+pytestmark = pytest.mark.e2e
+
+TEXT = {
+    "da": {
+        "login": "Log ind med MitID", "report": "Anmeld sygdom", "submit_report": "Sygemeld",
+        "first_day": "Første fraværsdag", "employed": "Lønmodtager", "cvr": "Arbejdsgiverens CVR-nummer",
+        "employer": "Arbejdsgiverens navn", "full": "Helt fraværende", "unknown": "Det ved jeg ikke endnu",
+        "answer": "Besvar oplysningsskemaet", "continue": "Gem og fortsæt", "yes": "Ja", "no": "Nej",
+        "declaration": "Jeg erklærer", "send": "Send oplysningsskemaet", "received": "Vi har modtaget",
+        "logout": "Log ud", "problem": "Der er et problem",
+    },
+    "en": {
+        "login": "Log in with MitID", "report": "Report sick", "submit_report": "Report sick",
+        "first_day": "First day of absence", "employed": "Employed", "cvr": "Employer's CVR number",
+        "employer": "Employer's name", "full": "Fully absent", "unknown": "I don't know yet",
+        "answer": "Answer the questionnaire", "continue": "Save and continue", "yes": "Yes", "no": "No",
+        "declaration": "I declare", "send": "Send the questionnaire", "received": "We have received",
+        "logout": "Log out", "problem": "There is a problem",
+    },
+}
+CITIZEN = "Lise Testesen"
+
+
+def log_in(page, portal_url, who, t, check):
+    page.goto(portal_url + "/")
+    check(page, "front")
+    page.get_by_role("link", name=t["login"]).first.click()
+    check(page, "idp-login")
+    page.get_by_role("button", name=re.compile(re.escape(who))).first.click()
+    page.wait_for_url(re.compile(r"/borger/mit-sygefravaer"))
+
+
+def journey(page, portal_url, lang, who, check):
+    t = TEXT[lang]
+    page.goto(portal_url + "/")
+    if lang == "en":
+        page.get_by_role("link", name="English").click()
+    log_in(page, portal_url, who, t, check)
+    check(page, "my-sick-leave")
+    page.get_by_role("link", name=t["report"]).click()
+    check(page, "report")
+
+    # a failed submit first: the error summary takes focus and links to the field
+    page.get_by_role("button", name=t["submit_report"]).click()
+    check(page, "report-errors")
+    assert page.get_by_role("alert").first.inner_text().startswith(t["problem"])
+
+    page.get_by_label(t["first_day"]).fill("2026-11-10")
+    page.get_by_label(t["employed"]).check()
+    page.get_by_label(t["cvr"]).fill("12345674")
+    page.get_by_label(t["employer"]).fill("Testbageriet ApS")
+    page.get_by_label(t["full"], exact=False).first.check()
+    page.get_by_label(t["unknown"]).check()
+    page.get_by_role("button", name=t["submit_report"]).click()
+    check(page, "reported")
+
+    page.get_by_role("link", name=t["answer"]).click()
+    page.get_by_label(re.compile("Telefonnummer|Phone number")).fill("12 34 56 78")
+    check(page, "q1-contact")
+    page.get_by_role("button", name=t["continue"]).click()
+    page.get_by_label(re.compile("Stillingsbetegnelse|Job title")).fill("Bager")
+    page.get_by_label(re.compile("arbejdstid|working hours")).fill("37")
+    page.get_by_label(re.compile("arbejdsopgaver|work tasks")).fill("Tunge løft ved ovnen.")
+    check(page, "q2-work")
+    page.get_by_role("button", name=t["continue"]).click()
+    page.get_by_label(re.compile("2 til 4 uger|2 to 4 weeks")).check()
+    for group in page.locator("fieldset").all()[1:3]:
+        group.get_by_label(t["no"], exact=True).check()
+    page.locator("fieldset").nth(3).get_by_label(t["no"], exact=True).check()
+    check(page, "q3-sickness")
+    page.get_by_role("button", name=t["continue"]).click()
+    page.locator("fieldset").first.get_by_label(t["yes"], exact=True).check()
+    check(page, "q4-back-to-work")
+    page.get_by_role("button", name=t["continue"]).click()
+    page.get_by_label(t["no"], exact=True).check()
+    check(page, "q5-standby")
+    page.get_by_role("button", name=t["continue"]).click()
+    page.get_by_label(t["no"], exact=True).check()
+    check(page, "q6-conversation")
+    page.get_by_role("button", name=t["continue"]).click()
+    check(page, "check-answers")
+    page.get_by_label(re.compile(t["declaration"])).check()
+    page.get_by_role("button", name=t["send"]).click()
+    page.wait_for_url(re.compile(r"kvittering"))
+    check(page, "receipt")
+    assert t["received"] in page.content()
+    assert re.search(r"OS-[A-Z2-9]{8}", page.content())
+    page.get_by_role("button", name=t["logout"]).click()
+    page.wait_for_url(re.compile(r"/$|/logout"))
+    check(page, "logged-out")
+
+
+@pytest.mark.parametrize("lang, viewport", [("da", "phone"), ("da", "desktop"), ("en", "phone"),
+                                            ("en", "desktop")])
+def test_citizen_journey(new_page, portal_url, lang, viewport):
+    page = new_page(viewport)
+    journey(page, portal_url, lang, CITIZEN, PageChecker(f"{lang}-{viewport}"))
+
+
+def test_citizen_journey_without_javascript(new_page, portal_url):
+    """htmx and DKFDS's script only improve the pages: the journey works with JavaScript off."""
+    page = new_page("phone", javascript=False)
+    journey(page, portal_url, "da", CITIZEN, PageChecker("da-phone-nojs", javascript=False))
+
+
+def focused(page) -> dict:
+    return page.evaluate("""() => { const e = document.activeElement; const s = getComputedStyle(e);
+        return {id: e.id, tag: e.tagName, text: (e.innerText || e.value || '').trim().slice(0, 60),
+                outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
+                shadow: s.boxShadow !== 'none', summary: e.hasAttribute('data-error-summary')}; }""")
+
+
+def tab_to(page, locator, limit: int = 120) -> None:
+    """Press Tab until the element has focus, as a keyboard user would; focus must be visible."""
+    target = locator.element_handle()
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(el) => document.activeElement === el", target):
+            state = focused(page)
+            assert state["outline"] or state["shadow"], f"focus is not visible on {state}"
+            return
+    raise AssertionError(f"Tab never reached {locator}")
+
+
+def choose(page, group_first, option) -> None:
+    """Radio groups take one Tab stop; the arrow keys choose within the group."""
+    tab_to(page, group_first)
+    for _ in range(10):
+        if option.is_checked():
+            return
+        page.keyboard.press("ArrowDown")
+    assert option.is_checked()
+
+
+def test_keyboard_alone(new_page, portal_url):
+    page = new_page("desktop")
+    t = TEXT["da"]
+    page.goto(portal_url + "/")
+    tab_to(page, page.get_by_role("link", name=t["login"]).first)
+    page.keyboard.press("Enter")
+    tab_to(page, page.get_by_role("button", name=re.compile(CITIZEN)).first)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/borger/mit-sygefravaer"))
+    tab_to(page, page.get_by_role("link", name=t["report"]))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"sygemelding"))
+
+    # a failed submit puts focus on the error summary, whose links move focus to the field
+    tab_to(page, page.get_by_role("button", name=t["submit_report"]))
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert focused(page)["summary"], focused(page)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "first_absence_day"
+
+    page.keyboard.type("10112026")  # a date input takes the digits of dd-mm-yyyy in Danish
+    radios = page.locator("input[name=employment]")
+    choose(page, radios.first, page.get_by_label(t["employed"]))
+    tab_to(page, page.get_by_label(t["cvr"]))
+    page.keyboard.type("12345674")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Testbageriet ApS")
+    choose(page, page.locator("input[name=absence_kind]").first, page.get_by_label(t["full"]).first)
+    choose(page, page.locator("input[name=expected_return_known]").first, page.get_by_label(t["unknown"]))
+    tab_to(page, page.get_by_role("button", name=t["submit_report"]))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/modtaget"))
+    tab_to(page, page.get_by_role("link", name=t["answer"]))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/om-dig"))
+    tab_to(page, page.get_by_label("Telefonnummer"))
+    page.keyboard.type("12345678")
+    tab_to(page, page.get_by_role("button", name=t["continue"]))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/dit-arbejde"))
+    assert "Trin 2 af 7" in page.content()

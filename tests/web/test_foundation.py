@@ -1,0 +1,83 @@
+"""The frame every page keeps: error pages in both languages, CSRF, headers, and the production
+check that refuses development-only parts."""
+from __future__ import annotations
+
+import pytest
+
+from portal import create_app
+from portal.config import UnsafeProductionConfig
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_404_in_danish_and_english(client):
+    response = client.get("/findes-ikke")
+    assert response.status_code == 404
+    assert "Siden findes ikke" in text(response)
+    client.get("/sprog/en?next=/")
+    assert "Page not found" in text(client.get("/findes-ikke"))
+
+
+def test_403_for_the_wrong_role_in_both_languages(client, auth):
+    # the caseworker face exists only as a login for now; a citizen page refuses a caseworker
+    auth.login("Sagsbehandler", face="caseworker")
+    response = client.get("/borger/mit-sygefravaer")
+    assert response.status_code == 403
+    assert "Du har ikke adgang til denne side" in text(response)
+
+
+def test_csrf_failure_explains_itself(make_app):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    response = client.post("/log-ud", data={})
+    assert response.status_code == 400
+    assert "Formularen var udløbet" in text(response)
+
+
+def test_500_page_says_nothing_was_half_saved(make_app):
+    app = make_app(PROPAGATE_EXCEPTIONS=False, TESTING=False)
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert "der gik noget galt hos os" in text(response)
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"PORTAL_DEV_IDP": "1"}, "PORTAL_DEV_IDP is on"),
+    ({"PORTAL_DEV_IDP": "0"}, "PORTAL_SECRET_KEY is the development default"),
+    ({"PORTAL_DEV_IDP": "0", "PORTAL_SECRET_KEY": "x" * 40}, "PORTAL_CPR_HASH_KEY"),
+    ({"PORTAL_DEV_IDP": "0", "PORTAL_SECRET_KEY": "x" * 40, "PORTAL_CPR_HASH_KEY": "k" * 40,
+      "PORTAL_CPR_ENCRYPTION_KEY": "A" * 43 + "="}, "still points at the development provider"),
+])
+def test_production_refuses_development_parts(monkeypatch, env, message):
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(UnsafeProductionConfig, match=message):
+        create_app()
+
+
+def test_production_starts_when_everything_is_real(monkeypatch, tmp_path):
+    for name, value in {
+        "PORTAL_ENV": "production", "PORTAL_DEV_IDP": "0", "PORTAL_SECRET_KEY": "s" * 40,
+        "PORTAL_CPR_HASH_KEY": "h" * 40, "PORTAL_CPR_ENCRYPTION_KEY": "A" * 43 + "=",
+        "PORTAL_OIDC_ISSUER": "https://idp.example.dk", "PORTAL_OIDC_CLIENT_SECRET": "real-secret",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3",
+    }.items():
+        monkeypatch.setenv(name, value)
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    response = app.test_client().get("/")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
