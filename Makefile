@@ -10,8 +10,9 @@ IDP_PORT ?= 5001
 run: install
 	$(BIN)/python -m portal.devrun --port $(PORT) --idp-port $(IDP_PORT)
 
+# Browser tests run when Debian's chromium is installed and are skipped (and said so) when not.
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: .stamp-python assets translations
 

@@ -102,3 +102,16 @@ def choice_label(field, value):
         if choice.value == value:
             return choice.label
     return value
+
+
+def aria(field) -> dict:
+    """The ARIA attributes a field's input needs: hint and error ids, and aria-invalid. Only those
+    that apply, because WTForms would print a None as the text "None"."""
+    described = [f"{field.id}-hint"] if field.description else []
+    attrs = {}
+    if field.errors:
+        described.append(f"{field.id}-error")
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return attrs

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, Response
 
 from .extensions import csrf, htmx
+from .forms import aria
 
 # No inline script or style anywhere: htmx is told not to inject its indicator style (see base.html).
 CONTENT_SECURITY_POLICY = (
@@ -15,6 +16,7 @@ CONTENT_SECURITY_POLICY = (
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
+    app.jinja_env.globals["aria"] = aria
 
     @app.after_request
     def _security_headers(response: Response) -> Response:

@@ -138,13 +138,29 @@ class PageChecker:
     def __init__(self, label: str, javascript: bool = True):
         self.label = label
         self.javascript = javascript
+        self._copy = None
         self.count = 0
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def __call__(self, page, name: str) -> None:
         self.count += 1
         page.screenshot(path=str(SCREENSHOTS / f"{self.label}-{self.count:02d}-{name}.png"), full_page=True)
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        checked = page if self.javascript else self._scriptless_copy(page)
+        overflow = checked.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name}: the page is {overflow}px wider than the screen"
-        violations = axe_violations(page)
+        violations = axe_violations(checked)
         assert not violations, f"{name}: axe found\n" + json.dumps(violations, indent=2, ensure_ascii=False)
+
+    def _scriptless_copy(self, page):
+        """axe needs JavaScript, which the page under test has off. So the very HTML that page
+        got is served again, at the same address, to a page whose own scripts are all blocked:
+        the same DOM and styles a reader without JavaScript has, and axe can run beside it."""
+        html, url = page.content(), page.url
+        if self._copy is None:
+            context = page.context.browser.new_context(viewport=page.viewport_size, bypass_csp=True)
+            context.route("**/*.js", lambda route: route.abort())
+            self._copy = context.new_page()
+        self._copy.unroute_all()
+        self._copy.route(url, lambda route: route.fulfill(body=html, content_type="text/html"))
+        self._copy.goto(url)
+        return self._copy

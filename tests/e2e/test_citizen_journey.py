@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 
 TEXT = {
     "da": {
-        "login": "Log ind med MitID", "report": "Anmeld sygdom", "submit_report": "Sygemeld",
+        "login": "Log ind med MitID", "report": "Sygemeld dig", "submit_report": "Sygemeld dig",
         "first_day": "Første fraværsdag", "employed": "Lønmodtager", "cvr": "Arbejdsgiverens CVR-nummer",
         "employer": "Arbejdsgiverens navn", "full": "Helt fraværende", "unknown": "Det ved jeg ikke endnu",
         "answer": "Besvar oplysningsskemaet", "continue": "Gem og fortsæt", "yes": "Ja", "no": "Nej",
@@ -22,7 +22,7 @@ TEXT = {
     },
     "en": {
         "login": "Log in with MitID", "report": "Report sick", "submit_report": "Report sick",
-        "first_day": "First day of absence", "employed": "Employed", "cvr": "Employer's CVR number",
+        "first_day": "First day of absence", "employed": "Employed (lønmodtager)", "cvr": "Employer's CVR number",
         "employer": "Employer's name", "full": "Fully absent", "unknown": "I don't know yet",
         "answer": "Answer the questionnaire", "continue": "Save and continue", "yes": "Yes", "no": "No",
         "declaration": "I declare", "send": "Send the questionnaire", "received": "We have received",
@@ -57,7 +57,7 @@ def journey(page, portal_url, lang, who, check):
     assert page.get_by_role("alert").first.inner_text().startswith(t["problem"])
 
     page.get_by_label(t["first_day"]).fill("2026-11-10")
-    page.get_by_label(t["employed"]).check()
+    page.get_by_label(t["employed"], exact=True).check()
     page.get_by_label(t["cvr"]).fill("12345674")
     page.get_by_label(t["employer"]).fill("Testbageriet ApS")
     page.get_by_label(t["full"], exact=False).first.check()
@@ -150,16 +150,19 @@ def test_keyboard_alone(new_page, portal_url):
     tab_to(page, page.get_by_role("link", name=t["login"]).first)
     page.keyboard.press("Enter")
     tab_to(page, page.get_by_role("button", name=re.compile(CITIZEN)).first)
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/borger/mit-sygefravaer"))
     tab_to(page, page.get_by_role("link", name=t["report"]))
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"sygemelding"))
 
     # a failed submit puts focus on the error summary, whose links move focus to the field
     tab_to(page, page.get_by_role("button", name=t["submit_report"]))
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.hasAttribute('data-error-summary')")
     assert focused(page)["summary"], focused(page)
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
@@ -167,7 +170,7 @@ def test_keyboard_alone(new_page, portal_url):
 
     page.keyboard.type("10112026")  # a date input takes the digits of dd-mm-yyyy in Danish
     radios = page.locator("input[name=employment]")
-    choose(page, radios.first, page.get_by_label(t["employed"]))
+    choose(page, radios.first, page.get_by_label(t["employed"], exact=True))
     tab_to(page, page.get_by_label(t["cvr"]))
     page.keyboard.type("12345674")
     page.keyboard.press("Tab")
@@ -175,14 +178,17 @@ def test_keyboard_alone(new_page, portal_url):
     choose(page, page.locator("input[name=absence_kind]").first, page.get_by_label(t["full"]).first)
     choose(page, page.locator("input[name=expected_return_known]").first, page.get_by_label(t["unknown"]))
     tab_to(page, page.get_by_role("button", name=t["submit_report"]))
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/modtaget"))
     tab_to(page, page.get_by_role("link", name=t["answer"]))
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/om-dig"))
     tab_to(page, page.get_by_label("Telefonnummer"))
     page.keyboard.type("12345678")
     tab_to(page, page.get_by_role("button", name=t["continue"]))
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/dit-arbejde"))
     assert "Trin 2 af 7" in page.content()
