@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
-from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
+from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector, current_token
 from authlib.oauth2.rfc6749 import ClientMixin, grants
 from authlib.oauth2.rfc6750 import BearerTokenValidator
 from authlib.oauth2.rfc7636 import CodeChallenge
@@ -141,8 +141,7 @@ class Store:
 
 
 def claims_of(sub: str) -> dict:
-    identity = BY_SUB[sub]
-    return {k: v for k, v in identity.items()}
+    return dict(BY_SUB[sub])
 
 
 def create_idp_app(issuer: str, clients: list[DevClient] | None = None) -> Flask:
@@ -273,9 +272,9 @@ def create_idp_app(issuer: str, clients: list[DevClient] | None = None) -> Flask
         return server.create_token_response()
 
     @app.get("/userinfo")
+    @protect("openid")
     def userinfo():
-        with protect.acquire_token("openid") as current:
-            return jsonify(claims_of(current.sub))
+        return jsonify(claims_of(current_token.sub))
 
     @app.get("/logout")
     def logout():

@@ -134,13 +134,26 @@ def tab_to(page, locator, limit: int = 120) -> None:
 
 
 def choose(page, group_first, option) -> None:
-    """Radio groups take one Tab stop; the arrow keys choose within the group."""
+    """Radio groups take one Tab stop; Space picks the focused one, the arrow keys move on."""
     tab_to(page, group_first)
+    page.keyboard.press("Space")
     for _ in range(10):
         if option.is_checked():
             return
         page.keyboard.press("ArrowDown")
     assert option.is_checked()
+
+
+def choose_by_name(page, name: str, label: str) -> None:
+    group = page.locator(f"input[name={name}]")
+    option = page.locator(f"input[name={name}] + label:text-is('{label}')").locator(
+        "xpath=preceding-sibling::input[1]")
+    choose(page, group.first, option)
+
+
+def press_and_wait(page, key: str = "Enter") -> None:
+    with page.expect_navigation():
+        page.keyboard.press(key)
 
 
 def test_keyboard_alone(new_page, portal_url):
@@ -188,7 +201,28 @@ def test_keyboard_alone(new_page, portal_url):
     tab_to(page, page.get_by_label("Telefonnummer"))
     page.keyboard.type("12345678")
     tab_to(page, page.get_by_role("button", name=t["continue"]))
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/dit-arbejde"))
+    press_and_wait(page)
     assert "Trin 2 af 7" in page.content()
+    tab_to(page, page.get_by_label("Stillingsbetegnelse"))
+    page.keyboard.type("Bager")
+    page.keyboard.press("Tab")
+    page.keyboard.type("37")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Tunge løft ved ovnen.")
+    tab_to(page, page.get_by_role("button", name=t["continue"]))
+    press_and_wait(page)
+    for name, label in [("expected_duration", "2 til 4 uger"), ("in_treatment", "Nej"),
+                        ("hospitalised", "Nej"), ("work_injury", "Nej")]:
+        choose_by_name(page, name, label)
+    tab_to(page, page.get_by_role("button", name=t["continue"]))
+    press_and_wait(page)
+    for step_name, label in [("partial_return", "Ja"), ("standby", "Nej"), ("wants_conversation", "Nej")]:
+        choose_by_name(page, step_name, label)
+        tab_to(page, page.get_by_role("button", name=t["continue"]))
+        press_and_wait(page)
+    assert "Tjek dine svar" in page.content()
+    tab_to(page, page.get_by_label(re.compile(t["declaration"])))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name=t["send"]))
+    press_and_wait(page)
+    assert t["received"] in page.content()
