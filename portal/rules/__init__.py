@@ -1,5 +1,9 @@
 """The rules, pure: no Flask, no database, no clock. The date is always an argument."""
-from .calendar import absence_day, absence_week, end_of_week
+from .calendar import absence_day, absence_week, add_bank_days, end_of_week, is_bank_day
 from .regimes import REGIMES, Param, Regime, regime_on
+from .screening import (CaseFacts, Reason, ReasonCode, active_reasons, expected_weeks, handover_due,
+                        needs_handover, screen)
 
-__all__ = ["REGIMES", "Param", "Regime", "absence_day", "absence_week", "end_of_week", "regime_on"]
+__all__ = ["REGIMES", "CaseFacts", "Param", "Reason", "ReasonCode", "Regime", "absence_day",
+           "absence_week", "active_reasons", "add_bank_days", "end_of_week", "expected_weeks",
+           "handover_due", "is_bank_day", "needs_handover", "regime_on", "screen"]

@@ -2,7 +2,7 @@
 `valid_from` until the next one; nothing here knows today's date: callers pass it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Generic, TypeVar
 
@@ -11,7 +11,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Param(Generic[T]):
-    """A rule's value and where the law says it."""
+    """A rule's value and where it comes from."""
 
     value: T
     source: str
@@ -26,34 +26,57 @@ class Regime:
     partial_min_hours_per_week: Param[int]
     questionnaire_answer_days: Param[int]
     first_conversation_week: Param[int]
+    # Expected absence (weeks) up to which an employed citizen's case stays in self-service.
+    self_service_max_expected_weeks: Param[int]
     fast_track_conversation_days: Param[int]
     fast_track_request_window_weeks: Param[int]
     fast_track_consent_bank_days: Param[int]
     employer_absence_conversation_week: Param[int]
     employer_period_days: Param[int]
     reassessment_week: Param[int]
+    # Portal policy, not law: how soon a requested conversation or an overdue questionnaire is
+    # followed up, and how long before a deadline a case is handed over.
+    conversation_request_days: Param[int]
+    overdue_questionnaire_follow_up_days: Param[int]
+    handover_lead_days: Param[int]
 
 
-_COMMON = dict(
+REGIME_2019 = Regime(
+    code="2019", valid_from=date(2019, 1, 1),
+    title_da="Reglerne fra 2019", title_en="The 2019 rules",
     partial_min_hours_per_week=Param(4, "sygedagpengeloven § 7"),
     questionnaire_answer_days=Param(8, "sygedagpengeloven § 11, stk. 3"),
     first_conversation_week=Param(8, "sygedagpengeloven § 13 b"),
+    self_service_max_expected_weeks=Param(8, "sygedagpengeloven § 13 b (forventet fravær over 8 uger)"),
     fast_track_conversation_days=Param(14, "sygedagpengeloven § 13 b, stk. 2"),
     fast_track_request_window_weeks=Param(5, "sygedagpengeloven §§ 7 c og 7 e"),
     fast_track_consent_bank_days=Param(2, "bekendtgørelse nr. 1710 af 30.12.2024, §§ 3-5"),
     employer_absence_conversation_week=Param(4, "sygedagpengeloven § 7 a"),
     employer_period_days=Param(30, "sygedagpengeloven § 30"),
     reassessment_week=Param(22, "sygedagpengeloven § 24"),
+    conversation_request_days=Param(14, "portalens servicemål"),
+    overdue_questionnaire_follow_up_days=Param(7, "sygedagpengeloven § 21 (portalens servicemål)"),
+    handover_lead_days=Param(14, "portalens servicemål"),
 )
 
-REGIMES: tuple[Regime, ...] = (
-    Regime("2019", date(2019, 1, 1), "Reglerne fra 2019", "The 2019 rules", **_COMMON),
-    Regime("2025", date(2025, 1, 1), "Reglerne fra 1. januar 2025", "The rules from 1 January 2025",
-           **_COMMON),
-    # lov nr. 1750 af 29.12.2025; RULES.md leaves the exact date of each rule unverified (1 Feb or
-    # 1 Jul 2026). The later date is used, so no citizen loses a conversation too early.
-    Regime("2026", date(2026, 7, 1), "Reglerne fra 2026", "The 2026 rules", **_COMMON),
+# 1 January 2025: category 3 and re-visitation repealed; the first conversation stays by week 8.
+REGIME_2025 = replace(
+    REGIME_2019, code="2025", valid_from=date(2025, 1, 1),
+    title_da="Reglerne fra 1. januar 2025", title_en="The rules from 1 January 2025",
 )
+
+# Lov nr. 1750 af 29.12.2025: no municipal conversation as a rule when citizen and employer both
+# expect under 26 weeks; others at least one conversation in the first half-year. RULES.md leaves
+# the exact date unverified (1 Feb or 1 Jul 2026); the later one is used, so no citizen loses a
+# conversation too early.
+REGIME_2026 = replace(
+    REGIME_2025, code="2026", valid_from=date(2026, 7, 1),
+    title_da="Reglerne fra 2026", title_en="The 2026 rules",
+    first_conversation_week=Param(26, "lov nr. 1750 af 29.12.2025 (samtale inden for det første halve år)"),
+    self_service_max_expected_weeks=Param(26, "lov nr. 1750 af 29.12.2025"),
+)
+
+REGIMES: tuple[Regime, ...] = (REGIME_2019, REGIME_2025, REGIME_2026)
 
 
 def regime_on(day: date) -> Regime:
