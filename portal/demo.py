@@ -70,6 +70,6 @@ def seed(app: Flask) -> int:
             for slug in list(ANSWERS)[:steps_done]:
                 questionnaire_cases.save_step(db, questionnaire, slug, ANSWERS[slug], actor="demo")
             if steps_done >= len(ANSWERS):
-                questionnaire_cases.submit(db, questionnaire, actor="demo")
+                questionnaire_cases.submit(db, questionnaire, today, actor="demo")
             created += 1
     return created

@@ -71,6 +71,12 @@ class SickCase(SQLModel, table=True):
     reported_on: date
     reported_by: str = Field(default="citizen", max_length=16)
     questionnaire_sent_on: date | None = None
+    # Facts the screening needs, set by the use cases that learn them.
+    fast_track_requested_on: date | None = None
+    fast_track_declined_on: date | None = None
+    conversation_requested_on: date | None = None
+    standby_since: date | None = None
+    first_conversation_held_on: date | None = None
     closed_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -102,3 +108,68 @@ class CaseEvent(SQLModel, table=True):
     actor: str = Field(max_length=64)
     kind: str = Field(max_length=64)
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class HandoverStatus(StrEnum):
+    OPEN = "open"          # waiting in the queue
+    CLAIMED = "claimed"    # a caseworker has it
+    CLOSED = "closed"      # the conversation was held and its outcome recorded
+
+
+class Handover(SQLModel, table=True):
+    """A case handed over to the jobcenter, with the reasons and the earliest due date."""
+
+    # At most one live handover a case: re-screening and two sweeps at once cannot make a second.
+    __table_args__ = (
+        Index(
+            "uq_handover_one_live_per_case",
+            "case_id",
+            unique=True,
+            sqlite_where=text("status != 'closed'"),
+            postgresql_where=text("status != 'closed'"),
+        ),
+        Index("ix_handover_queue", "municipality_code", "status", "due"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="sick_case.id", index=True)
+    municipality_code: str = Field(max_length=3)
+    status: str = Field(default=HandoverStatus.OPEN, max_length=16)
+    due: date
+    reasons: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    reason_codes: str = Field(default="", max_length=255)  # "|code|code|", for filtering in SQL
+    assignee: str | None = Field(default=None, max_length=100)
+    assignee_name: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    closed_on: date | None = None
+
+
+class Conversation(SQLModel, table=True):
+    """An opfølgningssamtale: booked, then held with an outcome."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="sick_case.id", index=True)
+    handover_id: int | None = Field(default=None, foreign_key="handover.id")
+    scheduled_at: datetime
+    form: str = Field(max_length=16)          # in_person | phone | video
+    status: str = Field(default="booked", max_length=16)  # booked | held
+    held_on: date | None = None
+    outcome: str | None = Field(default=None, max_length=16)  # self_service | jobcenter | closed
+    booked_by: str = Field(max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who saw which case, when. Written on every caseworker view; the portal never updates or
+    deletes a row (there is no code path that does), and the municipality can read them."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(max_length=100)
+    actor_name: str = Field(max_length=200)
+    municipality_code: str = Field(max_length=3, index=True)
+    action: str = Field(max_length=64)
+    case_id: int | None = Field(default=None, foreign_key="sick_case.id", index=True)

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from ..models import Questionnaire, QuestionnaireStatus, utcnow
-from . import events
+from ..models import Questionnaire, QuestionnaireStatus, SickCase, utcnow
+from . import events, handover
 
 # No 0/O or 1/I: a reference is read aloud on the phone to the jobcenter.
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -32,9 +33,10 @@ def save_step(db: Session, questionnaire: Questionnaire, step: str, answers: dic
     db.commit()
 
 
-def submit(db: Session, questionnaire: Questionnaire, actor: str = "citizen") -> str:
-    """Freeze the answers and give a receipt reference. A second submit of the same form
-    changes nothing and answers with the first receipt: the update only matches a draft."""
+def submit(db: Session, questionnaire: Questionnaire, today: date, actor: str = "citizen") -> str:
+    """Freeze the answers, give a receipt reference, and re-screen the case with what the answers
+    tell (standby chosen, a conversation wanted, the expected duration). A second submit of the same
+    form changes nothing and answers with the first receipt: the update only matches a draft."""
     reference = "OS-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
     result = db.exec(
         update(Questionnaire)
@@ -46,6 +48,17 @@ def submit(db: Session, questionnaire: Questionnaire, actor: str = "citizen") ->
     if result.rowcount == 1:
         events.record(db, questionnaire.case_id, actor, "questionnaire_submitted",
                       reference=reference)
+        db.refresh(questionnaire)
+        case = db.get(SickCase, questionnaire.case_id)
+        answers = questionnaire.answers or {}
+        if answers.get("standby", {}).get("standby") == "yes" and case.standby_since is None:
+            case.standby_since = today
+            events.record(db, case.id, actor, "standby_chosen")
+        if answers.get("samtale", {}).get("wants_conversation") == "yes" and case.conversation_requested_on is None:
+            case.conversation_requested_on = today
+            events.record(db, case.id, actor, "conversation_requested")
+        db.add(case)
+        handover.rescreen(db, case, questionnaire, today)
         db.commit()
     else:
         db.rollback()

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ..models import AbsenceKind, CaseStatus, Employment, Questionnaire, SickCase, utcnow
-from . import events
+from . import events, handover
 
 
 @dataclass(frozen=True)
@@ -69,11 +69,14 @@ def report_sickness(db: Session, citizen_id: int, municipality: str, report: Sic
         if existing is None:
             raise
         raise CaseAlreadyOpen(existing) from None
-    db.add(Questionnaire(case_id=case.id))
+    questionnaire = Questionnaire(case_id=case.id)
+    db.add(questionnaire)
     events.record(db, case.id, actor, "sickness_reported",
                   first_absence_day=case.first_absence_day.isoformat(),
                   absence_kind=case.absence_kind, employment=case.employment)
     events.record(db, case.id, "portal", "questionnaire_sent", sent_on=today.isoformat())
+    db.flush()
+    handover.rescreen(db, case, questionnaire, today)
     db.commit()
     return case
 

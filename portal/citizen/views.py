@@ -127,7 +127,7 @@ def questionnaire_check(case_id: int):
         return redirect(url_for("citizen.questionnaire_step", case_id=case_id, slug=missing[0].slug))
     form = DeclarationForm()
     if form.validate_on_submit():
-        questionnaire_cases.submit(get_session(), questionnaire)
+        questionnaire_cases.submit(get_session(), questionnaire, clock.today())
         return redirect(url_for("citizen.questionnaire_receipt", case_id=case_id), code=303)
     return render_template("citizen/questionnaire_check.html", form=form, summary=summary,
                            rows=summary_rows(answers),

@@ -1,0 +1,115 @@
+"""Handover: screening reasons become a handover record the jobcenter picks up from its queue.
+
+`rescreen` runs after every change to a case and from the `sweep` command. It is idempotent: the
+live handover of a case is updated in place, and a new one is inserted with ON CONFLICT DO NOTHING
+against the one-live-handover-per-case index, so two sweeps at once cannot make two."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Iterable
+
+from sqlalchemy import text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from ..models import CaseStatus, Handover, HandoverStatus, Questionnaire, QuestionnaireStatus, SickCase, utcnow
+from ..rules import CaseFacts, Reason, active_reasons, screen
+from . import events
+
+
+def facts_of(case: SickCase, questionnaire: Questionnaire | None) -> CaseFacts:
+    submitted = questionnaire if questionnaire and questionnaire.status == QuestionnaireStatus.SUBMITTED else None
+    sickness = (submitted.answers or {}).get("din-sygdom", {}) if submitted else {}
+    return CaseFacts(
+        first_absence_day=case.first_absence_day,
+        reported_on=case.reported_on,
+        employment=case.employment,
+        is_open=case.status == CaseStatus.OPEN,
+        expected_return=case.expected_return,
+        expected_duration=sickness.get("expected_duration"),
+        expected_known_on=submitted.submitted_at.date() if submitted and submitted.submitted_at else None,
+        questionnaire_sent_on=case.questionnaire_sent_on,
+        questionnaire_submitted_on=(submitted.submitted_at.date()
+                                    if submitted and submitted.submitted_at else None),
+        fast_track_requested_on=case.fast_track_requested_on,
+        fast_track_declined_on=case.fast_track_declined_on,
+        conversation_requested_on=case.conversation_requested_on,
+        standby_since=case.standby_since,
+        first_conversation_held_on=case.first_conversation_held_on,
+    )
+
+
+def _serialise(reasons: Iterable[Reason]) -> list[dict]:
+    return [{**asdict(r), "code": str(r.code), "start": r.start.isoformat(), "due": r.due.isoformat(),
+             "legal_deadline": r.legal_deadline.isoformat()} for r in reasons]
+
+
+def _codes(reasons: Iterable[Reason]) -> str:
+    return "|" + "|".join(sorted({str(r.code) for r in reasons})) + "|"
+
+
+def live_handover(db: Session, case_id: int) -> Handover | None:
+    return db.exec(select(Handover).where(Handover.case_id == case_id,
+                                          Handover.status != HandoverStatus.CLOSED)).first()
+
+
+def rescreen(db: Session, case: SickCase, questionnaire: Questionnaire | None, today: date,
+             lead_time_days: int | None = None, live: Handover | None = None, *, lookup: bool = True) -> bool:
+    """Screen the case on `today` and bring its handover up to date in the caller's transaction.
+    Returns True when a new handover was made."""
+    reasons = active_reasons(screen(facts_of(case, questionnaire), today, lead_time_days), today)
+    if lookup and live is None:
+        live = live_handover(db, case.id)
+    if live is not None:
+        codes = _codes(reasons) if reasons else live.reason_codes
+        if reasons and (codes != live.reason_codes or live.due != min(r.due for r in reasons)):
+            live.reasons, live.reason_codes = _serialise(reasons), codes
+            live.due, live.updated_at = min(r.due for r in reasons), utcnow()
+            db.add(live)
+            events.record(db, case.id, "portal", "handover_updated", reasons=codes.strip("|").split("|"))
+        return False
+    if not reasons:
+        return False
+    return _insert(db, case, reasons)
+
+
+def _insert(db: Session, case: SickCase, reasons: list[Reason]) -> bool:
+    dialect = db.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now = utcnow()
+    statement = insert(Handover.__table__).values(
+        case_id=case.id, municipality_code=case.municipality_code, status=HandoverStatus.OPEN,
+        due=min(r.due for r in reasons), reasons=_serialise(reasons), reason_codes=_codes(reasons),
+        created_at=now, updated_at=now,
+    ).on_conflict_do_nothing(
+        index_elements=["case_id"], index_where=text("status != 'closed'"),
+    ).returning(Handover.__table__.c.id)
+    made = db.exec(statement).first() is not None  # no row back: another process made it first
+    if made:
+        events.record(db, case.id, "portal", "handed_over",
+                      reasons=[str(r.code) for r in reasons], due=min(r.due for r in reasons).isoformat())
+    return made
+
+
+def sweep(db: Session, today: date, batch_size: int = 1000, lead_time_days: int | None = None) -> tuple[int, int]:
+    """Re-screen every open case. Returns (cases screened, handovers made). Safe to run twice, or in
+    two processes at once: the database index lets only one live handover per case exist."""
+    screened = made = 0
+    last_id = 0
+    while True:
+        rows = db.exec(
+            select(SickCase, Questionnaire, Handover)
+            .join(Questionnaire, Questionnaire.case_id == SickCase.id, isouter=True)
+            .join(Handover, (Handover.case_id == SickCase.id) & (Handover.status != HandoverStatus.CLOSED),
+                  isouter=True)
+            .where(SickCase.status == CaseStatus.OPEN, SickCase.id > last_id)
+            .order_by(SickCase.id).limit(batch_size)
+        ).all()
+        if not rows:
+            return screened, made
+        for case, questionnaire, live in rows:
+            made += rescreen(db, case, questionnaire, today, lead_time_days, live, lookup=False)
+            screened += 1
+        db.commit()
+        last_id = rows[-1][0].id
