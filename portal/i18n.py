@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 
 from flask import Flask, request, session
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal
 
 from .extensions import babel
 
@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["date_long"] = lambda d: format_date(d, "long") if d else ""
     app.jinja_env.filters["date_short"] = lambda d: format_date(d, "short") if d else ""
+    app.jinja_env.filters["datetime_short"] = lambda d: format_datetime(d, "short") if d else ""
     app.jinja_env.filters["number"] = lambda n: format_decimal(n) if n is not None else ""
 
     @app.context_processor

@@ -1,0 +1,180 @@
+"""The caseworkers' use cases: the queue, claim and release, the case view, conversations and the
+audit log. Every query is limited to the caseworker's own municipality."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from ..models import (AuditEntry, CaseEvent, CaseStatus, Citizen, Conversation, Handover, HandoverStatus,
+                      Questionnaire, SickCase, utcnow)
+from . import events
+
+PAGE_SIZE = 25
+SOON_DAYS = 7
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    reason: str | None = None
+    status: str | None = None      # open | claimed | closed; None: open and claimed
+    assignee: str | None = None    # "me" | "none" | None
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    handover: Handover
+    case: SickCase
+    citizen_name: str
+    overdue: bool
+    due_soon: bool
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    total: int
+    page: int
+    pages: int
+
+
+def queue(db: Session, municipality: str, me: str, chosen: QueueFilter, today: date) -> QueuePage:
+    """Handovers of the municipality, soonest due first, in two queries whatever the queue's size."""
+    conditions = [Handover.municipality_code == municipality]
+    if chosen.status:
+        conditions.append(Handover.status == chosen.status)
+    else:
+        conditions.append(Handover.status != HandoverStatus.CLOSED)
+    if chosen.reason:
+        conditions.append(Handover.reason_codes.contains(f"|{chosen.reason}|"))
+    if chosen.assignee == "me":
+        conditions.append(Handover.assignee == me)
+    elif chosen.assignee == "none":
+        conditions.append(Handover.assignee.is_(None))
+    total = db.exec(select(func.count()).select_from(Handover).where(*conditions)).one()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, chosen.page), pages)
+    rows = db.exec(
+        select(Handover, SickCase, Citizen.name)
+        .join(SickCase, SickCase.id == Handover.case_id)
+        .join(Citizen, Citizen.id == SickCase.citizen_id)
+        .where(*conditions)
+        .order_by(Handover.due, Handover.id)
+        .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    ).all()
+    return QueuePage(
+        rows=[QueueRow(h, c, name, overdue=h.due < today and h.status != HandoverStatus.CLOSED,
+                       due_soon=today <= h.due <= today + timedelta(days=SOON_DAYS)) for h, c, name in rows],
+        total=total, page=page, pages=pages)
+
+
+def claim(db: Session, handover_id: int, municipality: str, me: str, my_name: str) -> bool:
+    """Take a handover. Exactly one caseworker wins when two claim at once: the update only
+    matches a handover nobody holds."""
+    result = db.exec(
+        update(Handover)
+        .where(Handover.id == handover_id, Handover.municipality_code == municipality,
+               Handover.status == HandoverStatus.OPEN, Handover.assignee.is_(None))
+        .values(assignee=me, assignee_name=my_name, status=HandoverStatus.CLAIMED, updated_at=utcnow())
+    )
+    won = result.rowcount == 1
+    if won:
+        case_id = db.exec(select(Handover.case_id).where(Handover.id == handover_id)).one()
+        events.record(db, case_id, f"caseworker:{me}", "handover_claimed", by=my_name)
+    db.commit()
+    return won
+
+
+def release(db: Session, handover_id: int, municipality: str, me: str) -> bool:
+    result = db.exec(
+        update(Handover)
+        .where(Handover.id == handover_id, Handover.municipality_code == municipality,
+               Handover.status == HandoverStatus.CLAIMED, Handover.assignee == me)
+        .values(assignee=None, assignee_name=None, status=HandoverStatus.OPEN, updated_at=utcnow())
+    )
+    released = result.rowcount == 1
+    if released:
+        case_id = db.exec(select(Handover.case_id).where(Handover.id == handover_id)).one()
+        events.record(db, case_id, f"caseworker:{me}", "handover_released")
+    db.commit()
+    return released
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    case: SickCase
+    citizen: Citizen
+    questionnaire: Questionnaire | None
+    handovers: list[Handover]
+    conversations: list[Conversation]
+    timeline: list[CaseEvent]
+
+
+def open_case_file(db: Session, case_id: int, municipality: str, me: str, my_name: str) -> CaseFile | None:
+    """The whole case for a caseworker of its municipality; the view is written to the audit log.
+    Another municipality's case answers as if it did not exist."""
+    row = db.exec(
+        select(SickCase, Citizen).join(Citizen, Citizen.id == SickCase.citizen_id)
+        .where(SickCase.id == case_id, SickCase.municipality_code == municipality)
+    ).first()
+    if row is None:
+        return None
+    case, citizen = row
+    db.add(AuditEntry(actor=me, actor_name=my_name, municipality_code=municipality,
+                      action="view_case", case_id=case.id))
+    db.commit()
+    return CaseFile(
+        case=case, citizen=citizen,
+        questionnaire=db.exec(select(Questionnaire).where(Questionnaire.case_id == case.id)).first(),
+        handovers=list(db.exec(select(Handover).where(Handover.case_id == case.id)
+                               .order_by(Handover.created_at.desc()))),
+        conversations=list(db.exec(select(Conversation).where(Conversation.case_id == case.id)
+                                   .order_by(Conversation.scheduled_at))),
+        timeline=list(db.exec(select(CaseEvent).where(CaseEvent.case_id == case.id)
+                              .order_by(CaseEvent.at, CaseEvent.id))),
+    )
+
+
+def book_conversation(db: Session, case: SickCase, when: datetime, form: str, me: str) -> Conversation:
+    live = db.exec(select(Handover).where(Handover.case_id == case.id,
+                                          Handover.status != HandoverStatus.CLOSED)).first()
+    conversation = Conversation(case_id=case.id, handover_id=live.id if live else None,
+                                scheduled_at=when, form=form, booked_by=me)
+    db.add(conversation)
+    events.record(db, case.id, f"caseworker:{me}", "conversation_booked",
+                  at=when.isoformat(), form=form)
+    db.commit()
+    return conversation
+
+
+def record_conversation(db: Session, case: SickCase, conversation_id: int, held_on: date, outcome: str,
+                        me: str) -> bool:
+    """The conversation was held: it stops the clock its handover started, and the outcome decides
+    where the case goes (back to self-service, on with the jobcenter, or closed)."""
+    conversation = db.exec(select(Conversation).where(Conversation.id == conversation_id,
+                                                      Conversation.case_id == case.id)).first()
+    if conversation is None or conversation.status == "held":
+        return False
+    conversation.status, conversation.held_on, conversation.outcome = "held", held_on, outcome
+    if case.first_conversation_held_on is None:
+        case.first_conversation_held_on = held_on
+    if outcome == "closed":
+        case.status, case.closed_on = CaseStatus.CLOSED, held_on
+    case.updated_at = utcnow()
+    for live in db.exec(select(Handover).where(Handover.case_id == case.id,
+                                               Handover.status != HandoverStatus.CLOSED)):
+        live.status, live.closed_on, live.updated_at = HandoverStatus.CLOSED, held_on, utcnow()
+        db.add(live)
+    db.add_all([conversation, case])
+    events.record(db, case.id, f"caseworker:{me}", "conversation_held",
+                  held_on=held_on.isoformat(), outcome=outcome)
+    db.commit()
+    return True
+
+
+def audit_log(db: Session, municipality: str, limit: int = 200) -> list[AuditEntry]:
+    return list(db.exec(select(AuditEntry).where(AuditEntry.municipality_code == municipality)
+                        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)))

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from datetime import time
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, TimeField
+from wtforms.validators import InputRequired, Optional, ValidationError
+
+from ..forms import DanishDateField, not_in_future, options
+from .. import clock
+from ..rules import ReasonCode
+
+FORMS = [("in_person", _l("In person")), ("phone", _l("Phone")), ("video", _l("Video"))]
+OUTCOMES = [("self_service", _l("Back to self-service")), ("jobcenter", _l("Continues with the jobcenter")),
+            ("closed", _l("Case closed"))]
+REASON_LABELS = {
+    ReasonCode.FAST_TRACK: _l("Fast track"),
+    ReasonCode.NOT_EMPLOYED: _l("Not employed"),
+    ReasonCode.LONG_EXPECTED_ABSENCE: _l("Long expected absence"),
+    ReasonCode.FIRST_CONVERSATION_DUE: _l("First conversation due"),
+    ReasonCode.CONVERSATION_REQUESTED: _l("Conversation requested"),
+    ReasonCode.QUESTIONNAIRE_OVERDUE: _l("Questionnaire overdue"),
+    ReasonCode.STANDBY: _l("Standby"),
+    ReasonCode.REASSESSMENT_DUE: _l("Reassessment due"),
+}
+STATUS_LABELS = {"open": _l("Waiting"), "claimed": _l("Taken"), "closed": _l("Done")}
+
+
+class QueueFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    reason = SelectField(_l("Reason"), choices=options([("", _l("All reasons"))] + list(REASON_LABELS.items())),
+                         validators=[Optional()])
+    status = SelectField(_l("Status"), choices=options([("", _l("Waiting and taken"))] + list(STATUS_LABELS.items())),
+                         validators=[Optional()])
+    assignee = SelectField(_l("Caseworker"), choices=options([("", _l("Everyone")), ("me", _l("Mine")),
+                                                              ("none", _l("Nobody yet"))]),
+                           validators=[Optional()])
+
+
+class BookConversationForm(FlaskForm):
+    day = DanishDateField(_l("Date"), validators=[InputRequired(_l("Enter the date of the conversation."))])
+    at = TimeField(_l("Time"), validators=[InputRequired(_l("Enter the time of the conversation, for example 10:30."))])
+    form = RadioField(_l("Form"), choices=options(FORMS),
+                      validators=[InputRequired(_l("Choose how the conversation is held."))])
+
+    def validate_day(self, field):
+        if field.data and field.data < clock.today():
+            raise ValidationError(_l("A conversation cannot be booked in the past."))
+
+    def validate_at(self, field):
+        if field.data and not time(7, 0) <= field.data <= time(18, 0):
+            raise ValidationError(_l("Choose a time between 07:00 and 18:00."))
+
+
+class RecordConversationForm(FlaskForm):
+    held_on = DanishDateField(_l("Held on"), validators=[InputRequired(_l("Enter the date the conversation was held.")),
+                                                          not_in_future(clock.today)])
+    outcome = RadioField(_l("Outcome"), choices=options(OUTCOMES),
+                         validators=[InputRequired(_l("Choose the outcome of the conversation."))])
+
+EVENT_LABELS = {
+    "sickness_reported": _l("Sickness reported"),
+    "questionnaire_sent": _l("Questionnaire sent"),
+    "questionnaire_step_saved": _l("Questionnaire step saved"),
+    "questionnaire_submitted": _l("Questionnaire submitted"),
+    "standby_chosen": _l("Standby chosen"),
+    "conversation_requested": _l("Conversation requested"),
+    "handed_over": _l("Handed over to the jobcenter"),
+    "handover_updated": _l("Handover reasons updated"),
+    "handover_claimed": _l("Taken by a caseworker"),
+    "handover_released": _l("Released to the queue"),
+    "conversation_booked": _l("Conversation booked"),
+    "conversation_held": _l("Conversation held"),
+}
+FORM_LABELS = dict(FORMS)
+OUTCOME_LABELS = dict(OUTCOMES)

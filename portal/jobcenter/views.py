@@ -1,0 +1,122 @@
+"""Thin views for caseworkers; every query is limited to the caseworker's municipality."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import clock
+from ..auth.session import current_user, role_required
+from ..cases import jobcenter as cases
+from ..citizen.questionnaire_forms import summary_rows
+from ..db import get_session
+from ..extensions import htmx
+from ..personal_data import decrypt_cpr
+from ..rules import screen
+from ..cases.handover import facts_of
+from .forms import (EVENT_LABELS, FORM_LABELS, OUTCOME_LABELS, REASON_LABELS, STATUS_LABELS,
+                    BookConversationForm, QueueFilterForm, RecordConversationForm)
+
+bp = Blueprint("jobcenter", __name__, url_prefix="/jobcenter")
+
+
+@bp.context_processor
+def _labels():
+    return {"reason_labels": {str(k): v for k, v in REASON_LABELS.items()}, "status_labels": STATUS_LABELS,
+            "event_labels": EVENT_LABELS, "form_labels": FORM_LABELS, "outcome_labels": OUTCOME_LABELS,
+            "theme_css": "dkfds.min.css"}
+
+
+@bp.get("/")
+@role_required("caseworker")
+def queue():
+    user = current_user()
+    form = QueueFilterForm(request.args)
+    form.validate()
+    chosen = cases.QueueFilter(reason=form.reason.data or None, status=form.status.data or None,
+                               assignee=form.assignee.data or None, page=request.args.get("side", 1, type=int))
+    page = cases.queue(get_session(), user.municipality, user.subject, chosen, clock.today())
+    args = {k: v for k, v in request.args.items() if k != "side" and v}
+    template = "jobcenter/_queue_table.html" if htmx and not htmx.boosted else "jobcenter/queue.html"
+    return render_template(template, form=form, page=page, args=args, today=clock.today())
+
+
+@bp.post("/overdragelse/<int:handover_id>/tag")
+@role_required("caseworker")
+def claim(handover_id: int):
+    user = current_user()
+    if cases.claim(get_session(), handover_id, user.municipality, user.subject, user.name):
+        flash(_("You have taken the case."), "success")
+    else:
+        flash(_("Another caseworker took the case first."), "error")
+    return redirect(request.form.get("next") or url_for("jobcenter.queue"), code=303)
+
+
+@bp.post("/overdragelse/<int:handover_id>/frigiv")
+@role_required("caseworker")
+def release(handover_id: int):
+    user = current_user()
+    if cases.release(get_session(), handover_id, user.municipality, user.subject):
+        flash(_("The case is back in the queue."), "success")
+    return redirect(request.form.get("next") or url_for("jobcenter.queue"), code=303)
+
+
+def _case_file(case_id: int):
+    user = current_user()
+    file = cases.open_case_file(get_session(), case_id, user.municipality, user.subject, user.name)
+    if file is None:
+        abort(404)
+    return file
+
+
+@bp.get("/sag/<int:case_id>")
+@role_required("caseworker")
+def case(case_id: int):
+    return _render_case(_case_file(case_id), BookConversationForm(prefix="book"),
+                        RecordConversationForm(prefix="held"))
+
+
+def _render_case(file, book_form, record_form, status=200):
+    today = clock.today()
+    return render_template(
+        "jobcenter/case.html", file=file, book_form=book_form, record_form=record_form,
+        cpr=decrypt_cpr(file.citizen.cpr_encrypted),
+        answers=summary_rows(file.questionnaire.answers or {}) if file.questionnaire else [],
+        reasons=screen(facts_of(file.case, file.questionnaire), today), today=today,
+    ), status
+
+
+@bp.post("/sag/<int:case_id>/samtale")
+@role_required("caseworker")
+def book(case_id: int):
+    file = _case_file(case_id)
+    form = BookConversationForm(prefix="book")
+    if not form.validate_on_submit():
+        return _render_case(file, form, RecordConversationForm(prefix="held"), 400)
+    local = ZoneInfo(current_app.config["PORTAL_TIMEZONE"])
+    cases.book_conversation(get_session(), file.case, datetime.combine(form.day.data, form.at.data, local),
+                            form.form.data, current_user().subject)
+    flash(_("The conversation is booked."), "success")
+    return redirect(url_for("jobcenter.case", case_id=case_id), code=303)
+
+
+@bp.post("/sag/<int:case_id>/samtale/<int:conversation_id>/afholdt")
+@role_required("caseworker")
+def held(case_id: int, conversation_id: int):
+    file = _case_file(case_id)
+    form = RecordConversationForm(prefix="held")
+    if not form.validate_on_submit():
+        return _render_case(file, BookConversationForm(prefix="book"), form, 400)
+    if cases.record_conversation(get_session(), file.case, conversation_id, form.held_on.data,
+                                 form.outcome.data, current_user().subject):
+        flash(_("The conversation is recorded as held."), "success")
+    return redirect(url_for("jobcenter.case", case_id=case_id), code=303)
+
+
+@bp.get("/revisionslog")
+@role_required("caseworker")
+def audit():
+    return render_template("jobcenter/audit.html",
+                           entries=cases.audit_log(get_session(), current_user().municipality))

@@ -1,0 +1,143 @@
+"""The caseworkers' face: the queue of their own municipality, claim and release, the case view
+with its audit trail, and conversations that stop the clock."""
+from __future__ import annotations
+
+import re
+
+from sqlmodel import select
+
+from portal.db import session_scope
+from portal.models import AuditEntry, Handover, SickCase
+
+from ..conftest import Auth, csrf_token
+from .test_citizen_journey import CITIZEN, case_id_from, report_sick
+
+COPENHAGEN = "Mette Sagsbehandler"   # municipality 101, where the test citizens' cases go
+AARHUS = "Karsten Sagsbehandler"     # municipality 751
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def handed_over_case(app) -> int:
+    citizen = app.test_client()
+    Auth(citizen).login(CITIZEN)
+    return case_id_from(report_sick(citizen, employment="unemployed", employer_cvr="", employer_name=""))
+
+
+def caseworker(app, name=COPENHAGEN):
+    client = app.test_client()
+    Auth(client).login(name, face="caseworker")
+    return client
+
+
+def handover_id(app, case_id) -> int:
+    with app.app_context(), session_scope(app) as db:
+        return db.exec(select(Handover.id).where(Handover.case_id == case_id)).one()
+
+
+def test_the_queue_shows_own_municipality_sorted_with_marks(app):
+    case_id = handed_over_case(app)
+    page = caseworker(app).get("/jobcenter/")
+    assert page.status_code == 200
+    assert "Lise Testesen" in text(page)
+    assert "Ikke i beskæftigelse" in text(page)
+    assert f"/jobcenter/sag/{case_id}" in text(page)
+    assert "Lise Testesen" not in text(caseworker(app, AARHUS).get("/jobcenter/"))
+
+
+def test_the_queue_filters_and_answers_htmx_with_the_table_only(app):
+    handed_over_case(app)
+    client = caseworker(app)
+    none = client.get("/jobcenter/?reason=fast_track")
+    assert "Ingen sager passer til filteret." in text(none)
+    partial = client.get("/jobcenter/?reason=not_employed", headers={"HX-Request": "true"})
+    assert "<html" not in text(partial) and "Lise Testesen" in text(partial)
+    assert "Lise Testesen" in text(client.get("/jobcenter/?assignee=none"))
+    assert "Lise Testesen" not in text(client.get("/jobcenter/?assignee=me"))
+
+
+def claim(client, handover):
+    page = client.get("/jobcenter/")
+    return client.post(f"/jobcenter/overdragelse/{handover}/tag",
+                       data={"csrf_token": csrf_token(text(page))}, follow_redirects=True)
+
+
+def test_exactly_one_caseworker_wins_a_claim(app):
+    case_id = handed_over_case(app)
+    handover = handover_id(app, case_id)
+    first, second = caseworker(app), caseworker(app)
+    assert "Du har taget sagen." in text(claim(first, handover))
+    assert "En anden sagsbehandler tog sagen først." in text(claim(second, handover))
+    with app.app_context(), session_scope(app) as db:
+        assert db.get(Handover, handover).assignee == "caseworker-mette"
+
+
+def test_release_puts_the_case_back(app):
+    case_id = handed_over_case(app)
+    handover = handover_id(app, case_id)
+    client = caseworker(app)
+    claim(client, handover)
+    page = client.get("/jobcenter/")
+    client.post(f"/jobcenter/overdragelse/{handover}/frigiv", data={"csrf_token": csrf_token(text(page))})
+    with app.app_context(), session_scope(app) as db:
+        assert db.get(Handover, handover).status == "open"
+
+
+def test_another_municipality_cannot_see_or_claim_by_guessing_ids(app):
+    case_id = handed_over_case(app)
+    handover = handover_id(app, case_id)
+    aarhus = caseworker(app, AARHUS)
+    assert aarhus.get(f"/jobcenter/sag/{case_id}").status_code == 404
+    assert aarhus.get(f"/jobcenter/sag/{case_id + 1}").status_code == 404
+    assert "En anden sagsbehandler tog sagen først." in text(claim(aarhus, handover))
+    with app.app_context(), session_scope(app) as db:
+        assert db.get(Handover, handover).assignee is None
+        assert db.exec(select(AuditEntry)).all() == []
+
+
+def test_the_case_view_explains_reasons_and_is_audited(app):
+    case_id = handed_over_case(app)
+    client = caseworker(app)
+    page = client.get(f"/jobcenter/sag/{case_id}")
+    assert page.status_code == 200
+    body = text(page)
+    assert "610590-4321" in body                         # the caseworker needs the whole CPR number
+    assert "Borgeren er ikke lønmodtager" in body        # the reason in plain Danish
+    assert "sygedagpengeloven" in body                   # with its legal source
+    assert "Anmeldt sygdom" in body                      # the timeline
+    audit = client.get("/jobcenter/revisionslog")
+    assert "Mette Sagsbehandler" in text(audit) and "Så sagen" in text(audit)
+    with app.app_context(), session_scope(app) as db:
+        [entry] = db.exec(select(AuditEntry)).all()
+        assert entry.case_id == case_id and entry.actor == "caseworker-mette"
+
+
+def test_book_and_record_a_conversation_stops_the_clock(app):
+    case_id = handed_over_case(app)
+    client = caseworker(app)
+    page = client.get(f"/jobcenter/sag/{case_id}")
+    bad = client.post(f"/jobcenter/sag/{case_id}/samtale", data={
+        "book-csrf_token": csrf_token(text(page)), "book-day": "2026-11-01", "book-at": "10:00",
+        "book-form": "phone"})
+    assert bad.status_code == 400 and "kan ikke bookes i fortiden" in text(bad)
+    booked = client.post(f"/jobcenter/sag/{case_id}/samtale", data={
+        "book-csrf_token": csrf_token(text(page)), "book-day": "2026-11-18", "book-at": "10:30",
+        "book-form": "phone"}, follow_redirects=True)
+    assert "Samtalen er booket." in text(booked)
+    conversation = re.search(r"/samtale/(\d+)/afholdt", text(booked)).group(1)
+    held = client.post(f"/jobcenter/sag/{case_id}/samtale/{conversation}/afholdt", data={
+        "held-csrf_token": csrf_token(text(booked)), "held-held_on": "2026-11-16",
+        "held-outcome": "self_service"}, follow_redirects=True)
+    assert "Samtalen er registreret som afholdt." in text(held)
+    with app.app_context(), session_scope(app) as db:
+        case = db.get(SickCase, case_id)
+        assert case.first_conversation_held_on.isoformat() == "2026-11-16"
+        assert db.exec(select(Handover).where(Handover.case_id == case_id)).one().status == "closed"
+
+
+def test_citizens_cannot_reach_the_jobcenter_pages(client, auth):
+    auth.login(CITIZEN)
+    assert client.get("/jobcenter/").status_code == 403
+    assert client.get("/jobcenter/revisionslog").status_code == 403
