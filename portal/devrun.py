@@ -38,6 +38,7 @@ def main() -> None:
     python = sys.executable
     subprocess.run([python, "-m", "flask", "--app", "wsgi", "migrate"], env=env, check=True)
     subprocess.run([python, "-m", "flask", "--app", "wsgi", "seed-demo"], env=env, check=True)
+    subprocess.run([python, "-m", "flask", "--app", "wsgi", "sweep"], env=env, check=True)
 
     children = []
     if env["PORTAL_DEV_IDP"] == "1":

@@ -1,0 +1,55 @@
+"""A caseworker in a real browser: log in, filter the queue (htmx, and without JavaScript), take a
+case, book and record a conversation, read the audit log. axe checks every page."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import PageChecker
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("viewport, javascript", [("desktop", True), ("phone", True), ("desktop", False)])
+def test_caseworker_journey(new_page, portal_url, viewport, javascript):
+    page = new_page(viewport, javascript=javascript)
+    check = PageChecker(f"caseworker-{viewport}{'' if javascript else '-nojs'}", javascript=javascript)
+    page.goto(portal_url + "/log-ind/caseworker")
+    check(page, "idp-login")
+    page.get_by_role("button", name=re.compile("Mette Sagsbehandler")).click()
+    page.wait_for_url(re.compile(r"/jobcenter/"))
+    check(page, "queue")
+    rows_before = page.locator("#queue tbody tr").count()
+    assert rows_before > 0, "the demo data gives the queue cases"
+
+    page.get_by_label("Årsag").select_option("questionnaire_overdue")
+    if not javascript:
+        page.get_by_role("button", name="Filtrér").click()
+    page.wait_for_url(re.compile(r"reason=questionnaire_overdue"))
+    page.wait_for_function("() => [...document.querySelectorAll('#queue tbody tr')].every("
+                           "r => r.innerText.includes('Oplysningsskema for sent'))")
+    check(page, "queue-filtered")
+
+    page.locator("#queue tbody tr").first.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/jobcenter/sag/\d+"))
+    check(page, "case")
+    page.get_by_role("button", name="Tag sagen").click()
+    assert "Du har taget sagen." in page.content()
+
+    page.get_by_label("Dato", exact=True).fill("2026-11-18")
+    page.get_by_label("Tidspunkt").fill("10:30")
+    page.get_by_label("Telefon").check()
+    page.get_by_role("button", name="Book samtalen").click()
+    assert "Samtalen er booket." in page.content()
+    check(page, "case-booked")
+
+    page.get_by_label("Afholdt den").fill("2026-11-16")
+    page.get_by_label("Tilbage til selvbetjening").check()
+    page.get_by_role("button", name="Registrér som afholdt").click()
+    assert "Samtalen er registreret som afholdt." in page.content()
+    check(page, "case-held")
+
+    page.get_by_role("link", name="Revisionslog").click()
+    assert "Så sagen" in page.content()
+    check(page, "audit-log")
