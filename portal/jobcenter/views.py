@@ -120,3 +120,12 @@ def held(case_id: int, conversation_id: int):
 def audit():
     return render_template("jobcenter/audit.html",
                            entries=cases.audit_log(get_session(), current_user().municipality))
+
+
+@bp.get("/overholdelse")
+@role_required("caseworker")
+def compliance():
+    from ..cases.compliance import compliance as figures
+
+    return render_template("jobcenter/compliance.html",
+                           figures=figures(get_session(), current_user().municipality, clock.today()))

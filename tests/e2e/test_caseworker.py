@@ -1,5 +1,6 @@
 """A caseworker in a real browser: log in, filter the queue (htmx, and without JavaScript), take a
-case, book and record a conversation, read the audit log. axe checks every page."""
+case, book and record a conversation, see the compliance page and the audit log. axe checks every
+page."""
 from __future__ import annotations
 
 import re
@@ -49,6 +50,11 @@ def test_caseworker_journey(new_page, portal_url, viewport, javascript):
     page.get_by_role("button", name="Registrér som afholdt").click()
     assert "Samtalen er registreret som afholdt." in page.content()
     check(page, "case-held")
+
+    page.get_by_role("link", name="Overholdelse").click()
+    assert "Første samtaler holdt inden fristen" in page.content()
+    assert re.search(r"\d+ af \d+ første samtaler", page.content())
+    check(page, "compliance")
 
     page.get_by_role("link", name="Revisionslog").click()
     assert "Så sagen" in page.content()

@@ -141,3 +141,32 @@ def test_citizens_cannot_reach_the_jobcenter_pages(client, auth):
     auth.login(CITIZEN)
     assert client.get("/jobcenter/").status_code == 403
     assert client.get("/jobcenter/revisionslog").status_code == 403
+
+
+def test_the_compliance_page_counts_conversations_and_reasons(app):
+    from datetime import date
+
+    from portal.cases.sickness import SickReport, report_sickness
+    from portal.models import AbsenceKind, Citizen, Employment
+
+    case_id = handed_over_case(app)
+    with app.app_context(), session_scope(app) as db:
+        # under the 2025 rules: week 8 ended on 2026-06-28 and no conversation was held
+        citizen = Citizen(cpr_hash="late", cpr_encrypted="x", name="Sen Sag")
+        db.add(citizen)
+        db.commit()
+        report_sickness(db, citizen.id, "101", SickReport(
+            first_absence_day=date(2026, 5, 4), employment=Employment.EMPLOYED,
+            absence_kind=AbsenceKind.FULL), date(2026, 5, 4))
+    client = caseworker(app)
+    page = text(client.get("/jobcenter/overholdelse"))
+    assert "0 %" in page and "0 af 1 første samtaler" in page
+    assert "Ikke i beskæftigelse" in page and "<svg" in page
+    # hold the first case's conversation on time: the share moves
+    with app.app_context(), session_scope(app) as db:
+        case = db.get(SickCase, case_id)
+        case.first_conversation_held_on = date(2026, 11, 16)
+        db.add(case)
+        db.commit()
+    page = text(client.get("/jobcenter/overholdelse"))
+    assert "50 %" in page and "1 af 2 første samtaler" in page
