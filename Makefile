@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 IDP_PORT ?= 5001
 
-.PHONY: run test install assets translations i18n-update migrate seed-demo e2e-deps clean
+.PHONY: run test bench install assets translations i18n-update migrate seed-demo clean
 
 run: install
 	$(BIN)/python -m portal.devrun --port $(PORT) --idp-port $(IDP_PORT)
@@ -13,6 +13,10 @@ run: install
 # Browser tests run when Debian's chromium is installed and are skipped (and said so) when not.
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks, not run by CI: they need the local PostgreSQL and take minutes.
+bench: install
+	$(BIN)/python -m tests.bench.bench_sweep --cases $${BENCH_CASES:-100000}
 
 install: .stamp-python assets translations
 

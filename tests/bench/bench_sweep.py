@@ -1,0 +1,122 @@
+"""Benchmark: `sweep` over N open cases on PostgreSQL (not part of the test suite; `make bench`).
+
+Reports the sweep's time beside a baseline measured in the same run on the same data: reading the
+same open cases with their questionnaires and live handovers in the same batches, without screening
+or writing. The ratio says what screening and handing over cost on top of the reading itself."""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlmodel import Session, select
+
+ADMIN_URL = os.environ.get("PORTAL_BENCH_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+BENCH_DB = "portal_bench"
+TODAY = date(2026, 11, 16)
+
+
+def fresh_database() -> str:
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {BENCH_DB}"))
+        connection.execute(text(f"CREATE DATABASE {BENCH_DB}"))
+    admin.dispose()
+    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{BENCH_DB}"
+    from portal import migrations
+
+    migrations.upgrade(url)
+    return url
+
+
+def fill(url: str, count: int) -> None:
+    """N citizens, each with an open case and a questionnaire, first absence days spread over 26 weeks."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("""
+            INSERT INTO citizen (id, cpr_hash, cpr_encrypted, name, created_at)
+            SELECT g, 'bench-' || g, 'x', 'Bench ' || g, now() FROM generate_series(1, :n) g"""), {"n": count})
+        connection.execute(text("""
+            INSERT INTO sick_case (id, citizen_id, municipality_code, status, first_absence_day, employment,
+                                   absence_kind, reported_on, reported_by, questionnaire_sent_on,
+                                   created_at, updated_at)
+            SELECT g, g, CASE WHEN g % 2 = 0 THEN '101' ELSE '751' END, 'open',
+                   CAST(:today AS date) - (g % 182), CASE WHEN g % 9 = 0 THEN 'unemployed' ELSE 'employed' END,
+                   'full', CAST(:today AS date) - (g % 182), 'citizen', CAST(:today AS date) - (g % 182), now(), now()
+            FROM generate_series(1, :n) g"""), {"n": count, "today": TODAY})
+        connection.execute(text("""
+            INSERT INTO questionnaire (case_id, status, answers, declaration_accepted, updated_at)
+            SELECT g, 'draft', '{}', false, now() FROM generate_series(1, :n) g"""), {"n": count})
+        for table in ("citizen", "sick_case"):
+            connection.execute(text(f"SELECT setval('{table}_id_seq', :n)"), {"n": count})
+        connection.execute(text("ANALYZE"))
+    engine.dispose()
+
+
+def baseline(url: str, batch_size: int) -> float:
+    from portal.models import CaseStatus, Handover, HandoverStatus, Questionnaire, SickCase
+
+    engine = create_engine(url)
+    started = time.perf_counter()
+    with Session(engine) as db:
+        last_id = 0
+        while True:
+            rows = db.exec(
+                select(SickCase, Questionnaire, Handover)
+                .join(Questionnaire, Questionnaire.case_id == SickCase.id, isouter=True)
+                .join(Handover, (Handover.case_id == SickCase.id) & (Handover.status != HandoverStatus.CLOSED),
+                      isouter=True)
+                .where(SickCase.status == CaseStatus.OPEN, SickCase.id > last_id)
+                .order_by(SickCase.id).limit(batch_size)).all()
+            if not rows:
+                break
+            last_id = rows[-1][0].id
+    engine.dispose()
+    return time.perf_counter() - started
+
+
+def run_sweep(url: str, batch_size: int) -> tuple[float, int, int]:
+    from portal.cases.handover import sweep
+
+    engine = create_engine(url)
+    started = time.perf_counter()
+    with Session(engine) as db:
+        screened, made = sweep(db, TODAY, batch_size)
+    engine.dispose()
+    return time.perf_counter() - started, screened, made
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--batch-size", type=int, default=1000)
+    args = parser.parse_args()
+    url = fresh_database()
+    fill(url, args.cases)
+    base = baseline(url, args.batch_size)
+    first, screened, made = run_sweep(url, args.batch_size)
+    second, _, made_again = run_sweep(url, args.batch_size)
+    lines = [
+        f"# sweep benchmark ({date.today().isoformat()})",
+        "",
+        f"Machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"PostgreSQL on loopback. {args.cases} open cases, batches of {args.batch_size}, today = {TODAY}.",
+        "",
+        "| run | seconds | cases/s | handovers made | × baseline |",
+        "|---|---|---|---|---|",
+        f"| baseline: read the same batches, no screening | {base:.1f} | {screened / base:,.0f} | – | 1.0 |",
+        f"| first sweep | {first:.1f} | {screened / first:,.0f} | {made} | {first / base:.1f} |",
+        f"| second sweep (nothing new) | {second:.1f} | {screened / second:,.0f} | {made_again} | {second / base:.1f} |",
+    ]
+    report = "\n".join(lines) + "\n"
+    print(report)
+    out = Path(__file__).with_name("REPORT-sweep.md")
+    out.write_text(report)
+
+
+if __name__ == "__main__":
+    main()
