@@ -92,20 +92,25 @@ def _insert(db: Session, case: SickCase, reasons: list[Reason]) -> bool:
     return made
 
 
+def open_case_batch(db: Session, after_id: int, batch_size: int) -> list[tuple]:
+    """The next open cases by id, each with its questionnaire and live handover, in one query."""
+    return db.exec(
+        select(SickCase, Questionnaire, Handover)
+        .join(Questionnaire, Questionnaire.case_id == SickCase.id, isouter=True)
+        .join(Handover, (Handover.case_id == SickCase.id) & (Handover.status != HandoverStatus.CLOSED),
+              isouter=True)
+        .where(SickCase.status == CaseStatus.OPEN, SickCase.id > after_id)
+        .order_by(SickCase.id).limit(batch_size)
+    ).all()
+
+
 def sweep(db: Session, today: date, batch_size: int = 1000, lead_time_days: int | None = None) -> tuple[int, int]:
     """Re-screen every open case. Returns (cases screened, handovers made). Safe to run twice, or in
     two processes at once: the database index lets only one live handover per case exist."""
     screened = made = 0
     last_id = 0
     while True:
-        rows = db.exec(
-            select(SickCase, Questionnaire, Handover)
-            .join(Questionnaire, Questionnaire.case_id == SickCase.id, isouter=True)
-            .join(Handover, (Handover.case_id == SickCase.id) & (Handover.status != HandoverStatus.CLOSED),
-                  isouter=True)
-            .where(SickCase.status == CaseStatus.OPEN, SickCase.id > last_id)
-            .order_by(SickCase.id).limit(batch_size)
-        ).all()
+        rows = open_case_batch(db, last_id, batch_size)
         if not rows:
             return screened, made
         for case, questionnaire, live in rows:

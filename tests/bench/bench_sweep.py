@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 ADMIN_URL = os.environ.get("PORTAL_BENCH_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BENCH_DB = "portal_bench"
@@ -58,22 +58,13 @@ def fill(url: str, count: int) -> None:
 
 
 def baseline(url: str, batch_size: int) -> float:
-    from portal.models import CaseStatus, Handover, HandoverStatus, Questionnaire, SickCase
+    from portal.cases.handover import open_case_batch
 
     engine = create_engine(url)
     started = time.perf_counter()
     with Session(engine) as db:
         last_id = 0
-        while True:
-            rows = db.exec(
-                select(SickCase, Questionnaire, Handover)
-                .join(Questionnaire, Questionnaire.case_id == SickCase.id, isouter=True)
-                .join(Handover, (Handover.case_id == SickCase.id) & (Handover.status != HandoverStatus.CLOSED),
-                      isouter=True)
-                .where(SickCase.status == CaseStatus.OPEN, SickCase.id > last_id)
-                .order_by(SickCase.id).limit(batch_size)).all()
-            if not rows:
-                break
+        while rows := open_case_batch(db, last_id, batch_size):
             last_id = rows[-1][0].id
     engine.dispose()
     return time.perf_counter() - started
