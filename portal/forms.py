@@ -1,7 +1,6 @@
 """Fields and validators shared by the portal's forms, with messages in both languages."""
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import get_locale
@@ -58,10 +57,6 @@ def cvr_number(_form, field):
         raise ValidationError(_l("This is not a valid CVR number. Check the number on your payslip "
                                  "or ask your employer."))
     field.data = value
-
-
-def parse_iso(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
 
 
 class DanishDecimalField(DecimalField):

@@ -31,7 +31,7 @@ def current_user() -> User | None:
     return User(**data) if data else None
 
 
-def log_in(user: User, id_token_present: bool = True) -> None:
+def log_in(user: User) -> None:
     # A fresh session at login, so nothing from before the login (a fixed session) carries over.
     lang = session.get("lang")
     session.clear()

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from ..models import AbsenceKind, CaseStatus, Employment, Questionnaire, SickCase, utcnow
+from ..models import AbsenceKind, CaseStatus, Employment, Questionnaire, SickCase
 from . import events, handover
 
 
@@ -107,6 +107,3 @@ def case_of(db: Session, citizen_id: int, case_id: int) -> CaseSummary | None:
     ).first()
     return CaseSummary(*row) if row else None
 
-
-def touch(case: SickCase) -> None:
-    case.updated_at = utcnow()

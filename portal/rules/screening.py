@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from .calendar import end_of_week
-from .regimes import Regime, regime_on
+from .regimes import regime_on
 
 EXPECTED_WEEKS = {  # the questionnaire's answer -> the longest absence it admits, in weeks
     "under_2_weeks": 2, "2_4_weeks": 4, "4_8_weeks": 8, "8_13_weeks": 13, "13_26_weeks": 26,

@@ -9,7 +9,7 @@ import argparse
 import os
 import platform
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
