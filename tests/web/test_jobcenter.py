@@ -170,3 +170,20 @@ def test_the_compliance_page_counts_conversations_and_reasons(app):
         db.commit()
     page = text(client.get("/jobcenter/overholdelse"))
     assert "50 %" in page and "1 af 2 første samtaler" in page
+
+
+def test_the_queue_pages_through_many_cases(app):
+    from datetime import date
+
+    from .test_handover import make_cases
+    from portal.cases.handover import sweep
+
+    make_cases(app, 30, date(2026, 9, 1))
+    with app.app_context(), session_scope(app) as db:
+        sweep(db, date(2026, 11, 16))
+    client = caseworker(app)
+    first = text(client.get("/jobcenter/"))
+    assert "30 sager" in first and "Side 1 af 2" in first and "?side=2" in first
+    second = text(client.get("/jobcenter/?side=2"))
+    assert "Side 2 af 2" in second and second.count("/jobcenter/sag/") == 5
+    assert client.get("/jobcenter/?side=99&reason=nonsense").status_code == 200
