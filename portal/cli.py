@@ -1,4 +1,4 @@
-"""Flask commands: migrate, make-migration, seed-demo, sweep. (send-outbox and purge come later.)"""
+"""Flask commands: migrate, make-migration, seed-demo, sweep, send-outbox. (purge comes later.)"""
 from __future__ import annotations
 
 import click
@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(make_migration)
     app.cli.add_command(seed_demo)
     app.cli.add_command(sweep)
+    app.cli.add_command(send_outbox)
 
 
 @click.command("migrate")
@@ -53,8 +54,37 @@ def sweep(batch_size: int) -> None:
     from .cases.handover import sweep as sweep_cases
     from .db import session_scope
 
+    from .notify.reminders import queue_due
+
     started = time.perf_counter()
     with session_scope(current_app) as db:
         screened, made = sweep_cases(db, clock.today(), batch_size)
-    click.echo(f"sweep: {screened} open cases screened, {made} new handovers, "
+        queued = queue_due(db, clock.today(), _overview_link(), batch_size)
+    click.echo(f"sweep: {screened} open cases screened, {made} new handovers, {queued} reminders queued, "
                f"{time.perf_counter() - started:.1f} s")
+
+
+def _overview_link() -> str:
+    from flask import url_for
+
+    with current_app.test_request_context():
+        return current_app.config["PORTAL_PUBLIC_URL"] + url_for("citizen.overview")
+
+
+@click.command("send-outbox")
+@with_appcontext
+@click.option("--limit", default=500, show_default=True)
+@click.option("--worker", default=None, help="A name for this sender in the outbox (default: host and pid).")
+def send_outbox(limit: int, worker: str | None) -> None:
+    """Send the queued messages (run from a timer; several senders at once send each message once)."""
+    import os
+    import socket
+
+    from .db import session_scope
+    from .notify.outbox import send_pending
+    from .notify.senders import sender_for
+
+    worker = worker or f"{socket.gethostname()}:{os.getpid()}"
+    with session_scope(current_app) as db:
+        report = send_pending(db, sender_for(current_app), worker, limit)
+    click.echo(f"send-outbox: {report.sent} sent, {report.failed} failed, {report.cancelled} cancelled")

@@ -40,6 +40,9 @@ class Citizen(SQLModel, table=True):
     cpr_hash: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
     cpr_encrypted: str = Field(sa_column=Column(String(255), nullable=False))
     name: str = Field(default="", max_length=200)
+    # Where reminders go; given on the sick report or the questionnaire. (Digital Post would reach
+    # every citizen by CPR number; it is a further sender, not built.)
+    email: str | None = Field(default=None, max_length=254)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -78,6 +81,15 @@ class SickCase(SQLModel, table=True):
     standby_since: date | None = None
     first_conversation_held_on: date | None = None
     closed_on: date | None = None
+    # Learnt after the questionnaire (check-ins, fast track): they win over its answer.
+    expected_duration: str | None = Field(default=None, max_length=16)
+    expected_known_on: date | None = None
+    standby_group: str | None = Field(default=None, max_length=32)
+    conversation_request_form: str | None = Field(default=None, max_length=16)
+    conversation_request_reason: str | None = Field(default=None, max_length=2000)
+    plan_stalled_on: date | None = None
+    partial_since: date | None = None
+    recovered_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -173,3 +185,80 @@ class AuditEntry(SQLModel, table=True):
     municipality_code: str = Field(max_length=3, index=True)
     action: str = Field(max_length=64)
     case_id: int | None = Field(default=None, foreign_key="sick_case.id", index=True)
+
+
+class WeekHours(SQLModel, table=True):
+    """One ISO week of partial sick leave: normal hours and hours worked; absence is the difference."""
+
+    __tablename__ = "week_hours"
+    __table_args__ = (UniqueConstraint("case_id", "iso_year", "iso_week", name="uq_week_hours_case_week"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="sick_case.id", index=True)
+    iso_year: int
+    iso_week: int
+    normal_hours: float
+    worked_hours: float
+    reported_on: date
+    corrected_on: date | None = None
+
+
+class StepUpPlan(SQLModel, table=True):
+    """The citizen's plan to step up towards full hours: hours in the first week, then a rise a week."""
+
+    __tablename__ = "step_up_plan"
+    __table_args__ = (UniqueConstraint("case_id", name="uq_step_up_plan_case"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="sick_case.id")
+    start_monday: date
+    start_hours: float
+    weekly_increase: float
+    full_hours: float
+    updated_on: date
+
+
+class CheckIn(SQLModel, table=True):
+    """A self-service follow-up: due at the regime's cadence, answered by the citizen."""
+
+    __tablename__ = "check_in"
+    __table_args__ = (UniqueConstraint("case_id", "due_on", name="uq_check_in_case_due"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="sick_case.id", index=True)
+    due_on: date
+    answered_on: date
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"      # claimed by one sender
+    SENT = "sent"
+    CANCELLED = "cancelled"  # no longer true (standby chosen, case closed) before it went
+    FAILED = "failed"
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message waiting to go. `dedupe_key` makes queueing idempotent; a conditional claim makes
+    sending happen once even when two senders run at once."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_pending", "status", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(sa_column=Column(String(120), unique=True, nullable=False))
+    case_id: int | None = Field(default=None, foreign_key="sick_case.id", index=True)
+    kind: str = Field(max_length=40)
+    recipient: str = Field(max_length=254)
+    subject: str = Field(max_length=200)
+    body: str
+    attachment_name: str | None = Field(default=None, max_length=100)
+    attachment: str | None = None
+    status: str = Field(default=OutboxStatus.PENDING, max_length=16)
+    attempts: int = 0
+    claimed_by: str | None = Field(default=None, max_length=100)
+    claimed_at: datetime | None = None
+    sent_at: datetime | None = None
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)

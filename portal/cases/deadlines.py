@@ -23,6 +23,9 @@ class CasePlan:
     questionnaire_due: Deadline | None
     questionnaire_overdue: bool
     first_conversation_by: Deadline | None
+    fast_track_conversation_by: Deadline | None = None
+    requested_conversation_by: Deadline | None = None
+    on_standby: bool = False
 
 
 def plan_for(case: SickCase, questionnaire: Questionnaire | None, today: date) -> CasePlan:
@@ -34,6 +37,15 @@ def plan_for(case: SickCase, questionnaire: Questionnaire | None, today: date) -
         due = Deadline(case.questionnaire_sent_on + timedelta(days=days.value), days.source)
     week = regime.first_conversation_week
     is_open = case.status == CaseStatus.OPEN
+    fast_track = None
+    if is_open and _pending(case.fast_track_requested_on, case) and not (
+            case.fast_track_declined_on and case.fast_track_declined_on >= case.fast_track_requested_on):
+        days = regime.fast_track_conversation_days
+        fast_track = Deadline(case.fast_track_requested_on + timedelta(days=days.value), days.source)
+    requested = None
+    if is_open and _pending(case.conversation_requested_on, case) and case.standby_since is None:
+        days = regime.conversation_request_days
+        requested = Deadline(case.conversation_requested_on + timedelta(days=days.value), days.source)
     return CasePlan(
         is_open=is_open,
         questionnaire_submitted=submitted,
@@ -42,4 +54,12 @@ def plan_for(case: SickCase, questionnaire: Questionnaire | None, today: date) -
         questionnaire_overdue=bool(due and today > due.due),
         first_conversation_by=(Deadline(end_of_week(case.first_absence_day, week.value), week.source)
                                if is_open else None),
+        fast_track_conversation_by=fast_track,
+        requested_conversation_by=requested,
+        on_standby=is_open and case.standby_since is not None,
     )
+
+
+def _pending(asked: date | None, case: SickCase) -> bool:
+    """Asked for, and no conversation held since."""
+    return asked is not None and not (case.first_conversation_held_on and case.first_conversation_held_on >= asked)

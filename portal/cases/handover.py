@@ -27,8 +27,9 @@ def facts_of(case: SickCase, questionnaire: Questionnaire | None) -> CaseFacts:
         employment=case.employment,
         is_open=case.status == CaseStatus.OPEN,
         expected_return=case.expected_return,
-        expected_duration=sickness.get("expected_duration"),
-        expected_known_on=submitted.submitted_at.date() if submitted and submitted.submitted_at else None,
+        expected_duration=case.expected_duration or sickness.get("expected_duration"),
+        expected_known_on=case.expected_known_on or (
+            submitted.submitted_at.date() if submitted and submitted.submitted_at else None),
         questionnaire_sent_on=case.questionnaire_sent_on,
         questionnaire_submitted_on=(submitted.submitted_at.date()
                                     if submitted and submitted.submitted_at else None),
@@ -37,7 +38,21 @@ def facts_of(case: SickCase, questionnaire: Questionnaire | None) -> CaseFacts:
         conversation_requested_on=case.conversation_requested_on,
         standby_since=case.standby_since,
         first_conversation_held_on=case.first_conversation_held_on,
+        plan_stalled_on=case.plan_stalled_on,
     )
+
+
+def questionnaire_of(db: Session, case_id: int) -> Questionnaire | None:
+    return db.exec(select(Questionnaire).where(Questionnaire.case_id == case_id)).first()
+
+
+def close_live_handover(db: Session, case_id: int, today: date, why: str) -> None:
+    """The case no longer needs the jobcenter (the citizen recovered): its handover leaves the queue."""
+    live = live_handover(db, case_id)
+    if live is not None:
+        live.status, live.closed_on, live.updated_at = HandoverStatus.CLOSED, today, utcnow()
+        db.add(live)
+        events.record(db, case_id, "portal", "handover_closed", why=why)
 
 
 def _serialise(reasons: Iterable[Reason]) -> list[dict]:

@@ -138,7 +138,11 @@ def open_case_file(db: Session, case_id: int, municipality: str, me: str, my_nam
     )
 
 
-def book_conversation(db: Session, case: SickCase, when: datetime, form: str, me: str) -> Conversation:
+def book_conversation(db: Session, case: SickCase, when: datetime, form: str, me: str,
+                      timezone: str = "Europe/Copenhagen", link: str = "") -> Conversation:
+    """Book it and, in the same transaction, queue the citizen's invitation with an .ics file."""
+    from ..notify.reminders import queue_conversation_booked
+
     live = db.exec(select(Handover).where(Handover.case_id == case.id,
                                           Handover.status != HandoverStatus.CLOSED)).first()
     conversation = Conversation(case_id=case.id, handover_id=live.id if live else None,
@@ -146,6 +150,8 @@ def book_conversation(db: Session, case: SickCase, when: datetime, form: str, me
     db.add(conversation)
     events.record(db, case.id, f"caseworker:{me}", "conversation_booked",
                   at=when.isoformat(), form=form)
+    db.flush()
+    queue_conversation_booked(db, conversation, timezone, link)
     db.commit()
     return conversation
 
@@ -161,6 +167,8 @@ def record_conversation(db: Session, case: SickCase, conversation_id: int, held_
     conversation.status, conversation.held_on, conversation.outcome = "held", held_on, outcome
     if case.first_conversation_held_on is None:
         case.first_conversation_held_on = held_on
+    if case.conversation_requested_on and held_on >= case.conversation_requested_on:
+        case.conversation_requested_on = None  # the citizen's wish is met; the event log keeps it
     if outcome == "closed":
         case.status, case.closed_on = CaseStatus.CLOSED, held_on
     case.updated_at = utcnow()

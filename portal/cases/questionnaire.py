@@ -30,6 +30,10 @@ def save_step(db: Session, questionnaire: Questionnaire, step: str, answers: dic
     questionnaire.updated_at = utcnow()
     db.add(questionnaire)
     events.record(db, questionnaire.case_id, actor, "questionnaire_step_saved", step=step)
+    if step == "om-dig" and answers.get("email"):
+        from .sickness import remember_email
+
+        remember_email(db, db.get(SickCase, questionnaire.case_id).citizen_id, answers["email"])
     db.commit()
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from ..models import AbsenceKind, CaseStatus, Employment, Questionnaire, SickCase
+from ..models import AbsenceKind, CaseStatus, Citizen, Employment, Questionnaire, SickCase
 from . import events, handover
 
 
@@ -20,6 +20,7 @@ class SickReport:
     employer_cvr: str | None = None
     employer_name: str | None = None
     expected_return: date | None = None
+    email: str | None = None  # for reminders
 
 
 class CaseAlreadyOpen(Exception):
@@ -71,6 +72,8 @@ def report_sickness(db: Session, citizen_id: int, municipality: str, report: Sic
         raise CaseAlreadyOpen(existing) from None
     questionnaire = Questionnaire(case_id=case.id)
     db.add(questionnaire)
+    if report.email:
+        remember_email(db, citizen_id, report.email)
     events.record(db, case.id, actor, "sickness_reported",
                   first_absence_day=case.first_absence_day.isoformat(),
                   absence_kind=case.absence_kind, employment=case.employment)
@@ -79,6 +82,13 @@ def report_sickness(db: Session, citizen_id: int, municipality: str, report: Sic
     handover.rescreen(db, case, questionnaire, today)
     db.commit()
     return case
+
+
+def remember_email(db: Session, citizen_id: int, email: str) -> None:
+    citizen = db.get(Citizen, citizen_id)
+    if citizen is not None and email.strip():
+        citizen.email = email.strip()
+        db.add(citizen)
 
 
 @dataclass(frozen=True)

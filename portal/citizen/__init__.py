@@ -1,6 +1,8 @@
-"""The citizen's face: Mit sygefravær, report sickness, and the questionnaire."""
+"""The citizen's face: Mit sygefravær, report sickness, the questionnaire, and the ongoing case
+(hours, standby, fast track, conversation, check-ins, recovery)."""
 from flask import Flask
 
+from . import ongoing  # noqa: F401  (registers the ongoing case's routes on the blueprint)
 from .views import bp
 
 

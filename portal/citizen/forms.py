@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms import EmailField, RadioField, StringField
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import clock
 from ..forms import DanishDateField, DanishDecimalField, RequiredIf, cvr_number, not_in_future, options
@@ -70,6 +70,13 @@ class ReportSicknessForm(FlaskForm):
         _l("Expected first day back at work"),
         validators=[RequiredIf("expected_return_known", ("date",),
                                _l("Enter the date you expect to be back at work."))],
+    )
+    email = EmailField(
+        _l("Email address for reminders (optional)"),
+        validators=[Optional(), Length(max=254, message=_l("Write at most %(max)d characters.")),
+                    Email(message=_l("Enter an email address in the form name@example.dk."),
+                          check_deliverability=False)],
+        description=_l("We remind you of deadlines. We never write about your health in an email."),
     )
 
     def validate_first_absence_day(self, field):

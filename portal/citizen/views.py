@@ -42,6 +42,7 @@ def report():
             employer_cvr=form.employer_cvr.data or None,
             employer_name=(form.employer_name.data or "").strip() or None,
             expected_return=form.expected_return.data if form.expected_return_known.data == "date" else None,
+            email=(form.email.data or "").strip() or None,
         )
         municipality = user.municipality or current_app.config["PORTAL_DEFAULT_MUNICIPALITY"]
         try:

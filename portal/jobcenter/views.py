@@ -97,7 +97,8 @@ def book(case_id: int):
         return _render_case(file, form, RecordConversationForm(prefix="held"), 400)
     local = ZoneInfo(current_app.config["PORTAL_TIMEZONE"])
     cases.book_conversation(get_session(), file.case, datetime.combine(form.day.data, form.at.data, local),
-                            form.form.data, current_user().subject)
+                            form.form.data, current_user().subject, current_app.config["PORTAL_TIMEZONE"],
+                            current_app.config["PORTAL_PUBLIC_URL"] + url_for("citizen.overview"))
     flash(_("The conversation is booked."), "success")
     return redirect(url_for("jobcenter.case", case_id=case_id), code=303)
 

@@ -39,6 +39,16 @@ class Regime:
     conversation_request_days: Param[int]
     overdue_questionnaire_follow_up_days: Param[int]
     handover_lead_days: Param[int]
+    # Fast track (§§ 7 c, 7 e) is for a citizen not expected back in full within this many weeks.
+    fast_track_min_expected_weeks: Param[int]
+    # How often the self-service check-in (opfølgning) comes, in weeks.
+    check_in_interval_weeks: Param[int]
+    # Portal policy: a step-up plan with no rise over this many reported weeks goes to the jobcenter;
+    # a reported week can be corrected until this many days after it ended; the reminder before the
+    # questionnaire's deadline goes this many days ahead.
+    plan_stall_weeks: Param[int]
+    hours_correction_days: Param[int]
+    questionnaire_reminder_days: Param[int]
 
 
 REGIME_2019 = Regime(
@@ -57,12 +67,19 @@ REGIME_2019 = Regime(
     conversation_request_days=Param(14, "portalens servicemål"),
     overdue_questionnaire_follow_up_days=Param(7, "sygedagpengeloven § 21 (portalens servicemål)"),
     handover_lead_days=Param(14, "portalens servicemål"),
+    fast_track_min_expected_weeks=Param(8, "sygedagpengeloven §§ 7 c og 7 e"),
+    check_in_interval_weeks=Param(4, "sygedagpengeloven § 13 (opfølgning mindst hver 4. uge)"),
+    plan_stall_weeks=Param(3, "portalens servicemål"),
+    hours_correction_days=Param(14, "portalens praksis (ugen opgøres til udbetaling)"),
+    questionnaire_reminder_days=Param(2, "portalens servicemål"),
 )
 
 # 1 January 2025: category 3 and re-visitation repealed; the first conversation stays by week 8.
 REGIME_2025 = replace(
     REGIME_2019, code="2025", valid_from=date(2025, 1, 1),
     title_da="Reglerne fra 1. januar 2025", title_en="The rules from 1 January 2025",
+    # At least 4 follow-ups in the first 6 months: one every 6 weeks gives 4 by week 24.
+    check_in_interval_weeks=Param(6, "sygedagpengeloven § 13 (mindst 4 opfølgninger i de første 6 måneder)"),
 )
 
 # Lov nr. 1750 af 29.12.2025: no municipal conversation as a rule when citizen and employer both

@@ -28,6 +28,7 @@ class ReasonCode(StrEnum):
     QUESTIONNAIRE_OVERDUE = "questionnaire_overdue"
     STANDBY = "standby"
     REASSESSMENT_DUE = "reassessment_due"
+    PLAN_STALLED = "plan_stalled"
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class CaseFacts:
     conversation_requested_on: date | None = None
     standby_since: date | None = None
     first_conversation_held_on: date | None = None
+    plan_stalled_on: date | None = None         # a step-up plan with no rise (rules.hours)
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,16 @@ def screen(facts: CaseFacts, on: date, lead_time_days: int | None = None) -> lis
                 "kan blive tale om at stoppe sygedagpengene.",
                 "The questionnaire was not answered within 8 days. Contact the citizen before "
                 "sickness benefit can be stopped."))
+
+    stalled = facts.plan_stalled_on
+    if stalled and not on_standby and not (conversation_held and facts.first_conversation_held_on >= stalled):
+        reasons.append(_reason(
+            ReasonCode.PLAN_STALLED, stalled, stalled + timedelta(days=regime.conversation_request_days.value),
+            AT_ONCE, regime, regime.plan_stall_weeks.source + "; sygedagpengeloven § 13",
+            f"Borgerens plan for at komme op i tid står stille: timerne er ikke steget i "
+            f"{regime.plan_stall_weeks.value} uger. Tal med borgeren om, hvad der skal til.",
+            f"The citizen's plan to step up hours has stalled: the hours have not risen for "
+            f"{regime.plan_stall_weeks.value} weeks. Talk to the citizen about what is needed."))
 
     if on_standby:
         since = facts.standby_since

@@ -1,0 +1,302 @@
+"""The citizen's ongoing case: the case page and its self-service steps. Thin views: the form
+checks its fields, a use case in portal.cases does the work, the rules decide."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import lru_cache
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+
+from .. import clock
+from ..cases import deadlines, followup
+from ..cases import hours as hours_cases
+from ..cases.handover import live_handover
+from ..db import get_session
+from ..forms import options
+from ..models import CaseStatus
+from ..rules import FastTrackRefusal, IsoWeek, Plan, expected_too_soon, regime_on
+from ..rules.hours import HoursProblem, reportable_weeks
+from ..rules.screening import EXPECTED_WEEKS
+from ..auth.session import role_required
+from .ongoing_forms import (CheckInForm, ConfirmForm, ConversationRequestForm, FastTrackForm, PlanForm,
+                            RecoveryForm, StandbyForm, WeekHoursForm)
+from .views import _own_case, bp
+
+PLAN_WEEKS_AHEAD = 8
+
+
+@lru_cache(maxsize=4)
+def _standby_groups(path: str) -> tuple[dict, ...]:
+    with open(path, encoding="utf-8") as handle:
+        return tuple(json.load(handle)["groups"])
+
+
+def standby_groups() -> list[tuple[str, str]]:
+    language = "en" if get_locale() and get_locale().language == "en" else "da"
+    return [(g["code"], g[language]) for g in _standby_groups(current_app.config["PORTAL_STANDBY_DIAGNOSES_FILE"])]
+
+
+def _open_case(case_id: int):
+    summary = _own_case(case_id)
+    if summary.case.status != CaseStatus.OPEN:
+        flash(_("The sick leave is closed, so this cannot be changed."), "info")
+        return summary, redirect(url_for("citizen.case", case_id=case_id), code=303)
+    return summary, None
+
+
+def _back_to_case(case_id: int, message: str):
+    flash(message, "success")
+    return redirect(url_for("citizen.case", case_id=case_id), code=303)
+
+
+@bp.get("/sag/<int:case_id>")
+@role_required("citizen")
+def case(case_id: int):
+    summary = _own_case(case_id)
+    db, today = get_session(), clock.today()
+    the_case = summary.case
+    return render_template(
+        "citizen/case.html", summary=summary, case=the_case,
+        plan=deadlines.plan_for(the_case, summary.questionnaire, today),
+        check_in=followup.check_in_state(db, the_case, today),
+        offer=followup.offer_of(the_case, today),
+        conversation_pending=followup.conversation_pending(the_case),
+        handed_over=live_handover(db, the_case.id) is not None,
+        history=hours_cases.history(db, the_case, today),
+        withdraw_form=ConfirmForm(),
+    )
+
+
+# Partial hours ------------------------------------------------------------------------------------
+
+def _week_choices(weeks: list[IsoWeek]) -> list:
+    return options([(str(w), _("Week %(week)d: %(start)s to %(end)s", week=w.week,
+                                start=format_date(w.monday, "d. MMM"), end=format_date(w.sunday, "d. MMM yyyy")))
+                    for w in weeks])
+
+
+HOURS_MESSAGES = {
+    HoursProblem.FUTURE_WEEK: ("week", lambda r: _("You cannot report a week that has not begun.")),
+    HoursProblem.BEFORE_SICKNESS: ("week", lambda r: _("The week is before your first day of absence.")),
+    HoursProblem.LOCKED: ("week", lambda r: _("The week is locked, because it is more than %(days)d days since it ended. "
+                                               "Call the jobcenter to change it.", days=r.hours_correction_days.value)),
+    HoursProblem.NORMAL_OUT_OF_RANGE: ("normal_hours", lambda r: _("Enter a number of hours between 0.5 and 80.")),
+    HoursProblem.WORKED_MORE_THAN_NORMAL: ("worked_hours", lambda r: _("You cannot have worked more hours than your normal working hours.")),
+    HoursProblem.TOO_LITTLE_ABSENCE: ("worked_hours", lambda r: _(
+        "This week cannot count as partial sick leave: your absence must be at least %(hours)d hours a "
+        "week (%(source)s). If you worked (almost) your full hours, report that you are well instead.",
+        hours=r.partial_min_hours_per_week.value, source=r.partial_min_hours_per_week.source)),
+}
+
+
+@bp.route("/sag/<int:case_id>/timer", methods=["GET", "POST"])
+@role_required("citizen")
+def hours(case_id: int):
+    summary, closed = _open_case(case_id)
+    if closed:
+        return closed
+    db, today = get_session(), clock.today()
+    regime = regime_on(today)
+    weeks = reportable_weeks(summary.case.first_absence_day, today, regime)
+    form = WeekHoursForm()
+    form.week.choices = _week_choices(weeks)
+    chosen = IsoWeek.parse(request.args.get("uge", ""))
+    if request.method == "GET" and chosen in weeks:
+        form.week.data = str(chosen)
+        existing = hours_cases.reported_week(db, case_id, chosen)
+        if existing:
+            form.normal_hours.data, form.worked_hours.data = existing.normal_hours, existing.worked_hours
+    if form.validate_on_submit():
+        week = IsoWeek.parse(form.week.data)
+        try:
+            corrected = hours_cases.report_hours(db, summary.case, week, form.normal_hours.data,
+                                                 form.worked_hours.data, today)
+        except hours_cases.HoursRefused as refused:
+            for problem in refused.problems:
+                field, message = HOURS_MESSAGES[problem]
+                form[field].errors.append(message(regime))
+        else:
+            return _back_to_hours(case_id, _("Your hours for week %(week)d are corrected.", week=week.week)
+                                  if corrected else _("Your hours for week %(week)d are saved.", week=week.week))
+    history = hours_cases.history(db, summary.case, today)
+    return render_template("citizen/hours.html", summary=summary, form=form, history=history,
+                           chart=hours_chart(history), regime=regime), (400 if form.errors else 200)
+
+
+def hours_chart(history) -> dict | None:
+    """Geometry of a small bar chart of hours worked per week against normal hours (and the plan)."""
+    rows = history.rows[-12:]
+    if not rows:
+        return None
+    top = max(max(float(r.normal) for r in rows), 1.0)
+    width, height, gap = 40, 120, 10
+    bars = []
+    for index, row in enumerate(rows):
+        x = index * (width + gap) + gap
+        worked_h = height * float(row.worked) / top
+        normal_h = height * float(row.normal) / top
+        planned_y = height - height * float(row.planned) / top if row.planned is not None else None
+        bars.append({"x": x, "width": width, "worked_y": height - worked_h, "worked_h": worked_h,
+                     "normal_y": height - normal_h, "planned_y": planned_y, "row": row})
+    return {"bars": bars, "width": len(rows) * (width + gap) + gap, "height": height}
+
+
+@bp.route("/sag/<int:case_id>/timer/plan", methods=["GET", "POST"])
+@role_required("citizen")
+def step_up_plan(case_id: int):
+    summary, closed = _open_case(case_id)
+    if closed:
+        return closed
+    db, today = get_session(), clock.today()
+    this_week = IsoWeek.of(today)
+    first = max(IsoWeek.of(summary.case.first_absence_day), this_week.plus(-4))
+    weeks = [first.plus(n) for n in range((this_week.monday - first.monday).days // 7 + PLAN_WEEKS_AHEAD + 1)]
+    existing = hours_cases.plan_of(db, case_id)
+    form = PlanForm(data={"start_week": str(IsoWeek.of(existing.start_monday)), "start_hours": existing.start_hours,
+                          "weekly_increase": existing.weekly_increase, "full_hours": existing.full_hours}
+                    if existing and request.method == "GET" else None)
+    form.start_week.choices = _week_choices(weeks)
+    if form.validate_on_submit():
+        plan = Plan(IsoWeek.parse(form.start_week.data).monday, form.start_hours.data,
+                    form.weekly_increase.data, form.full_hours.data)
+        hours_cases.set_plan(db, summary.case, plan, today)
+        full_from = plan.full_from()
+        return _back_to_hours(case_id, _("Your plan is saved. You reach full hours in week %(week)d (%(date)s).",
+                                         week=full_from.week, date=format_date(full_from.monday, "long")))
+    return render_template("citizen/plan.html", summary=summary, form=form, existing=existing,
+                           regime=regime_on(today)), (400 if form.errors else 200)
+
+
+def _back_to_hours(case_id: int, message: str):
+    flash(message, "success")
+    return redirect(url_for("citizen.hours", case_id=case_id), code=303)
+
+
+# Standby ------------------------------------------------------------------------------------------
+
+@bp.route("/sag/<int:case_id>/standby", methods=["GET", "POST"])
+@role_required("citizen")
+def standby(case_id: int):
+    summary, closed = _open_case(case_id)
+    if closed:
+        return closed
+    form = StandbyForm()
+    form.group.choices = options(standby_groups())
+    if summary.case.standby_since is None and form.validate_on_submit():
+        followup.choose_standby(get_session(), summary.case, form.group.data, clock.today())
+        return _back_to_case(case_id, _("You are now on standby. The jobcenter will not contact you."))
+    return render_template("citizen/standby.html", summary=summary, form=form, withdraw_form=ConfirmForm(),
+                           groups=dict(standby_groups())), (400 if form.errors else 200)
+
+
+@bp.post("/sag/<int:case_id>/standby/fortryd")
+@role_required("citizen")
+def withdraw_standby(case_id: int):
+    summary, closed = _open_case(case_id)
+    if closed:
+        return closed
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    followup.withdraw_standby(get_session(), summary.case, clock.today())
+    return _back_to_case(case_id, _("Standby is withdrawn. The jobcenter may contact you again."))
+
+
+# Fast track ---------------------------------------------------------------------------------------
+
+@bp.route("/sag/<int:case_id>/fast-track", methods=["GET", "POST"])
+@role_required("citizen")
+def fast_track(case_id: int):
+    summary = _own_case(case_id)
+    today = clock.today()
+    regime = regime_on(today)
+    offer = followup.offer_of(summary.case, today)
+    form = FastTrackForm()
+    if offer.offered and form.validate_on_submit():
+        answer = form.expected_duration.data
+        if answer == "under_8_weeks" or expected_too_soon(EXPECTED_WEEKS[answer], regime):
+            form.expected_duration.errors.append(_(
+                "Fast track is for those who do not expect to be back in full within %(weeks)d weeks "
+                "(%(source)s). You can ask for a conversation instead.",
+                weeks=regime.fast_track_min_expected_weeks.value, source=regime.fast_track_min_expected_weeks.source))
+        else:
+            followup.request_fast_track(get_session(), summary.case, answer, today)
+            plan = deadlines.plan_for(summary.case, summary.questionnaire, today)
+            return _back_to_case(case_id, _("You have asked for fast track. The jobcenter must hold a conversation "
+                                            "with you no later than %(date)s.",
+                                            date=format_date(plan.fast_track_conversation_by.due, "long")))
+    return render_template("citizen/fast_track.html", summary=summary, form=form, offer=offer, regime=regime,
+                           refusals=FastTrackRefusal,
+                           plan=deadlines.plan_for(summary.case, summary.questionnaire, today),
+                           ), (400 if form.errors else 200)
+
+
+# Ask for a conversation ---------------------------------------------------------------------------
+
+@bp.route("/sag/<int:case_id>/samtale", methods=["GET", "POST"])
+@role_required("citizen")
+def ask_conversation(case_id: int):
+    summary, closed = _open_case(case_id)
+    if closed:
+        return closed
+    today = clock.today()
+    pending = followup.conversation_pending(summary.case)
+    form = ConversationRequestForm()
+    if not pending and summary.case.standby_since is None and form.validate_on_submit():
+        followup.request_conversation(get_session(), summary.case, form.form.data, form.reason.data, today)
+        plan = deadlines.plan_for(summary.case, summary.questionnaire, today)
+        return _back_to_case(case_id, _("We have your request. The jobcenter contacts you no later than %(date)s.",
+                                        date=format_date(plan.requested_conversation_by.due, "long")))
+    return render_template("citizen/ask_conversation.html", summary=summary, form=form, pending=pending,
+                           plan=deadlines.plan_for(summary.case, summary.questionnaire, today),
+                           ), (400 if form.errors else 200)
+
+
+# Check-in -----------------------------------------------------------------------------------------
+
+@bp.route("/sag/<int:case_id>/opfoelgning", methods=["GET", "POST"])
+@role_required("citizen")
+def check_in(case_id: int):
+    summary, closed = _open_case(case_id)
+    if closed:
+        return closed
+    db, today = get_session(), clock.today()
+    state = followup.check_in_state(db, summary.case, today)
+    form = CheckInForm()
+    if state.is_due and form.validate_on_submit():
+        followup.answer_check_in(db, summary.case, form.answers(), today)
+        return _back_to_case(case_id, _("Thank you for your answers."))
+    return render_template("citizen/check_in.html", summary=summary, form=form, state=state,
+                           regime=regime_on(today)), (400 if form.errors else 200)
+
+
+# Recovery (raskmelding) ---------------------------------------------------------------------------
+
+@bp.route("/sag/<int:case_id>/raskmelding", methods=["GET", "POST"])
+@role_required("citizen")
+def recovery(case_id: int):
+    summary, closed = _open_case(case_id)
+    if closed:
+        return closed
+    today = clock.today()
+    regime = regime_on(today)
+    form = RecoveryForm()
+    if form.validate_on_submit():
+        on: date = form.recovered_on.data
+        minimum = regime.partial_min_hours_per_week.value
+        if on < summary.case.first_absence_day:
+            form.recovered_on.errors.append(_("The date cannot be before your first day of absence, %(date)s.",
+                                              date=format_date(summary.case.first_absence_day, "long")))
+        elif form.kind.data == "partial" and form.partial_hours.data < minimum:
+            form.partial_hours.errors.append(_(
+                "Partial sick leave requires at least %(hours)s hours of absence a week. With fewer hours, "
+                "report that you are back in full.", hours=minimum))
+        else:
+            full = form.kind.data == "full"
+            followup.report_recovery(get_session(), summary.case, full, on, today,
+                                     None if full else form.partial_hours.data)
+            return _back_to_case(case_id, _("Thank you. Your sick leave is closed. Welcome back.") if full
+                                 else _("Thank you. Your sick leave is now partial. Report your hours week by week."))
+    return render_template("citizen/recovery.html", summary=summary, form=form), (400 if form.errors else 200)

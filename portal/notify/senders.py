@@ -1,0 +1,60 @@
+"""Senders: a file sender for development (one .eml file a message) and an SMTP sender."""
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+from flask import Flask
+
+from ..models import OutboxMessage
+
+
+def as_email(message: OutboxMessage, sender_address: str) -> EmailMessage:
+    mail = EmailMessage()
+    mail["From"] = sender_address
+    mail["To"] = message.recipient
+    mail["Subject"] = message.subject
+    # The outbox id in the Message-ID lets a receiving system see a repeat after a crash.
+    mail["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain="sygefravaer.portal")
+    mail.set_content(message.body)
+    if message.attachment:
+        mail.add_attachment(message.attachment.encode(), maintype="text", subtype="calendar",
+                            filename=message.attachment_name or "invitation.ics",
+                            params={"method": "REQUEST"})
+    return mail
+
+
+class FileSender:
+    def __init__(self, folder: str, sender_address: str):
+        self.folder, self.sender_address = Path(folder), sender_address
+
+    def send(self, message: OutboxMessage) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{message.id:08d}-{message.kind}.eml"
+        path.write_bytes(bytes(as_email(message, self.sender_address)))
+
+
+class SmtpSender:
+    def __init__(self, host: str, port: int, sender_address: str, username: str | None = None,
+                 password: str | None = None, starttls: bool = False, timeout: float = 30):
+        self.host, self.port, self.sender_address = host, port, sender_address
+        self.username, self.password, self.starttls, self.timeout = username, password, starttls, timeout
+
+    def send(self, message: OutboxMessage) -> None:
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            if self.starttls:
+                smtp.starttls()
+            if self.username:
+                smtp.login(self.username, self.password or "")
+            smtp.send_message(as_email(message, self.sender_address))
+
+
+def sender_for(app: Flask):
+    config = app.config
+    if config["PORTAL_MAIL_SENDER"] == "smtp":
+        return SmtpSender(config["PORTAL_SMTP_HOST"], config["PORTAL_SMTP_PORT"], config["PORTAL_MAIL_FROM"],
+                          config["PORTAL_SMTP_USERNAME"], config["PORTAL_SMTP_PASSWORD"],
+                          config["PORTAL_SMTP_STARTTLS"])
+    return FileSender(config["PORTAL_OUTBOX_DIR"], config["PORTAL_MAIL_FROM"])
