@@ -18,7 +18,7 @@ def _da(day: date) -> str:
 
 
 def _en(day: date) -> str:
-    return format_date(day, "long", locale="en")
+    return format_date(day, "d MMMM y", locale="en_GB")
 
 
 def questionnaire_due_soon(case_id: int, recipient: str, sent_on: date, due: date, link: str) -> Message:
@@ -58,14 +58,16 @@ def conversation_booked(conversation_id: int, case_id: int, recipient: str, when
     forms = {"in_person": ("i jobcentret", "at the jobcenter"), "phone": ("på telefon", "by phone"),
              "video": ("på video", "by video")}
     da_form, en_form = forms.get(form, forms["in_person"])
+    da_when = format_datetime(when, "d. MMMM y 'kl.' HH.mm", tzinfo=timezone, locale="da")
+    en_when = format_datetime(when, "d MMMM y 'at' HH:mm", tzinfo=timezone, locale="en_GB")
     return Message(
         dedupe_key=f"conversation:{conversation_id}", kind="conversation_booked",
         case_id=case_id, recipient=recipient,
         subject="Opfølgningssamtale / Follow-up conversation",
-        body=(f"Du har en opfølgningssamtale med jobcentret {format_datetime(when, 'long', tzinfo=timezone, locale='da')}, "
+        body=(f"Du har en opfølgningssamtale med jobcentret {da_when}, "
               f"{da_form}. Invitationen ligger som kalenderfil i denne mail. Se mere: {link}\n\n"
               f"You have a follow-up conversation with the jobcenter on "
-              f"{format_datetime(when, 'long', tzinfo=timezone, locale='en')}, {en_form}. The invitation is attached "
+              f"{en_when}, {en_form}. The invitation is attached "
               f"as a calendar file. More: {link}\n\n{SIGNATURE}\n"),
         attachment_name="opfoelgningssamtale.ics",
         attachment=invitation_ics(conversation_id, when, da_form))
