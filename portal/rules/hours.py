@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
 from typing import Iterable
 
@@ -128,7 +128,8 @@ class Plan:
         """The first week the plan reaches full hours."""
         if self.weekly_increase <= 0:
             return IsoWeek.of(self.start_monday)
-        steps = -(-(self.full_hours - self.start_hours) // self.weekly_increase)
+        # Decimal's // truncates towards zero, so the ceiling is taken explicitly.
+        steps = ((self.full_hours - self.start_hours) / self.weekly_increase).to_integral_value(ROUND_CEILING)
         return IsoWeek.of(self.start_monday).plus(max(0, int(steps)))
 
 
