@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 
 from flask import Flask, request, session
 from flask_babel import format_date, format_datetime, format_decimal
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", os.path.join(root, "translations"))
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["date_long"] = lambda d: format_date(d, "long") if d else ""
+    app.jinja_env.filters["iso_date_long"] = lambda s: format_date(date.fromisoformat(s), "long") if s else ""
     app.jinja_env.filters["date_short"] = lambda d: format_date(d, "short") if d else ""
     app.jinja_env.filters["datetime_short"] = lambda d: format_datetime(d, "short") if d else ""
     app.jinja_env.filters["number"] = lambda n: format_decimal(n) if n is not None else ""

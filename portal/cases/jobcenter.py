@@ -8,9 +8,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from ..models import (AuditEntry, CaseEvent, CaseStatus, Citizen, Conversation, Handover, HandoverStatus,
+from ..models import (AuditEntry, CaseEvent, CaseStatus, CheckIn, Citizen, Conversation, Handover, HandoverStatus,
                       Questionnaire, SickCase, utcnow)
 from . import events
+from .hours import history as hours_history
 
 PAGE_SIZE = 25
 SOON_DAYS = 7
@@ -111,9 +112,12 @@ class CaseFile:
     handovers: list[Handover]
     conversations: list[Conversation]
     timeline: list[CaseEvent]
+    hours: object = None           # cases.hours.HoursHistory
+    check_ins: list = ()           # answered check-ins, oldest first
 
 
-def open_case_file(db: Session, case_id: int, municipality: str, me: str, my_name: str) -> CaseFile | None:
+def open_case_file(db: Session, case_id: int, municipality: str, me: str, my_name: str,
+                   today: date | None = None) -> CaseFile | None:
     """The whole case for a caseworker of its municipality; the view is written to the audit log.
     Another municipality's case answers as if it did not exist."""
     row = db.exec(
@@ -135,6 +139,8 @@ def open_case_file(db: Session, case_id: int, municipality: str, me: str, my_nam
                                    .order_by(Conversation.scheduled_at))),
         timeline=list(db.exec(select(CaseEvent).where(CaseEvent.case_id == case.id)
                               .order_by(CaseEvent.at, CaseEvent.id))),
+        hours=hours_history(db, case, today or case.reported_on),
+        check_ins=list(db.exec(select(CheckIn).where(CheckIn.case_id == case.id).order_by(CheckIn.due_on))),
     )
 
 

@@ -2,12 +2,10 @@
 checks its fields, a use case in portal.cases does the work, the rules decide."""
 from __future__ import annotations
 
-import json
 from datetime import date
-from functools import lru_cache
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from .. import clock
@@ -20,23 +18,13 @@ from ..models import CaseStatus
 from ..rules import FastTrackRefusal, IsoWeek, Plan, expected_too_soon, regime_on
 from ..rules.hours import HoursProblem, reportable_weeks
 from ..rules.screening import EXPECTED_WEEKS
+from ..standby_list import standby_groups
 from ..auth.session import role_required
 from .ongoing_forms import (CheckInForm, ConfirmForm, ConversationRequestForm, FastTrackForm, PlanForm,
                             RecoveryForm, StandbyForm, WeekHoursForm)
 from .views import _own_case, bp
 
 PLAN_WEEKS_AHEAD = 8
-
-
-@lru_cache(maxsize=4)
-def _standby_groups(path: str) -> tuple[dict, ...]:
-    with open(path, encoding="utf-8") as handle:
-        return tuple(json.load(handle)["groups"])
-
-
-def standby_groups() -> list[tuple[str, str]]:
-    language = "en" if get_locale() and get_locale().language == "en" else "da"
-    return [(g["code"], g[language]) for g in _standby_groups(current_app.config["PORTAL_STANDBY_DIAGNOSES_FILE"])]
 
 
 def _open_case(case_id: int):

@@ -23,6 +23,7 @@ REASON_LABELS = {
     ReasonCode.QUESTIONNAIRE_OVERDUE: _l("Questionnaire overdue"),
     ReasonCode.STANDBY: _l("Standby"),
     ReasonCode.REASSESSMENT_DUE: _l("Reassessment due"),
+    ReasonCode.PLAN_STALLED: _l("Step-up plan stalled"),
 }
 STATUS_LABELS = {"open": _l("Waiting"), "claimed": _l("Taken"), "closed": _l("Done")}
 
@@ -74,6 +75,16 @@ EVENT_LABELS = {
     "handover_released": _l("Released to the queue"),
     "conversation_booked": _l("Conversation booked"),
     "conversation_held": _l("Conversation held"),
+    "hours_reported": _l("Partial hours reported"),
+    "hours_corrected": _l("Partial hours corrected"),
+    "step_up_plan_set": _l("Step-up plan set"),
+    "step_up_plan_stalled": _l("Step-up plan stalled"),
+    "standby_withdrawn": _l("Standby withdrawn"),
+    "fast_track_requested": _l("Fast track requested"),
+    "check_in_answered": _l("Check-in answered"),
+    "recovered": _l("Reported well (raskmelding)"),
+    "partly_recovered": _l("Reported partly well"),
+    "handover_closed": _l("Handover closed"),
 }
 FORM_LABELS = dict(FORMS)
 OUTCOME_LABELS = dict(OUTCOMES)

@@ -16,6 +16,9 @@ from ..extensions import htmx
 from ..personal_data import decrypt_cpr
 from ..rules import screen
 from ..cases.handover import facts_of
+from ..standby_list import standby_groups
+from ..citizen.ongoing_forms import FEELINGS
+from ..citizen.questionnaire_forms import YES_NO_UNKNOWN
 from .forms import (EVENT_LABELS, FORM_LABELS, OUTCOME_LABELS, REASON_LABELS, STATUS_LABELS,
                     BookConversationForm, QueueFilterForm, RecordConversationForm)
 
@@ -65,7 +68,7 @@ def release(handover_id: int):
 
 def _case_file(case_id: int):
     user = current_user()
-    file = cases.open_case_file(get_session(), case_id, user.municipality, user.subject, user.name)
+    file = cases.open_case_file(get_session(), case_id, user.municipality, user.subject, user.name, clock.today())
     if file is None:
         abort(404)
     return file
@@ -85,6 +88,8 @@ def _render_case(file, book_form, record_form, status=200):
         cpr=decrypt_cpr(file.citizen.cpr_encrypted),
         answers=summary_rows(file.questionnaire.answers or {}) if file.questionnaire else [],
         reasons=screen(facts_of(file.case, file.questionnaire), today), today=today,
+        standby_groups=dict(standby_groups()),
+        check_in_labels={"feeling": dict(FEELINGS), "yes_no": dict(YES_NO_UNKNOWN)},
     ), status
 
 

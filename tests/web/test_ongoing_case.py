@@ -299,3 +299,30 @@ def test_the_questionnaire_still_leads_to_the_case_page(client, auth):
     case_id = start_case(client, auth)
     submit_everything(client, case_id)
     assert f"/borger/sag/{case_id}" in text(client.get("/borger/mit-sygefravaer"))
+
+
+# What the caseworker sees -------------------------------------------------------------------------
+
+def test_the_caseworker_sees_hours_check_ins_and_the_request(client, auth, make_app):
+    case_id = start_case(client, auth, first_absence_day="2026-10-01")
+    report_week(client, case_id, "2026-W46", "37", "12")
+    post_form(client, f"/borger/sag/{case_id}/opfoelgning",
+              {**CHECK_IN, "wants_conversation": "yes", "conversation_form": "video",
+               "conversation_reason": "Skånehensyn på lageret"})
+    caseworker = make_app().test_client()
+    Auth(caseworker).login("Mette Sagsbehandler", "caseworker")
+    page = text(caseworker.get(f"/jobcenter/sag/{case_id}"))
+    assert "Uge 46" in page and "25 (68 %)" in page
+    assert "Skånehensyn på lageret" in page and "Nogenlunde som før" in page
+    assert "Ønsker samtale" in page and "Video" in page
+    queue = text(caseworker.get("/jobcenter/?reason=conversation_requested"))
+    assert "Lise Testesen" in queue
+
+
+def test_the_queue_marks_standby_as_follow_up_without_contact(client, auth, make_app):
+    case_id = start_case(client, auth)
+    post_form(client, f"/borger/sag/{case_id}/standby", {"group": "cancer", "understood": "y"})
+    caseworker = make_app().test_client()
+    Auth(caseworker).login("Mette Sagsbehandler", "caseworker")
+    assert "Standby: opfølgning uden kontakt" in text(caseworker.get("/jobcenter/"))
+    assert "Kræft" in text(caseworker.get(f"/jobcenter/sag/{case_id}"))
