@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from flask import Flask
 from sqlmodel import select
 
 from . import clock
+from .cases import followup
+from .cases import hours as hours_cases
 from .cases import questionnaire as questionnaire_cases
 from .cases.sickness import SickReport, report_sickness
 from .db import session_scope
 from .models import AbsenceKind, Citizen, Employment, Questionnaire
 from .personal_data import cpr_hash, encrypt_cpr
+from .rules import regime_on
+from .rules.hours import reportable_weeks
 
 DEMO_COUNT = 36
 FIRST_NAMES = ["Anna", "Mads", "Sofie", "Jonas", "Fatima", "Peter", "Ida", "Omar", "Karen", "Lars"]
@@ -47,7 +52,7 @@ def seed(app: Flask) -> int:
             if db.exec(select(Citizen).where(Citizen.cpr_hash == cpr_hash(cpr))).first():
                 continue
             citizen = Citizen(cpr_hash=cpr_hash(cpr), cpr_encrypted=encrypt_cpr(cpr),
-                              name=f"{FIRST_NAMES[n % 10]} {LAST_NAMES[n % 5]}")
+                              name=f"{FIRST_NAMES[n % 10]} {LAST_NAMES[n % 5]}", email=f"demo{n}@example.dk")
             db.add(citizen)
             db.commit()
             employment = (Employment.EMPLOYED if n % 9 else
@@ -71,5 +76,19 @@ def seed(app: Flask) -> int:
                 questionnaire_cases.save_step(db, questionnaire, slug, ANSWERS[slug], actor="demo")
             if steps_done >= len(ANSWERS):
                 questionnaire_cases.submit(db, questionnaire, today, actor="demo")
+            _ongoing(db, case, n, today)
             created += 1
     return created
+
+
+def _ongoing(db, case, n: int, today) -> None:
+    """A few cases further along: partial weeks reported, one on standby, one asking for fast track."""
+    if case.employment != Employment.EMPLOYED:
+        return
+    if case.absence_kind == AbsenceKind.PARTIAL:
+        for week in reportable_weeks(case.first_absence_day, today, regime_on(today))[1:]:
+            hours_cases.report_hours(db, case, week, Decimal(37), Decimal(10 + n % 10), today, actor="demo")
+    elif n % 11 == 5:
+        followup.choose_standby(db, case, "cancer", today, actor="demo")
+    elif n % 11 == 7 and followup.offer_of(case, today).offered:
+        followup.request_fast_track(db, case, "13_26_weeks", today, actor="demo")

@@ -39,6 +39,8 @@ def main() -> None:
     subprocess.run([python, "-m", "flask", "--app", "wsgi", "migrate"], env=env, check=True)
     subprocess.run([python, "-m", "flask", "--app", "wsgi", "seed-demo"], env=env, check=True)
     subprocess.run([python, "-m", "flask", "--app", "wsgi", "sweep"], env=env, check=True)
+    # Reminders go to .eml files under instance/outbox/ (the file sender), to read in any mail program.
+    subprocess.run([python, "-m", "flask", "--app", "wsgi", "send-outbox"], env=env, check=True)
 
     children = []
     if env["PORTAL_DEV_IDP"] == "1":
