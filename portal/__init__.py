@@ -19,8 +19,8 @@ def create_app(config: dict | None = None) -> Flask:
     check_production(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from . import auth, citizen, cli, db, errors, i18n, jobcenter, main, web
+    from . import auth, citizen, cli, db, employer, errors, i18n, jobcenter, main, web
 
-    for part in (db, i18n, web, auth, main, citizen, jobcenter, errors, cli):
+    for part in (db, i18n, web, auth, main, citizen, employer, jobcenter, errors, cli):
         part.init_app(app)
     return app

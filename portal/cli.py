@@ -58,9 +58,13 @@ def sweep(batch_size: int) -> None:
 
     started = time.perf_counter()
     with session_scope(current_app) as db:
+        from .cases.employer import lapse_unanswered
+
+        lapsed = lapse_unanswered(db, clock.today())
         screened, made = sweep_cases(db, clock.today(), batch_size)
         queued = queue_due(db, clock.today(), _overview_link(), batch_size)
-    click.echo(f"sweep: {screened} open cases screened, {made} new handovers, {queued} reminders queued, "
+    click.echo(f"sweep: {lapsed} unanswered fast-track requests went ahead, {screened} open cases screened, "
+               f"{made} new handovers, {queued} reminders queued, "
                f"{time.perf_counter() - started:.1f} s")
 
 

@@ -90,6 +90,7 @@ class SickCase(SQLModel, table=True):
     plan_stalled_on: date | None = None
     partial_since: date | None = None
     recovered_on: date | None = None
+    employer_expected_weeks: int | None = None  # from the employer's answers
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -262,3 +263,62 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = None
     last_error: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class EmployerReport(SQLModel, table=True):
+    """An employer's report of an employee's sickness. It points at the employee's case (found or
+    opened by the keyed hash of the CPR number); the CPR number itself is not kept here."""
+
+    __tablename__ = "employer_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="sick_case.id", index=True)
+    cvr: str = Field(max_length=8, index=True)
+    org_name: str = Field(default="", max_length=200)
+    reported_by: str = Field(max_length=100)
+    reporter_name: str = Field(default="", max_length=200)
+    employee_name: str = Field(max_length=200)
+    cpr_masked: str = Field(max_length=11)
+    first_absence_day: date
+    absence_kind: str = Field(max_length=16)
+    partial_hours_per_week: float | None = None
+    reported_on: date
+    opened_case: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class FastTrackRequest(SQLModel, table=True):
+    """An employer's request for fast track (§ 7 c) with its three questions, and the employee's
+    answer: consent, decline, or none within the deadline (then it goes ahead)."""
+
+    __tablename__ = "fast_track_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="sick_case.id", index=True)
+    report_id: int = Field(foreign_key="employer_report.id", index=True)
+    cvr: str = Field(max_length=8, index=True)
+    requested_by: str = Field(max_length=100)
+    requested_on: date
+    answer_due: date
+    employer_answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="awaiting", max_length=16)  # awaiting | consented | declined | lapsed
+    citizen_answers: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    answered_on: date | None = None
+
+
+class EmployerAnswer(SQLModel, table=True):
+    """The employer questions, answered at any time; each answer is kept, the newest counts."""
+
+    __tablename__ = "employer_answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="sick_case.id", index=True)
+    report_id: int = Field(foreign_key="employer_report.id", index=True)
+    cvr: str = Field(max_length=8, index=True)
+    answered_by: str = Field(max_length=100)
+    answered_on: date
+    absence_conversation_on: date | None = None
+    absence_conversation_form: str | None = Field(default=None, max_length=16)  # in_person | phone
+    expected_return: date | None = None
+    adjustments: str | None = Field(default=None, max_length=2000)
+    retention_plan: str = Field(max_length=16)  # made | requested | no

@@ -18,7 +18,7 @@ from .session import User, current_user, log_in, log_out
 
 bp = Blueprint("auth", __name__)
 
-HOME_OF = {"citizen": "citizen.overview", "employer": "main.index", "caseworker": "jobcenter.queue"}
+HOME_OF = {"citizen": "citizen.overview", "employer": "employer.overview", "caseworker": "jobcenter.queue"}
 
 
 def init_app(app: Flask) -> None:

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from ..models import CaseStatus, Handover, HandoverStatus, SickCase
+from ..models import CaseStatus, EmployerAnswer, FastTrackRequest, Handover, HandoverStatus, SickCase
 from ..rules import end_of_week, regime_on
 
 LATE_BUCKETS = ((1, 7), (8, 21), (22, None))  # Ankestyrelsen counts "more than 3 weeks" late
@@ -23,6 +23,11 @@ class Compliance:
     open_by_reason: list[tuple[str, int]]
     cases: int
     reasons_total: int = field(default=0)
+    with_employer_information: int = 0  # cases with employer answers or a fast-track request (seed 001: a third)
+
+    @property
+    def employer_share(self) -> float | None:
+        return self.with_employer_information / self.cases if self.cases else None
 
     @property
     def on_time_share(self) -> float | None:
@@ -56,6 +61,10 @@ def compliance(db: Session, municipality: str, today: date) -> Compliance:
     for reason_codes in db.exec(select(Handover.reason_codes).where(
             Handover.municipality_code == municipality, Handover.status != HandoverStatus.CLOSED)).all():
         codes.update(c for c in reason_codes.strip("|").split("|") if c)
-    return Compliance(held=held, held_on_time=on_time, overdue_not_held=overdue, late_by_bucket=buckets,
+    informed = set(db.exec(select(EmployerAnswer.case_id).join(SickCase, SickCase.id == EmployerAnswer.case_id)
+                           .where(SickCase.municipality_code == municipality)).all())
+    informed |= set(db.exec(select(FastTrackRequest.case_id).join(SickCase, SickCase.id == FastTrackRequest.case_id)
+                            .where(SickCase.municipality_code == municipality)).all())
+    return Compliance(with_employer_information=len(informed), held=held, held_on_time=on_time, overdue_not_held=overdue, late_by_bucket=buckets,
                       open_by_reason=sorted(codes.items(), key=lambda item: (-item[1], item[0])),
                       cases=len(rows), reasons_total=sum(codes.values()))

@@ -39,6 +39,7 @@ def facts_of(case: SickCase, questionnaire: Questionnaire | None) -> CaseFacts:
         standby_since=case.standby_since,
         first_conversation_held_on=case.first_conversation_held_on,
         plan_stalled_on=case.plan_stalled_on,
+        employer_expected_weeks=case.employer_expected_weeks,
     )
 
 

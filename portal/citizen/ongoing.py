@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from .. import clock
 from ..cases import deadlines, followup
+from ..cases import employer as employer_cases
 from ..cases import hours as hours_cases
 from ..cases.handover import live_handover
 from ..db import get_session
@@ -22,6 +23,7 @@ from ..standby_list import standby_groups
 from ..auth.session import role_required
 from .ongoing_forms import (CheckInForm, ConfirmForm, ConversationRequestForm, FastTrackForm, PlanForm,
                             RecoveryForm, StandbyForm, WeekHoursForm)
+from ..employer.forms import ADAPTED, DURATIONS, EmployeeFastTrackAnswer
 from .views import _own_case, bp
 
 PLAN_WEEKS_AHEAD = 8
@@ -55,6 +57,7 @@ def case(case_id: int):
         handed_over=live_handover(db, the_case.id) is not None,
         history=hours_cases.history(db, the_case, today),
         withdraw_form=ConfirmForm(),
+        employer_request=employer_cases.waiting_request(db, the_case.id),
     )
 
 
@@ -218,6 +221,33 @@ def fast_track(case_id: int):
     return render_template("citizen/fast_track.html", summary=summary, form=form, offer=offer, regime=regime,
                            refusals=FastTrackRefusal,
                            plan=deadlines.plan_for(summary.case, summary.questionnaire, today),
+                           ), (400 if form.errors else 200)
+
+
+@bp.route("/sag/<int:case_id>/fast-track/arbejdsgiver", methods=["GET", "POST"])
+@role_required("citizen")
+def employer_fast_track(case_id: int):
+    """The employer asked for fast track: the employee answers the same three questions and agrees
+    or declines."""
+    summary, closed = _open_case(case_id)
+    if closed:
+        return closed
+    db, today = get_session(), clock.today()
+    request_ = employer_cases.waiting_request(db, case_id)
+    if request_ is None:
+        return redirect(url_for("citizen.case", case_id=case_id), code=303)
+    form = EmployeeFastTrackAnswer()
+    if form.validate_on_submit():
+        consent = form.decision.data == "consent"
+        employer_cases.answer_employee(db, request_, consent, form.answers(), today)
+        if consent:
+            plan = deadlines.plan_for(summary.case, summary.questionnaire, today)
+            return _back_to_case(case_id, _("You have agreed to fast track. The jobcenter must have held a "
+                                            "conversation with you no later than %(date)s.",
+                                            date=format_date(plan.fast_track_conversation_by.due, "long")))
+        return _back_to_case(case_id, _("You have declined fast track. The ordinary follow-up continues."))
+    return render_template("citizen/employer_fast_track.html", summary=summary, form=form, request_=request_,
+                           regime=regime_on(today), duration_labels=dict(DURATIONS), adapted_labels=dict(ADAPTED),
                            ), (400 if form.errors else 200)
 
 

@@ -85,6 +85,13 @@ EVENT_LABELS = {
     "recovered": _l("Reported well (raskmelding)"),
     "partly_recovered": _l("Reported partly well"),
     "handover_closed": _l("Handover closed"),
+    "employer_reported": _l("Reported sick by the employer"),
+    "employer_answered": _l("Employer questions answered"),
+    "fast_track_consented": _l("Fast track agreed by the citizen"),
+    "fast_track_declined": _l("Fast track declined by the citizen"),
+    "fast_track_went_ahead_unanswered": _l("Fast track went ahead without an answer"),
 }
+FAST_TRACK_STATUS_LABELS = {"awaiting": _l("Waiting for the citizen's answer"), "consented": _l("Agreed by the citizen"),
+                            "declined": _l("Declined by the citizen"), "lapsed": _l("Went ahead without an answer")}
 FORM_LABELS = dict(FORMS)
 OUTCOME_LABELS = dict(OUTCOMES)

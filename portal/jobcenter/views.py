@@ -16,10 +16,12 @@ from ..extensions import htmx
 from ..personal_data import decrypt_cpr
 from ..rules import screen
 from ..cases.handover import facts_of
+from ..cases import employer as employer_cases
+from ..employer.forms import ADAPTED, DURATIONS, RETENTION
 from ..standby_list import standby_groups
 from ..citizen.ongoing_forms import FEELINGS
 from ..citizen.questionnaire_forms import YES_NO_UNKNOWN
-from .forms import (EVENT_LABELS, FORM_LABELS, OUTCOME_LABELS, REASON_LABELS, STATUS_LABELS,
+from .forms import (EVENT_LABELS, FAST_TRACK_STATUS_LABELS, FORM_LABELS, OUTCOME_LABELS, REASON_LABELS, STATUS_LABELS,
                     BookConversationForm, QueueFilterForm, RecordConversationForm)
 
 bp = Blueprint("jobcenter", __name__, url_prefix="/jobcenter")
@@ -29,7 +31,7 @@ bp = Blueprint("jobcenter", __name__, url_prefix="/jobcenter")
 def _labels():
     return {"reason_labels": {str(k): v for k, v in REASON_LABELS.items()}, "status_labels": STATUS_LABELS,
             "event_labels": EVENT_LABELS, "form_labels": FORM_LABELS, "outcome_labels": OUTCOME_LABELS,
-            "theme_css": "dkfds.min.css"}
+            "theme_css": "dkfds.min.css", "fast_track_status_labels": FAST_TRACK_STATUS_LABELS}
 
 
 @bp.get("/")
@@ -83,12 +85,15 @@ def case(case_id: int):
 
 def _render_case(file, book_form, record_form, status=200):
     today = clock.today()
+    employer_information = employer_cases.employer_information(get_session(), file.case.id)
     return render_template(
         "jobcenter/case.html", file=file, book_form=book_form, record_form=record_form,
         cpr=decrypt_cpr(file.citizen.cpr_encrypted),
         answers=summary_rows(file.questionnaire.answers or {}) if file.questionnaire else [],
         reasons=screen(facts_of(file.case, file.questionnaire), today), today=today,
         standby_groups=dict(standby_groups()),
+        employer_answers=employer_information[0], employer_requests=employer_information[1],
+        duration_labels=dict(DURATIONS), adapted_labels=dict(ADAPTED), retention_labels=dict(RETENTION),
         check_in_labels={"feeling": dict(FEELINGS), "yes_no": dict(YES_NO_UNKNOWN)},
     ), status
 

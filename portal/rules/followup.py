@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from .calendar import end_of_week
+from .calendar import add_bank_days, end_of_week
 from .regimes import Regime
 
 
@@ -54,3 +54,14 @@ def fast_track_offer(first_absence_day: date, today: date, regime: Regime, *, is
 def expected_too_soon(expected_weeks: int, regime: Regime) -> bool:
     """Fast track is for a citizen not expected back in full within the regime's weeks."""
     return expected_weeks <= regime.fast_track_min_expected_weeks.value
+
+
+def employee_answer_due(requested_on: date, regime: Regime) -> date:
+    """The employee answers an employer's fast-track request within 2 bank days (bekendtgørelse
+    nr. 1710 af 30.12.2024, §§ 3-5)."""
+    return add_bank_days(requested_on, regime.fast_track_consent_bank_days.value)
+
+
+def request_lapsed(answer_due: date, today: date) -> bool:
+    """No answer in time: the municipality goes on with the fast track all the same."""
+    return today > answer_due
