@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 IDP_PORT ?= 5001
 
-.PHONY: run test bench install assets translations i18n-update migrate seed-demo clean
+.PHONY: run test check bench install assets translations i18n-update migrate seed-demo clean
 
 run: install
 	$(BIN)/python -m portal.devrun --port $(PORT) --idp-port $(IDP_PORT)
@@ -13,6 +13,12 @@ run: install
 # Browser tests run when Debian's chromium is installed and are skipped (and said so) when not.
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Static checks, run by CI: lint, security lint, and known vulnerabilities in every installed package.
+check: install
+	$(BIN)/ruff check portal tests scripts wsgi.py
+	$(BIN)/bandit -q -c pyproject.toml -r portal scripts wsgi.py
+	$(BIN)/python scripts/audit_dependencies.py
 
 # Benchmarks, not run by CI: they need the local PostgreSQL and take minutes.
 bench: install

@@ -53,8 +53,8 @@ def sweep(batch_size: int) -> None:
     from . import clock
     from .cases.handover import sweep as sweep_cases
     from .db import session_scope
-
     from .notify.reminders import queue_due
+    from .submissions import purge_old
 
     started = time.perf_counter()
     with session_scope(current_app) as db:
@@ -63,8 +63,10 @@ def sweep(batch_size: int) -> None:
         lapsed = lapse_unanswered(db, clock.today())
         screened, made = sweep_cases(db, clock.today(), batch_size)
         queued = queue_due(db, clock.today(), _overview_link(), batch_size)
+    with current_app.extensions["portal.engine"].begin() as connection:
+        forgotten = purge_old(connection)
     click.echo(f"sweep: {lapsed} unanswered fast-track requests went ahead, {screened} open cases screened, "
-               f"{made} new handovers, {queued} reminders queued, "
+               f"{made} new handovers, {queued} reminders queued, {forgotten} old form keys forgotten, "
                f"{time.perf_counter() - started:.1f} s")
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"
+# Development-only values (bandit B105): check_production refuses every one of them.
+DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # nosec B105
 DEV_CPR_HASH_KEY = "dev-only-cpr-hash-key"
 # A valid Fernet key that is public in this repository: fine for a laptop, refused in production.
 DEV_CPR_ENCRYPTION_KEY = "ZGV2LW9ubHktY3ByLWVuY3J5cHRpb24ta2V5LTMyYiE="
 DEV_IDP_ISSUER = "http://127.0.0.1:5001"
 DEV_CLIENT_ID = "portal-dev"
-DEV_CLIENT_SECRET = "portal-dev-secret"  # noqa: S105 (the bundled provider's public test secret)
+DEV_CLIENT_SECRET = "portal-dev-secret"  # nosec B105
 
 FACES = ("citizen", "employer", "caseworker")
 
@@ -98,10 +99,19 @@ def from_environment(instance_path: str) -> dict:
         # production the CPR register does; that integration is not built yet).
         "PORTAL_DEFAULT_MUNICIPALITY": _env("DEFAULT_MUNICIPALITY", "101"),
         "PORTAL_IDLE_TIMEOUT_MINUTES": int(_env("IDLE_TIMEOUT_MINUTES", "30")),
+        # However busy, a login lasts no longer than this (a shared or stolen device).
+        "PORTAL_ABSOLUTE_TIMEOUT_HOURS": int(_env("ABSOLUTE_TIMEOUT_HOURS", "12")),
+        # Rate limits: memory on a laptop, Redis (redis://host:6379/0) when instances share counts.
+        "PORTAL_RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        "PORTAL_RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        "PORTAL_RATELIMIT_LOGIN": _env("RATELIMIT_LOGIN", "60 per minute;600 per hour"),
+        "PORTAL_RATELIMIT_FORMS": _env("RATELIMIT_FORMS", "30 per minute;300 per hour"),
+        # How many proxies (load balancer, ingress) stand in front and set X-Forwarded-For/-Proto.
+        "PORTAL_TRUSTED_PROXIES": int(_env("TRUSTED_PROXIES", "0")),
         "PORTAL_OIDC": {face: oidc_provider(face) for face in FACES},
         # The diagnosis groups that give a right to choose standby (RULES.md): data, not code.
-        "PORTAL_STANDBY_DIAGNOSES_FILE": _env("STANDBY_DIAGNOSES_FILE",
-                                              os.path.join(os.path.dirname(__file__), "data", "standby_diagnoses.json")),
+        "PORTAL_STANDBY_DIAGNOSES_FILE": _env(
+            "STANDBY_DIAGNOSES_FILE", os.path.join(os.path.dirname(__file__), "data", "standby_diagnoses.json")),
         # Reminders: "file" writes .eml files under PORTAL_OUTBOX_DIR (development); "smtp" sends.
         "PORTAL_MAIL_SENDER": _env("MAIL_SENDER", "smtp" if production else "file"),
         "PORTAL_OUTBOX_DIR": _env("OUTBOX_DIR", os.path.join(instance_path, "outbox")),
@@ -117,7 +127,9 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
-        "SESSION_COOKIE_NAME": "portal_session",
+        # __Host-: the browser accepts it only over HTTPS, for this host alone, on every path.
+        "SESSION_COOKIE_NAME": "__Host-portal_session" if production else "portal_session",
+        "PERMANENT_SESSION_LIFETIME": int(_env("ABSOLUTE_TIMEOUT_HOURS", "12")) * 3600,
         "WTF_CSRF_TIME_LIMIT": None,  # the session's own idle timeout bounds the token's life
         "MAX_CONTENT_LENGTH": 256 * 1024,
     }
@@ -144,6 +156,10 @@ def check_production(config: dict) -> None:
     for provider in config.get("PORTAL_OIDC", {}).values():
         if provider.issuer == DEV_IDP_ISSUER or provider.client_secret == DEV_CLIENT_SECRET:
             problems.append(f"the {provider.face} login still points at the development provider")
+    if config.get("PORTAL_RATELIMIT_ENABLED") and config.get(
+            "PORTAL_RATELIMIT_STORAGE_URI", "").startswith("memory://"):
+        problems.append("PORTAL_RATELIMIT_STORAGE_URI is memory://: every instance would count alone; "
+                        "use redis://")
     if config.get("PORTAL_TODAY"):
         problems.append("PORTAL_TODAY pins the date: only for demos and tests")
     if problems:

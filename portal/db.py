@@ -5,8 +5,8 @@ session from `get_session()` and commit once, so a failed request leaves nothing
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from flask import Flask, current_app, g
 from sqlalchemy import event

@@ -1,8 +1,12 @@
-"""One error page per status, in both languages; a CSRF failure explains itself."""
+"""One error page per status, in both languages; a CSRF failure and a database that is away
+explain themselves."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+
+OWN_PAGES = (403, 404, 429, 500, 503)
 
 
 def init_app(app: Flask) -> None:
@@ -10,13 +14,21 @@ def init_app(app: Flask) -> None:
     def _csrf(_error):
         return render_template("errors/csrf.html"), 400
 
-    for code in (400, 403, 404, 405, 413, 429, 500):
+    @app.errorhandler(OperationalError)
+    def _database_away(error):
+        # The database cannot be reached (a restart, a failover, connections killed that pre-ping
+        # could not replace). The request's transaction is gone, so nothing was half saved; the
+        # page says so, and Retry-After lets the load balancer and the browser try again.
+        current_app.logger.error("database unavailable: %s", type(error.orig).__name__)
+        return render_template("errors/503.html", code=503), 503, {"Retry-After": "30"}
+
+    for code in (400, 403, 404, 405, 413, 429, 500, 503):
         app.register_error_handler(code, _page(code))
 
 
 def _page(code: int):
     def handler(_error):
-        template = f"errors/{code}.html" if code in (403, 404, 500) else "errors/generic.html"
+        template = f"errors/{code}.html" if code in OWN_PAGES else "errors/generic.html"
         return render_template(template, code=code), code
 
     return handler

@@ -2,7 +2,7 @@
 keyed hash to find a citizen by it; health answers only inside the questionnaire."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Employment(StrEnum):
@@ -322,3 +322,15 @@ class EmployerAnswer(SQLModel, table=True):
     expected_return: date | None = None
     adjustments: str | None = Field(default=None, max_length=2000)
     retention_plan: str = Field(max_length=16)  # made | requested | no
+
+
+class SubmittedForm(SQLModel, table=True):
+    """A form that was sent, by its one-time key, so a double click or a resent form is stored once
+    (see portal.submissions). `location` is where the first submission led; rows are purged after a
+    day by the sweep."""
+
+    __tablename__ = "submitted_form"
+
+    key: str = Field(sa_column=Column(String(64), primary_key=True))
+    location: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, index=True)

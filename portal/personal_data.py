@@ -53,4 +53,4 @@ def valid_cvr(value: str) -> bool:
     """Eight digits, not starting with 0, whose weighted sum is divisible by 11 (modulus 11)."""
     if not (len(value) == 8 and value.isdigit() and value[0] != "0"):
         return False
-    return sum(int(d) * w for d, w in zip(value, _CVR_WEIGHTS)) % 11 == 0
+    return sum(int(d) * w for d, w in zip(value, _CVR_WEIGHTS, strict=True)) % 11 == 0

@@ -1,29 +1,68 @@
-"""What every response shares: CSRF, htmx, and the security headers."""
+"""What every response shares: CSRF (forms and htmx), rate limits, and the security headers."""
 from __future__ import annotations
 
-from flask import Flask, Response
+import secrets
+from urllib.parse import urlsplit
 
+from flask import Flask, Response, abort, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import limits, submissions
 from .extensions import csrf, htmx
 from .forms import aria
 
-# No inline script or style anywhere: htmx is told not to inject its indicator style (see base.html).
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
-)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+
+def local_path(target: str | None, fallback: str) -> str:
+    """`target` if it stays on this site, else `fallback`: a `next` parameter must never send a
+    citizen to another site (an open redirect)."""
+    if not target:
+        return fallback
+    parsed = urlsplit(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target[1:2] in ("/", "\\"):
+        return fallback
+    return target
+
+
+def content_security_policy(config: dict) -> str:
+    """No inline script or style anywhere (htmx is told not to inject its indicator style and not
+    to evaluate, see base.html). Forms post only to the portal, and logout redirects on to the
+    identity providers, so their origins are allowed as form targets."""
+    origins = sorted({"{0.scheme}://{0.netloc}".format(urlsplit(p.issuer))
+                      for p in config["PORTAL_OIDC"].values()})
+    return ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+            f"frame-ancestors 'none'; form-action 'self' {' '.join(origins)}").strip()
 
 
 def init_app(app: Flask) -> None:
+    if app.config["PORTAL_TRUSTED_PROXIES"]:
+        hops = app.config["PORTAL_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     csrf.init_app(app)
     htmx.init_app(app)
+    limits.init_app(app)
+    submissions.init_app(app)  # after CSRF and the rate limits: only a genuine form claims its key
     app.jinja_env.globals["aria"] = aria
+    app.jinja_env.globals["submission_key"] = lambda: secrets.token_urlsafe(18)
+    policy = content_security_policy(app.config)
+
+    @app.before_request
+    def _refuse_nul_bytes():
+        # No keyboard types a NUL byte, and PostgreSQL cannot store one: refuse it at the door.
+        if any("\x00" in value for values in (request.args, request.form) for _k, value in values.items(multi=True)):
+            abort(400)
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if app.config["PORTAL_ENV"] == "production":
             response.headers.setdefault("Strict-Transport-Security",
                                         "max-age=31536000; includeSubDomains")

@@ -15,8 +15,11 @@ import requests
 from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
-from portal import create_app, migrations
-from portal import models  # noqa: F401  (the tables, for truncation)
+from portal import (
+    create_app,
+    migrations,
+    models,  # noqa: F401  (the tables, for truncation)
+)
 from portal.config import FACES, oidc_provider
 from portal.devidp.testing import running_idp
 

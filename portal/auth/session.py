@@ -5,9 +5,9 @@ instance behind a load balancer can serve any request."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Callable
 
 from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
@@ -51,21 +51,30 @@ def log_out() -> None:
         session["lang"] = lang
 
 
-def _enforce_idle_timeout() -> None:
-    if "user" not in session:
+def _enforce_timeouts() -> None:
+    """End a session idle too long, or older than the absolute limit however busy."""
+    if "user" not in session or request.endpoint == "static":
         return
     now = int(time.time())
-    idle_limit = current_app.config["PORTAL_IDLE_TIMEOUT_MINUTES"] * 60
-    if now - session.get("seen_at", 0) > idle_limit:
+    idle_minutes = current_app.config["PORTAL_IDLE_TIMEOUT_MINUTES"]
+    absolute_hours = current_app.config["PORTAL_ABSOLUTE_TIMEOUT_HOURS"]
+    if now - session.get("seen_at", 0) > idle_minutes * 60:
         log_out()
-        flash(_("You were logged out because you had not used the portal for 30 minutes. "
-                "Your answers were saved up to the last page you completed."), "info")
+        flash(_("You were logged out because you had not used the portal for %(minutes)d minutes. "
+                "Your answers were saved up to the last page you completed.", minutes=idle_minutes), "info")
         return
-    session["seen_at"] = now
+    if now - session.get("login_at", 0) > absolute_hours * 3600:
+        log_out()
+        flash(_("You were logged out because you logged in more than %(hours)d hours ago. "
+                "Your answers were saved up to the last page you completed.", hours=absolute_hours), "info")
+        return
+    # Written at most once a minute: the cookie need not change on every request.
+    if now - session.get("seen_at", 0) >= 60:
+        session["seen_at"] = now
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(_enforce_idle_timeout)
+    app.before_request(_enforce_timeouts)
 
     @app.context_processor
     def _user():

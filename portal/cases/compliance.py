@@ -65,6 +65,7 @@ def compliance(db: Session, municipality: str, today: date) -> Compliance:
                            .where(SickCase.municipality_code == municipality)).all())
     informed |= set(db.exec(select(FastTrackRequest.case_id).join(SickCase, SickCase.id == FastTrackRequest.case_id)
                             .where(SickCase.municipality_code == municipality)).all())
-    return Compliance(with_employer_information=len(informed), held=held, held_on_time=on_time, overdue_not_held=overdue, late_by_bucket=buckets,
+    return Compliance(with_employer_information=len(informed),
+                      held=held, held_on_time=on_time, overdue_not_held=overdue, late_by_bucket=buckets,
                       open_by_reason=sorted(codes.items(), key=lambda item: (-item[1], item[0])),
                       cases=len(rows), reasons_total=sum(codes.values()))

@@ -10,8 +10,17 @@ from decimal import Decimal
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from ..models import (AbsenceKind, CaseStatus, Citizen, Conversation, EmployerAnswer, EmployerReport, Employment,
-                      FastTrackRequest, SickCase)
+from ..models import (
+    AbsenceKind,
+    CaseStatus,
+    Citizen,
+    Conversation,
+    EmployerAnswer,
+    EmployerReport,
+    Employment,
+    FastTrackRequest,
+    SickCase,
+)
 from ..personal_data import cpr_hash, encrypt_cpr, mask_cpr
 from ..rules import employee_answer_due, regime_on, request_lapsed
 from ..rules.screening import EXPECTED_WEEKS
@@ -89,16 +98,16 @@ def reports_of(db: Session, cvr: str) -> list[ReportRow]:
     conversations: dict[int, set[str]] = {}
     for conversation in db.exec(select(Conversation).where(Conversation.case_id.in_(case_ids))):
         conversations.setdefault(conversation.case_id, set()).add(conversation.status)
-    requests = {}
+    request_status = {}
     for request in db.exec(select(FastTrackRequest).where(FastTrackRequest.cvr == cvr)
                            .order_by(FastTrackRequest.id)):
-        requests[request.report_id] = request.status
+        request_status[request.report_id] = request.status
     rows = []
     for report in reports:
         held = conversations.get(report.case_id, set())
         status = ("conversation_held" if "held" in held else "conversation_booked" if "booked" in held
                   else "closed" if cases[report.case_id].status == CaseStatus.CLOSED else "received")
-        rows.append(ReportRow(report, status, requests.get(report.id)))
+        rows.append(ReportRow(report, status, request_status.get(report.id)))
     return rows
 
 
@@ -194,6 +203,6 @@ def employer_information(db: Session, case_id: int) -> tuple[list[EmployerAnswer
     """For the caseworker: every employer answer and fast-track request of the case, newest first."""
     answers = db.exec(select(EmployerAnswer).where(EmployerAnswer.case_id == case_id)
                       .order_by(EmployerAnswer.id.desc())).all()
-    requests = db.exec(select(FastTrackRequest).where(FastTrackRequest.case_id == case_id)
+    fast_tracks = db.exec(select(FastTrackRequest).where(FastTrackRequest.case_id == case_id)
                        .order_by(FastTrackRequest.id.desc())).all()
-    return list(answers), list(requests)
+    return list(answers), list(fast_tracks)

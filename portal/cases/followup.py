@@ -10,9 +10,9 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from ..models import AbsenceKind, CaseStatus, CheckIn, Employment, SickCase, utcnow
+from ..notify.outbox import cancel_reminders
 from ..rules import FastTrackOffer, expected_weeks, fast_track_offer, next_check_in, regime_on
 from . import events, handover
-from ..notify.outbox import cancel_reminders
 
 
 def _rescreen_and_commit(db: Session, case: SickCase, today: date) -> None:

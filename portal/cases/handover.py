@@ -5,9 +5,9 @@ live handover of a case is updated in place, and a new one is inserted with ON C
 against the one-live-handover-per-case index, so two sweeps at once cannot make two."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import date
-from typing import Iterable
 
 from sqlalchemy import text
 from sqlalchemy.dialects import postgresql, sqlite

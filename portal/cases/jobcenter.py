@@ -8,8 +8,19 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from ..models import (AuditEntry, CaseEvent, CaseStatus, CheckIn, Citizen, Conversation, Handover, HandoverStatus,
-                      Questionnaire, SickCase, utcnow)
+from ..models import (
+    AuditEntry,
+    CaseEvent,
+    CaseStatus,
+    CheckIn,
+    Citizen,
+    Conversation,
+    Handover,
+    HandoverStatus,
+    Questionnaire,
+    SickCase,
+    utcnow,
+)
 from . import events
 from .hours import history as hours_history
 
@@ -70,6 +81,11 @@ def queue(db: Session, municipality: str, me: str, chosen: QueueFilter, today: d
         rows=[QueueRow(h, c, name, overdue=h.due < today and h.status != HandoverStatus.CLOSED,
                        due_soon=today <= h.due <= today + timedelta(days=SOON_DAYS)) for h, c, name in rows],
         total=total, page=page, pages=pages)
+
+
+def handover_exists(db: Session, handover_id: int, municipality: str) -> bool:
+    return db.exec(select(Handover.id).where(Handover.id == handover_id,
+                                             Handover.municipality_code == municipality)).first() is not None
 
 
 def claim(db: Session, handover_id: int, municipality: str, me: str, my_name: str) -> bool:

@@ -9,21 +9,29 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from .. import clock
+from ..auth.session import role_required
 from ..cases import deadlines, followup
 from ..cases import employer as employer_cases
 from ..cases import hours as hours_cases
 from ..cases.handover import live_handover
 from ..db import get_session
+from ..employer.forms import ADAPTED, DURATIONS, EmployeeFastTrackAnswer
 from ..forms import options
 from ..models import CaseStatus
 from ..rules import FastTrackRefusal, IsoWeek, Plan, expected_too_soon, regime_on
 from ..rules.hours import HoursProblem, reportable_weeks
 from ..rules.screening import EXPECTED_WEEKS
 from ..standby_list import standby_groups
-from ..auth.session import role_required
-from .ongoing_forms import (CheckInForm, ConfirmForm, ConversationRequestForm, FastTrackForm, PlanForm,
-                            RecoveryForm, StandbyForm, WeekHoursForm)
-from ..employer.forms import ADAPTED, DURATIONS, EmployeeFastTrackAnswer
+from .ongoing_forms import (
+    CheckInForm,
+    ConfirmForm,
+    ConversationRequestForm,
+    FastTrackForm,
+    PlanForm,
+    RecoveryForm,
+    StandbyForm,
+    WeekHoursForm,
+)
 from .views import _own_case, bp
 
 PLAN_WEEKS_AHEAD = 8
@@ -72,10 +80,12 @@ def _week_choices(weeks: list[IsoWeek]) -> list:
 HOURS_MESSAGES = {
     HoursProblem.FUTURE_WEEK: ("week", lambda r: _("You cannot report a week that has not begun.")),
     HoursProblem.BEFORE_SICKNESS: ("week", lambda r: _("The week is before your first day of absence.")),
-    HoursProblem.LOCKED: ("week", lambda r: _("The week is locked, because it is more than %(days)d days since it ended. "
-                                               "Call the jobcenter to change it.", days=r.hours_correction_days.value)),
+    HoursProblem.LOCKED: ("week", lambda r: _(
+        "The week is locked, because it is more than %(days)d days since it ended. "
+        "Call the jobcenter to change it.", days=r.hours_correction_days.value)),
     HoursProblem.NORMAL_OUT_OF_RANGE: ("normal_hours", lambda r: _("Enter a number of hours between 0.5 and 80.")),
-    HoursProblem.WORKED_MORE_THAN_NORMAL: ("worked_hours", lambda r: _("You cannot have worked more hours than your normal working hours.")),
+    HoursProblem.WORKED_MORE_THAN_NORMAL: ("worked_hours", lambda r: _(
+        "You cannot have worked more hours than your normal working hours.")),
     HoursProblem.TOO_LITTLE_ABSENCE: ("worked_hours", lambda r: _(
         "This week cannot count as partial sick leave: your absence must be at least %(hours)d hours a "
         "week (%(source)s). If you worked (almost) your full hours, report that you are well instead.",

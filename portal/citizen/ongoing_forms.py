@@ -113,7 +113,8 @@ class CheckInForm(FlaskForm):
         validators=[InputRequired(_l("Tell us whether you know when you expect to be back."))])
     expected_return = DanishDateField(
         _l("Expected first day back at work"),
-        validators=[RequiredIf("expected_return_known", ("date",), _l("Enter the date you expect to be back at work."))])
+        validators=[RequiredIf("expected_return_known", ("date",),
+                               _l("Enter the date you expect to be back at work."))])
     can_work_partly = RadioField(
         _l("Could you work part of your hours now?"), choices=options(YES_NO_UNKNOWN),
         validators=[InputRequired(_l("Tell us whether you could work part of your hours."))])
@@ -134,7 +135,8 @@ class CheckInForm(FlaskForm):
         known = self.expected_return_known.data == "date"
         wants = self.wants_conversation.data == "yes"
         return {"feeling": self.feeling.data,
-                "expected_return": self.expected_return.data.isoformat() if known and self.expected_return.data else None,
+                "expected_return": (self.expected_return.data.isoformat()
+                                    if known and self.expected_return.data else None),
                 "can_work_partly": self.can_work_partly.data, "wants_conversation": self.wants_conversation.data,
                 "conversation_form": self.conversation_form.data if wants else None,
                 "conversation_reason": (self.conversation_reason.data or "").strip() if wants else None}

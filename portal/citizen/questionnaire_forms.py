@@ -13,7 +13,6 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 
 from ..forms import DanishDecimalField, choice_label, options
 
-
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
 YES_NO_UNKNOWN = YES_NO + [("unknown", _l("I don't know"))]
 TEXT_LIMIT = 2000

@@ -325,7 +325,8 @@ LOGIN_PAGE = _HEAD.format(title="Testlogin – kun til udvikling") + """
         Log ind som {{ identity.name }}
         <span class="detail">{% if identity.cpr %}CPR {{ identity.cpr[:6] }}-{{ identity.cpr[6:] }} (fiktivt){% endif %}
         {% if identity.cvr %}{{ identity.org_name }}, CVR {{ identity.cvr }}{% endif %}
-        {% if identity.municipality %}{{ identity.municipality_name }} Kommune ({{ identity.municipality }}){% endif %}</span>
+        {% if identity.municipality %}{{ identity.municipality_name }} Kommune
+        ({{ identity.municipality }}){% endif %}</span>
       </button></form></li>
   {% endfor %}
   </ul>

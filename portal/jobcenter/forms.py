@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, TimeField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from ..forms import DanishDateField, not_in_future, options
 from .. import clock
+from ..forms import DanishDateField, not_in_future, options
 from ..rules import ReasonCode
 
 FORMS = [("in_person", _l("In person")), ("phone", _l("Phone")), ("video", _l("Video"))]
@@ -91,7 +91,8 @@ EVENT_LABELS = {
     "fast_track_declined": _l("Fast track declined by the citizen"),
     "fast_track_went_ahead_unanswered": _l("Fast track went ahead without an answer"),
 }
-FAST_TRACK_STATUS_LABELS = {"awaiting": _l("Waiting for the citizen's answer"), "consented": _l("Agreed by the citizen"),
+FAST_TRACK_STATUS_LABELS = {"awaiting": _l("Waiting for the citizen's answer"),
+                            "consented": _l("Agreed by the citizen"),
                             "declined": _l("Declined by the citizen"), "lapsed": _l("Went ahead without an answer")}
 FORM_LABELS = dict(FORMS)
 OUTCOME_LABELS = dict(OUTCOMES)

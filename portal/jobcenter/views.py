@@ -9,20 +9,29 @@ from flask_babel import gettext as _
 
 from .. import clock
 from ..auth.session import current_user, role_required
+from ..cases import employer as employer_cases
 from ..cases import jobcenter as cases
-from ..citizen.questionnaire_forms import summary_rows
+from ..cases.handover import facts_of
+from ..citizen.ongoing_forms import FEELINGS
+from ..citizen.questionnaire_forms import YES_NO_UNKNOWN, summary_rows
 from ..db import get_session
+from ..employer.forms import ADAPTED, DURATIONS, RETENTION
 from ..extensions import htmx
 from ..personal_data import decrypt_cpr
 from ..rules import screen
-from ..cases.handover import facts_of
-from ..cases import employer as employer_cases
-from ..employer.forms import ADAPTED, DURATIONS, RETENTION
 from ..standby_list import standby_groups
-from ..citizen.ongoing_forms import FEELINGS
-from ..citizen.questionnaire_forms import YES_NO_UNKNOWN
-from .forms import (EVENT_LABELS, FAST_TRACK_STATUS_LABELS, FORM_LABELS, OUTCOME_LABELS, REASON_LABELS, STATUS_LABELS,
-                    BookConversationForm, QueueFilterForm, RecordConversationForm)
+from ..web import local_path
+from .forms import (
+    EVENT_LABELS,
+    FAST_TRACK_STATUS_LABELS,
+    FORM_LABELS,
+    OUTCOME_LABELS,
+    REASON_LABELS,
+    STATUS_LABELS,
+    BookConversationForm,
+    QueueFilterForm,
+    RecordConversationForm,
+)
 
 bp = Blueprint("jobcenter", __name__, url_prefix="/jobcenter")
 
@@ -40,8 +49,12 @@ def queue():
     user = current_user()
     form = QueueFilterForm(request.args)
     form.validate()
-    chosen = cases.QueueFilter(reason=form.reason.data or None, status=form.status.data or None,
-                               assignee=form.assignee.data or None, page=request.args.get("side", 1, type=int))
+
+    def chosen_value(field):  # a value not among the choices filters nothing
+        return None if field.errors else (field.data or None)
+
+    chosen = cases.QueueFilter(reason=chosen_value(form.reason), status=chosen_value(form.status),
+                               assignee=chosen_value(form.assignee), page=request.args.get("side", 1, type=int))
     page = cases.queue(get_session(), user.municipality, user.subject, chosen, clock.today())
     args = {k: v for k, v in request.args.items() if k != "side" and v}
     template = "jobcenter/_queue_table.html" if htmx and not htmx.boosted else "jobcenter/queue.html"
@@ -52,20 +65,28 @@ def queue():
 @role_required("caseworker")
 def claim(handover_id: int):
     user = current_user()
+    _require_handover(handover_id)
     if cases.claim(get_session(), handover_id, user.municipality, user.subject, user.name):
         flash(_("You have taken the case."), "success")
     else:
         flash(_("Another caseworker took the case first."), "error")
-    return redirect(request.form.get("next") or url_for("jobcenter.queue"), code=303)
+    return redirect(local_path(request.form.get("next"), url_for("jobcenter.queue")), code=303)
 
 
 @bp.post("/overdragelse/<int:handover_id>/frigiv")
 @role_required("caseworker")
 def release(handover_id: int):
     user = current_user()
+    _require_handover(handover_id)
     if cases.release(get_session(), handover_id, user.municipality, user.subject):
         flash(_("The case is back in the queue."), "success")
-    return redirect(request.form.get("next") or url_for("jobcenter.queue"), code=303)
+    return redirect(local_path(request.form.get("next"), url_for("jobcenter.queue")), code=303)
+
+
+def _require_handover(handover_id: int) -> None:
+    """Another municipality's handover answers 404, as if it did not exist."""
+    if not cases.handover_exists(get_session(), handover_id, current_user().municipality):
+        abort(404)
 
 
 def _case_file(case_id: int):

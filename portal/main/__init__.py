@@ -1,11 +1,10 @@
 """The front page and the language switch."""
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
 
 from ..i18n import LOCALES
+from ..web import local_path
 
 bp = Blueprint("main", __name__)
 
@@ -21,11 +20,7 @@ def switch_language(code: str):
     if code not in LOCALES:
         abort(404)
     session["lang"] = code
-    target = request.args.get("next", "")
-    parsed = urlparse(target)
-    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.index")
-    return redirect(target)
+    return redirect(local_path(request.args.get("next"), url_for("main.index")))
 
 
 def init_app(app: Flask) -> None:

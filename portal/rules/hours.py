@@ -5,11 +5,11 @@ regime's minimum hours of absence (4 hours, sygedagpengeloven § 7); a week work
 recovery, not a partial week."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
-from typing import Iterable
 
 from .regimes import Regime
 

@@ -101,7 +101,8 @@ def main() -> None:
         "|---|---|---|---|---|",
         f"| baseline: read the same batches, no screening | {base:.1f} | {screened / base:,.0f} | – | 1.0 |",
         f"| first sweep | {first:.1f} | {screened / first:,.0f} | {made} | {first / base:.1f} |",
-        f"| second sweep (nothing new) | {second:.1f} | {screened / second:,.0f} | {made_again} | {second / base:.1f} |",
+        f"| second sweep (nothing new) | {second:.1f} | {screened / second:,.0f} | {made_again} "
+        f"| {second / base:.1f} |",
     ]
     report = "\n".join(lines) + "\n"
     print(report)

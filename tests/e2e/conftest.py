@@ -62,7 +62,7 @@ def _wait(url: str, seconds: float = 60) -> None:
             return
         except OSError:
             if time.monotonic() > deadline:
-                raise RuntimeError(f"{url} did not come up")
+                raise RuntimeError(f"{url} did not come up") from None
             time.sleep(0.3)
 
 

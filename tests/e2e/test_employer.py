@@ -60,9 +60,11 @@ def citizen_answers(page, portal_url, lang, who, decision, check, label):
     page.get_by_role("button", name=re.compile(re.escape(who))).first.click()
     page.wait_for_url(re.compile(r"/borger/mit-sygefravaer"))
     assert re.search(r"9\. november 2026|November 9, 2026", page.content())
-    page.get_by_role("link", name=either("Se sygemeldingen, og hvad du kan gøre", "See the sick leave and what you can do")).click()
+    page.get_by_role("link", name=either("Se sygemeldingen, og hvad du kan gøre",
+                                         "See the sick leave and what you can do")).click()
     check(page, f"{label}-case")
-    page.get_by_role("link", name=either("Svar på din arbejdsgivers anmodning", "Answer your employer's request")).click()
+    page.get_by_role("link", name=either("Svar på din arbejdsgivers anmodning",
+                                         "Answer your employer's request")).click()
     check(page, f"{label}-answer")
     page.locator("#functions").fill("Jeg kan ikke løfte.")
     page.locator("#duration-2").check()

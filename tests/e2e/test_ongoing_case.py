@@ -64,7 +64,8 @@ def lise(page, portal_url, lang, check):
     report_sick(page, lang, "2026-10-01", check)
 
     # three weeks of partial hours; one is refused, with the rule and its source
-    page.get_by_role("link", name=either("Indberet timer ved delvis sygemelding", "Report partial sick leave hours")).click()
+    page.get_by_role("link", name=either("Indberet timer ved delvis sygemelding",
+                                         "Report partial sick leave hours")).click()
     check(page, "hours")
     report_week(page, "2026-W45", "37", "12")
     assert page.get_by_text(either("Dine timer for uge 45 er gemt", "Your hours for week 45 are saved")).is_visible()
@@ -115,7 +116,8 @@ def lise(page, portal_url, lang, check):
     assert re.search(r"Du er på standby|You are on standby", page.content())
     assert not re.search(r"Besvar opfølgningen|Answer the follow-up", page.content())
     check(page, "case-standby")
-    page.get_by_role("link", name=either("Læs mere, eller fortryd standby", "Read more or withdraw standby")).first.click()
+    page.get_by_role("link", name=either("Læs mere, eller fortryd standby",
+                                         "Read more or withdraw standby")).first.click()
     check(page, "standby-chosen")
     page.get_by_role("button", name=either("Fortryd standby", "Withdraw standby")).click()
     page.wait_for_url(re.compile(r"/borger/sag/\d+$"))

@@ -8,10 +8,25 @@ from decimal import Decimal as D
 
 import pytest
 
-from portal.rules import (REGIMES, FastTrackRefusal, IsoWeek, Plan, expected_too_soon, fast_track_offer,
-                          next_check_in, regime_on)
-from portal.rules.hours import (HoursProblem, absence_hours, absence_share, check_week, is_locked,
-                                reportable_weeks, stalled_week)
+from portal.rules import (
+    REGIMES,
+    FastTrackRefusal,
+    IsoWeek,
+    Plan,
+    expected_too_soon,
+    fast_track_offer,
+    next_check_in,
+    regime_on,
+)
+from portal.rules.hours import (
+    HoursProblem,
+    absence_hours,
+    absence_share,
+    check_week,
+    is_locked,
+    reportable_weeks,
+    stalled_week,
+)
 
 TODAY = date(2026, 11, 16)  # Monday of ISO week 47
 R2026 = regime_on(TODAY)
@@ -60,7 +75,8 @@ def test_iso_weeks_across_the_new_year():
 
 
 def test_reportable_weeks_are_this_week_back_to_the_first_unlocked_one():
-    assert reportable_weeks(date(2026, 10, 1), TODAY, R2026) == [IsoWeek(2026, 47), IsoWeek(2026, 46), IsoWeek(2026, 45)]
+    assert reportable_weeks(date(2026, 10, 1), TODAY, R2026) == [
+        IsoWeek(2026, 47), IsoWeek(2026, 46), IsoWeek(2026, 45)]
     assert reportable_weeks(date(2026, 11, 12), TODAY, R2026) == [IsoWeek(2026, 47), IsoWeek(2026, 46)]
     assert not is_locked(IsoWeek(2026, 45), date(2026, 11, 22), R2026)
     assert is_locked(IsoWeek(2026, 45), date(2026, 11, 23), R2026)

@@ -75,6 +75,7 @@ def test_production_starts_when_everything_is_real(monkeypatch, tmp_path):
         "PORTAL_CPR_HASH_KEY": "h" * 40, "PORTAL_CPR_ENCRYPTION_KEY": "A" * 43 + "=",
         "PORTAL_OIDC_ISSUER": "https://idp.example.dk", "PORTAL_OIDC_CLIENT_SECRET": "real-secret",
         "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3",
+        "PORTAL_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
     }.items():
         monkeypatch.setenv(name, value)
     app = create_app()

@@ -6,7 +6,6 @@ from sqlmodel import select
 
 from portal.db import session_scope
 from portal.models import CaseEvent, CheckIn, Handover, SickCase, WeekHours
-
 from tests.conftest import Auth, csrf_token
 
 from .test_citizen_journey import CITIZEN, OTHER_CITIZEN, case_id_from, post_form, report_sick, submit_everything, text

@@ -9,9 +9,9 @@ from sqlmodel import select
 
 from portal.db import session_scope
 from portal.models import OutboxMessage
+from tests.conftest import Auth, csrf_token
 
 from .test_citizen_journey import case_id_from, post_form, report_sick, submit_everything, text
-from tests.conftest import Auth, csrf_token
 
 CITIZEN = "Lise Testesen"
 
@@ -75,7 +75,7 @@ def test_a_check_in_reminder_when_one_is_due(make_app):
     submit_everything(client, case_id)
     sweep(app)
     assert [m.kind for m in outbox(app)] == ["check_in_due"]
-    assert "check-in:%d:2026-11-12" % case_id == outbox(app)[0].dedupe_key
+    assert f"check-in:{case_id}:2026-11-12" == outbox(app)[0].dedupe_key
 
 
 def reported_and_due_soon(make_app, **config):
@@ -136,7 +136,8 @@ def test_a_booked_conversation_sends_an_invitation_with_a_calendar_file(make_app
         "book-csrf_token": csrf_token(page), "book-day": "2026-11-20", "book-at": "10:30", "book-form": "phone"})
     assert booked.status_code == 303, text(booked)[:500]
     [message] = [m for m in outbox(app) if m.kind == "conversation_booked"]
-    assert "BEGIN:VCALENDAR" in message.attachment and "DTSTART;TZID=Europe/Copenhagen:20261120T103000" in message.attachment
+    assert "BEGIN:VCALENDAR" in message.attachment
+    assert "DTSTART;TZID=Europe/Copenhagen:20261120T103000" in message.attachment
     app.test_cli_runner().invoke(args=["send-outbox"])
     [written] = [p for p in tmp_path.iterdir() if "conversation" in p.name]
     mail = message_from_bytes(written.read_bytes(), policy=policy.default)

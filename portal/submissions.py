@@ -1,0 +1,100 @@
+"""Each form is stored once, however often it is sent.
+
+Every rendered form carries a one-time `submission` key (templates/macros/forms.html). Before a POST
+is handled, its key is claimed by inserting a row, which the database lets only one request do:
+
+- the first request runs; if it succeeds (a redirect), the row keeps where it led; if it fails
+  (field errors, an error page), the row is removed so the corrected form can be sent;
+- a second request with the same key (a double click, a resent form after a timeout) waits for the
+  first to finish and is sent to the same result, without running the use case again.
+
+The key is bound to the person (or anonymous session) who sent it, so a key seen in one browser is
+of no use in another."""
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from datetime import timedelta
+
+from flask import Flask, Response, current_app, g, redirect, request, session
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .models import SubmittedForm, utcnow
+
+FIELD = "submission"
+_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+WAIT_SECONDS = 15.0
+KEEP = timedelta(days=1)
+
+
+def _key(raw: str) -> str:
+    user = session.get("user") or {}
+    owner = f"{user.get('role')}:{user.get('subject')}" if user else f"anon:{session.get('csrf_token', '')}"
+    return hashlib.sha256(f"{owner}|{raw}".encode()).hexdigest()
+
+
+def _engine():
+    return current_app.extensions["portal.engine"]
+
+
+def _claim() -> Response | None:
+    if request.method != "POST":
+        return None
+    raw = request.form.get(FIELD, "")
+    if not _SHAPE.match(raw):
+        return None
+    key = _key(raw)
+    try:
+        with _engine().begin() as connection:
+            connection.execute(insert(SubmittedForm).values(key=key, location=None, created_at=utcnow()))
+    except IntegrityError:
+        return _follow_first(key)
+    g.submission_key = key
+    return None
+
+
+def _follow_first(key: str) -> Response | None:
+    """The same form again: wait for the first request, then show where it led."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        with _engine().connect() as connection:
+            row = connection.execute(select(SubmittedForm.location).where(SubmittedForm.key == key)).first()
+        if row is None:
+            return None  # the first was refused (field errors): handle this one as new
+        if row.location:
+            return redirect(row.location, code=303)
+        time.sleep(0.05)
+    return None
+
+
+def _settle(response: Response) -> Response:
+    key = g.pop("submission_key", None)
+    if key is None:
+        return response
+    with _engine().begin() as connection:
+        if response.status_code in (301, 302, 303) and response.location:
+            connection.execute(update(SubmittedForm).where(SubmittedForm.key == key)
+                               .values(location=response.location[:500]))
+        else:
+            connection.execute(delete(SubmittedForm).where(SubmittedForm.key == key))
+    return response
+
+
+def _release_on_error(_exc: BaseException | None) -> None:
+    key = g.pop("submission_key", None)
+    if key is not None:
+        with _engine().begin() as connection:
+            connection.execute(delete(SubmittedForm).where(SubmittedForm.key == key))
+
+
+def purge_old(connection, now=None) -> int:
+    cutoff = (now or utcnow()) - KEEP
+    return connection.execute(delete(SubmittedForm).where(SubmittedForm.created_at < cutoff)).rowcount
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_claim)
+    app.after_request(_settle)
+    app.teardown_request(_release_on_error)

@@ -1,0 +1,198 @@
+"""Every route × every role, with the answer each must get. A route that is not in the matrix fails
+the build, so a new page cannot ship without someone deciding who may see it.
+
+The world: Lise has a case (handed over to København, 101, because she asked for a conversation),
+Hanne's company reported her sick, and Mette (København) booked a conversation. Ahmed, Jens and
+Karsten (Aarhus, 751) are the neighbours who must not see any of it."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlmodel import select
+
+from portal.db import session_scope
+from portal.models import Conversation, EmployerReport, Handover
+
+from ..conftest import Auth, csrf_token
+from .test_citizen_journey import case_id_from, post_form, report_sick, text
+
+ANON, LISE, AHMED, HANNE, JENS, METTE, KARSTEN = "anon", "lise", "ahmed", "hanne", "jens", "mette", "karsten"
+LOGINS = {LISE: ("Lise Testesen", "citizen"), AHMED: ("Ahmed Prøvesen", "citizen"),
+          HANNE: ("Hanne Arbejdsgiver", "employer"), JENS: ("Jens Virksomhed", "employer"),
+          METTE: ("Mette Sagsbehandler", "caseworker"), KARSTEN: ("Karsten Sagsbehandler", "caseworker")}
+ROLES = (ANON, *LOGINS)
+
+# What a role gets: OK (the page, or a redirect within it), LOGIN (sent to log in), FORBIDDEN (403:
+# not your kind of page), NOT_FOUND (404: someone else's record, never confirmed to exist).
+OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "forbidden", "not found"
+
+
+def _only(owner: str, neighbour: str | None, *, owner_kind: tuple[str, ...]) -> dict:
+    answers = {role: FORBIDDEN for role in ROLES}
+    answers[ANON] = LOGIN
+    for role in owner_kind:
+        answers[role] = OK
+    if neighbour:
+        answers[neighbour] = NOT_FOUND
+    return answers
+
+
+EVERYONE = {role: OK for role in ROLES}
+ANY_CITIZEN = _only(LISE, None, owner_kind=(LISE, AHMED))
+LISES_CASE = _only(LISE, AHMED, owner_kind=(LISE,))
+ANY_EMPLOYER = _only(HANNE, None, owner_kind=(HANNE, JENS))
+HANNES_REPORT = _only(HANNE, JENS, owner_kind=(HANNE,))
+ANY_CASEWORKER = _only(METTE, None, owner_kind=(METTE, KARSTEN))
+COPENHAGENS_CASE = _only(METTE, KARSTEN, owner_kind=(METTE,))
+
+MATRIX: dict[str, dict] = {
+    "main.index": EVERYONE,
+    "main.switch_language": EVERYONE,
+    "auth.login": EVERYONE,
+    "auth.callback": EVERYONE,      # without a valid state it only says the login failed
+    "auth.logout": EVERYONE,
+    "citizen.overview": ANY_CITIZEN,
+    "citizen.report": ANY_CITIZEN,
+    "citizen.reported": LISES_CASE,
+    "citizen.case": LISES_CASE,
+    "citizen.questionnaire_start": LISES_CASE,
+    "citizen.questionnaire_step": LISES_CASE,
+    "citizen.questionnaire_check": LISES_CASE,
+    "citizen.questionnaire_receipt": LISES_CASE,
+    "citizen.hours": LISES_CASE,
+    "citizen.step_up_plan": LISES_CASE,
+    "citizen.standby": LISES_CASE,
+    "citizen.withdraw_standby": LISES_CASE,
+    "citizen.fast_track": LISES_CASE,
+    "citizen.employer_fast_track": LISES_CASE,
+    "citizen.ask_conversation": LISES_CASE,
+    "citizen.check_in": LISES_CASE,
+    "citizen.recovery": LISES_CASE,
+    "employer.overview": ANY_EMPLOYER,
+    "employer.report": ANY_EMPLOYER,
+    "employer.fast_track": HANNES_REPORT,
+    "employer.questions": HANNES_REPORT,
+    "jobcenter.queue": ANY_CASEWORKER,
+    "jobcenter.compliance": ANY_CASEWORKER,
+    "jobcenter.audit": ANY_CASEWORKER,
+    "jobcenter.case": COPENHAGENS_CASE,
+    "jobcenter.claim": COPENHAGENS_CASE,
+    "jobcenter.release": COPENHAGENS_CASE,
+    "jobcenter.book": COPENHAGENS_CASE,
+    "jobcenter.held": COPENHAGENS_CASE,
+}
+
+# Routes outside the matrix on purpose: the static files are public by nature.
+PUBLIC_FILES = {"static"}
+
+
+def outcome(response) -> str:
+    if response.status_code in (301, 302, 303) and "/log-ind/" in response.headers.get("Location", ""):
+        return LOGIN
+    if response.status_code == 403:
+        return FORBIDDEN
+    if response.status_code == 404:
+        return NOT_FOUND
+    if response.status_code < 400:
+        return OK
+    # A form posted with nothing in it is refused with its field errors: the page was reached.
+    if response.status_code == 400 and 'data-error-summary' in response.get_data(as_text=True):
+        return OK
+    return f"status {response.status_code}"
+
+
+@pytest.fixture
+def setup(make_app):
+    """One app, one logged-in client a role, and the ids of Lise's records."""
+    app = make_app(PORTAL_RATELIMIT_ENABLED=False, RATELIMIT_ENABLED=False)
+    clients = {ANON: app.test_client()}
+    for role, (name, face) in LOGINS.items():
+        clients[role] = app.test_client()
+        Auth(clients[role]).login(name, face)
+    lise = clients[LISE]
+    case_id = case_id_from(report_sick(lise, first_absence_day="2026-10-26"))
+    asked = post_form(lise, f"/borger/sag/{case_id}/samtale", {"form": "phone", "reason": "Min arbejdstid"})
+    assert asked.status_code == 303
+    hanne = clients[HANNE]
+    reported = post_form(hanne, "/arbejdsgiver/sygemelding",
+                         {"cpr": "610590-4321", "employee_name": "Lise Testesen",
+                          "first_absence_day": "2026-10-26", "absence_kind": "full"})
+    assert reported.status_code == 303
+    mette = clients[METTE]
+    booked = mette.post(f"/jobcenter/sag/{case_id}/samtale",
+                        data={"book-day": "2026-11-20", "book-at": "10:00", "book-form": "phone",
+                              "book-csrf_token": csrf_token(text(mette.get(f"/jobcenter/sag/{case_id}")))})
+    assert booked.status_code in (302, 303), booked.get_data(as_text=True)[:2000]
+    with app.app_context(), session_scope(app) as db:
+        ids = {
+            "case_id": case_id,
+            "report_id": db.exec(select(EmployerReport.id)).one(),
+            "handover_id": db.exec(select(Handover.id).where(Handover.case_id == case_id)).one(),
+            "conversation_id": db.exec(select(Conversation.id)).one(),
+            "slug": "om-dig",
+            "face": "citizen",
+            "code": "en",
+        }
+    return app, clients, ids
+
+
+def page_token(client) -> str:
+    """The CSRF token every page carries for htmx (anonymous pages have no form of their own)."""
+    html = client.get("/").get_data(as_text=True)
+    return re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_FILES:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_route_has_a_rule(make_app):
+    app = make_app()
+    endpoints = {rule.endpoint for rule, _method in routes(app)}
+    assert endpoints - set(MATRIX) == set(), "routes without a rule in the access matrix"
+    assert set(MATRIX) - endpoints == set(), "rules for routes that no longer exist"
+
+
+def test_every_route_answers_every_role_as_the_matrix_says(setup):
+    app, clients, ids = setup
+    tokens = {role: page_token(client) for role, client in clients.items()}
+    wrong = []
+    # Reading first, then writing, so a form posted by one role does not change what another reads.
+    for wanted_method in ("GET", "POST"):
+        for rule, method in routes(app):
+            if method != wanted_method:
+                continue
+            url = rule.build({k: v for k, v in ids.items() if k in rule.arguments}, append_unknown=False)[1]
+            for role in ROLES:
+                client = clients[role]
+                if method == "GET":
+                    response = client.get(url)
+                else:
+                    response = client.post(url, data={"csrf_token": tokens[role]})
+                got = outcome(response)
+                expected = MATRIX[rule.endpoint][role]
+                if rule.endpoint == "auth.logout":
+                    # Logging out ends the session: log in again for the rest of the run.
+                    if role in LOGINS:
+                        Auth(client).login(*LOGINS[role])
+                    tokens[role] = page_token(client)
+                if got != expected:
+                    wrong.append(f"{method} {url} as {role}: {got}, expected {expected}")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_every_form_refuses_a_post_without_its_csrf_token(setup):
+    app, clients, ids = setup
+    for rule, method in routes(app):
+        if method != "POST":
+            continue
+        url = rule.build({k: v for k, v in ids.items() if k in rule.arguments}, append_unknown=False)[1]
+        for role in (ANON, LISE, METTE):
+            response = clients[role].post(url, data={})
+            assert response.status_code == 400, (url, role, response.status_code)
+            assert re.search("Formularen var udløbet", response.get_data(as_text=True)), url

@@ -1,0 +1,149 @@
+"""The security frame: headers, cookies, CSRF on forms and htmx, rate limits, session timeouts and
+redirects that stay on the site."""
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from portal import create_app
+
+from ..conftest import Auth, csrf_token
+from .test_citizen_journey import CITIZEN, post_form, report_sick, text
+
+PRODUCTION = {
+    "PORTAL_ENV": "production", "PORTAL_DEV_IDP": "0", "PORTAL_SECRET_KEY": "s" * 40,
+    "PORTAL_CPR_HASH_KEY": "h" * 40, "PORTAL_CPR_ENCRYPTION_KEY": "A" * 43 + "=",
+    "PORTAL_OIDC_ISSUER": "https://idp.example.dk", "PORTAL_OIDC_CLIENT_SECRET": "real-secret",
+}
+
+
+def redis_is_here() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def production_app(monkeypatch, tmp_path):
+    for name, value in {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3",
+                        "PORTAL_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15"}.items():
+        monkeypatch.setenv(name, value)
+    return create_app()
+
+
+def test_the_policy_forbids_inline_script_framing_and_foreign_forms(client):
+    headers = client.get("/").headers
+    policy = headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "form-action 'self' http://127.0.0.1:" in policy  # the identity provider, for logout
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in headers["Permissions-Policy"]
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_no_page_carries_inline_script_or_style(client, auth):
+    auth.login(CITIZEN)
+    for url in ("/", "/borger/mit-sygefravaer", "/borger/sygemelding"):
+        html = text(client.get(url))
+        assert "<script>" not in html and "<style" not in html and " style=" not in html, url
+        assert " onclick=" not in html and "javascript:" not in html, url
+
+
+def test_production_cookies_are_secure_host_only_and_same_site(production_app):
+    response = production_app.test_client().get("/sprog/en?next=/")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-portal_session=")
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
+    assert "Domain" not in cookie
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_production_refuses_rate_limits_in_memory(monkeypatch, tmp_path):
+    from portal.config import UnsafeProductionConfig
+
+    for name, value in {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3"}.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(UnsafeProductionConfig, match="memory://"):
+        create_app()
+
+
+def test_an_htmx_post_passes_with_the_token_in_its_header_and_fails_without(app):
+    client = app.test_client()
+    Auth(client).login("Mette Sagsbehandler", face="caseworker")
+    page = text(client.get("/jobcenter/"))
+    token = page.split('"X-CSRFToken": "', 1)[1].split('"', 1)[0]
+    without = client.post("/log-ud", headers={"HX-Request": "true"})
+    assert without.status_code == 400
+    with_header = client.post("/log-ud", headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert with_header.status_code == 302
+
+
+def test_the_login_is_rate_limited_by_address(make_app):
+    client = make_app(PORTAL_RATELIMIT_LOGIN="3 per minute").test_client()
+    assert [client.get("/log-ind/citizen").status_code for _ in range(3)] == [302, 302, 302]
+    refused = client.get("/log-ind/citizen")
+    assert refused.status_code == 429
+    assert "Retry-After" in refused.headers
+    assert "Prøv igen om lidt" in text(refused)
+
+
+def test_forms_are_rate_limited_per_person_and_reading_never_is(make_app):
+    app = make_app(PORTAL_RATELIMIT_FORMS="2 per minute")
+    lise = app.test_client()
+    Auth(lise).login(CITIZEN)
+    for _ in range(2):
+        assert post_form(lise, "/borger/sygemelding", {"first_absence_day": ""}).status_code == 400
+    assert post_form(lise, "/borger/sygemelding", {"first_absence_day": ""}).status_code == 429
+    assert all(lise.get("/borger/sygemelding").status_code == 200 for _ in range(10))
+    # Another person (even from the same office address) has their own count.
+    ahmed = app.test_client()
+    Auth(ahmed).login("Ahmed Prøvesen")
+    assert post_form(ahmed, "/borger/sygemelding", {"first_absence_day": ""}).status_code == 400
+
+
+@pytest.mark.skipif(not redis_is_here(), reason="no Redis on 127.0.0.1:6379 (a laptop): the shared count "
+                                                  "is proved where Redis runs, as in CI")
+def test_two_instances_share_one_count_in_redis(make_app):
+    import redis
+
+    redis.Redis(host="127.0.0.1", port=6379, db=14).flushdb()
+    settings = {"PORTAL_RATELIMIT_LOGIN": "4 per minute", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/14"}
+    first, second = make_app(**settings).test_client(), make_app(**settings).test_client()
+    answers = [client.get("/log-ind/citizen").status_code for client in (first, second, first, second, first)]
+    assert answers == [302, 302, 302, 302, 429]
+
+
+def test_an_idle_session_ends_and_the_message_names_the_limit(make_app):
+    client = make_app(PORTAL_IDLE_TIMEOUT_MINUTES=20).test_client()
+    Auth(client).login(CITIZEN)
+    with client.session_transaction() as session:
+        session["seen_at"] -= 21 * 60
+    assert client.get("/borger/mit-sygefravaer").status_code == 302
+    assert "20 minutter" in text(client.get("/"))
+
+
+def test_a_busy_session_still_ends_at_the_absolute_limit(client, auth):
+    auth.login(CITIZEN)
+    with client.session_transaction() as session:
+        session["login_at"] -= 12 * 3600 + 60
+    response = client.get("/borger/mit-sygefravaer")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/log-ind/citizen")
+    assert "loggede ind for mere end 12 timer siden" in text(client.get("/"))
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "https://evil.example/", "evil"])
+def test_redirects_stay_on_the_site(app, target):
+    client = app.test_client()
+    Auth(client).login("Mette Sagsbehandler", face="caseworker")
+    citizen = app.test_client()
+    Auth(citizen).login(CITIZEN)
+    report_sick(citizen, employment="unemployed", employer_cvr="", employer_name="")
+    token = csrf_token(text(client.get("/jobcenter/")))
+    response = client.post("/jobcenter/overdragelse/1/tag", data={"csrf_token": token, "next": target})
+    assert response.headers["Location"] == "/jobcenter/"
+    assert client.get(f"/sprog/en?next={target}").headers["Location"] == "/"
