@@ -1,4 +1,4 @@
-"""Flask commands: migrate, make-migration, seed-demo, sweep, send-outbox. (purge comes later.)"""
+"""Flask commands: migrate, make-migration, seed-demo, sweep, send-outbox, purge-closed."""
 from __future__ import annotations
 
 import click
@@ -14,6 +14,27 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(sweep)
     app.cli.add_command(send_outbox)
+    app.cli.add_command(purge_closed)
+
+
+@click.command("purge-closed")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="Only count what would be purged.")
+def purge_closed(dry_run: bool) -> None:
+    """Delete closed cases older than PORTAL_RETENTION_DAYS, and citizens left with no case; the
+    audit log stays. Run it from a timer (e.g. nightly)."""
+    from . import clock
+    from .cases.retention import purge_closed as purge
+    from .db import session_scope
+
+    keep_days = current_app.config["PORTAL_RETENTION_DAYS"]
+    with session_scope(current_app) as db:
+        done = purge(db, clock.today(), keep_days, dry_run=dry_run)
+    if dry_run:
+        click.echo(f"purge-closed: at least {done.cases} closed cases are older than {keep_days} days")
+    else:
+        click.echo(f"purge-closed: {done.cases} closed cases and {done.citizens} citizens purged "
+                   f"(closed more than {keep_days} days ago); the audit log is kept")
 
 
 @click.command("migrate")

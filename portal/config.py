@@ -100,6 +100,10 @@ def from_environment(instance_path: str) -> dict:
         "PORTAL_DEFAULT_MUNICIPALITY": _env("DEFAULT_MUNICIPALITY", "101"),
         "PORTAL_IDLE_TIMEOUT_MINUTES": int(_env("IDLE_TIMEOUT_MINUTES", "30")),
         # However busy, a login lasts no longer than this (a shared or stolen device).
+        # json: one JSON object a line, for the log collector (production); text: for a terminal.
+        "PORTAL_LOG_FORMAT": _env("LOG_FORMAT", "json" if production else "text"),
+        # Closed cases are purged this long after closing (`flask purge-closed`); the audit log stays.
+        "PORTAL_RETENTION_DAYS": int(_env("RETENTION_DAYS", "1826")),
         "PORTAL_ABSOLUTE_TIMEOUT_HOURS": int(_env("ABSOLUTE_TIMEOUT_HOURS", "12")),
         # Rate limits: memory on a laptop, Redis (redis://host:6379/0) when instances share counts.
         "PORTAL_RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),

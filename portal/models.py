@@ -185,7 +185,8 @@ class AuditEntry(SQLModel, table=True):
     actor_name: str = Field(max_length=200)
     municipality_code: str = Field(max_length=3, index=True)
     action: str = Field(max_length=64)
-    case_id: int | None = Field(default=None, foreign_key="sick_case.id", index=True)
+    # No foreign key: the audit log outlives a case purged at the end of its retention period.
+    case_id: int | None = Field(default=None, index=True)
 
 
 class WeekHours(SQLModel, table=True):

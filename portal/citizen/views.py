@@ -1,13 +1,15 @@
 """Thin views: read the form, call a use case, render. Deadlines come from portal.cases.deadlines."""
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 
 from .. import clock
 from ..auth.session import current_user, role_required
-from ..cases import deadlines
+from ..cases import deadlines, retention
 from ..cases import questionnaire as questionnaire_cases
 from ..cases.sickness import CaseAlreadyOpen, SickReport, case_of, cases_of, report_sickness
 from ..db import get_session
@@ -26,6 +28,25 @@ def overview():
     return render_template("citizen/overview.html", cases=summaries,
                            plans={s.case.id: deadlines.plan_for(s.case, s.questionnaire, today)
                                   for s in summaries})
+
+
+@bp.get("/mine-data")
+@role_required("citizen")
+def my_data():
+    return render_template("citizen/my_data.html")
+
+
+@bp.get("/mine-data/hent")
+@role_required("citizen")
+def my_data_download():
+    """Everything held about the citizen, as a file (the right of access)."""
+    data = retention.citizen_export(get_session(), current_user().citizen_id)
+    current_app.logger.info("citizen data exported")
+    response = current_app.response_class(json.dumps(data, ensure_ascii=False, indent=2),
+                                          mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="mine-data-sygefravaer.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/sygemelding", methods=["GET", "POST"])

@@ -52,7 +52,11 @@ MATRIX: dict[str, dict] = {
     "auth.login": EVERYONE,
     "auth.callback": EVERYONE,      # without a valid state it only says the login failed
     "auth.logout": EVERYONE,
+    "ops.live": EVERYONE,
+    "ops.health": EVERYONE,
     "citizen.overview": ANY_CITIZEN,
+    "citizen.my_data": ANY_CITIZEN,
+    "citizen.my_data_download": ANY_CITIZEN,
     "citizen.report": ANY_CITIZEN,
     "citizen.reported": LISES_CASE,
     "citizen.case": LISES_CASE,
