@@ -20,9 +20,10 @@ check: install
 	$(BIN)/bandit -q -c pyproject.toml -r portal scripts wsgi.py
 	$(BIN)/python scripts/audit_dependencies.py
 
-# Benchmarks, not run by CI: they need the local PostgreSQL and take minutes.
+# Benchmarks, not run by CI: they need the local PostgreSQL, Redis and wrk, and take minutes.
 bench: install
 	$(BIN)/python -m tests.bench.bench_sweep --cases $${BENCH_CASES:-100000}
+	$(BIN)/python -m tests.bench.bench_pages --cases $${BENCH_CASES:-100000}
 
 install: .stamp-python assets translations
 
@@ -35,7 +36,7 @@ install: .stamp-python assets translations
 # DKFDS and htmx, pinned in package-lock.json, copied into static/vendor/ (git ignores it).
 assets: static/vendor/.stamp
 
-static/vendor/.stamp: package.json package-lock.json scripts/vendor.py
+static/vendor/.stamp: package.json package-lock.json scripts/vendor.py static/css/portal.css static/js/portal.js
 	npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python scripts/vendor.py
 	touch $@

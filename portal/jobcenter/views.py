@@ -40,7 +40,7 @@ bp = Blueprint("jobcenter", __name__, url_prefix="/jobcenter")
 def _labels():
     return {"reason_labels": {str(k): v for k, v in REASON_LABELS.items()}, "status_labels": STATUS_LABELS,
             "event_labels": EVENT_LABELS, "form_labels": FORM_LABELS, "outcome_labels": OUTCOME_LABELS,
-            "theme_css": "dkfds.min.css", "fast_track_status_labels": FAST_TRACK_STATUS_LABELS}
+            "theme_css": "dkfds.min.css", "uses_htmx": True, "fast_track_status_labels": FAST_TRACK_STATUS_LABELS}
 
 
 @bp.get("/")

@@ -1,0 +1,298 @@
+"""Benchmark: the portal's busiest pages under load, beside the smallest Flask page (`make bench`).
+
+100,000 cases on PostgreSQL (half in København, each with a handover in the queue), the portal under
+gunicorn with the production settings (gunicorn.conf.py, JSON request log, rate limits in Redis), and
+wrk on loopback with 16 connections. Measured: the citizen's overview, a questionnaire step (GET and
+POST) and the caseworker's queue, each beside a minimal Flask page served the same way in the same
+run, plus the SQL queries each page makes on a near-empty database and on the full one.
+
+Not a test: it needs PostgreSQL, Redis and wrk (apt-get install wrk), and takes minutes."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import signal
+import subprocess  # nosec B404: starts our own servers and wrk, fixed arguments
+import sys
+import time
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+import requests
+from sqlalchemy import create_engine, event, text
+
+from tests.bench.bench_sweep import TODAY, fill
+from tests.conftest import _identity_form, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN_URL = os.environ.get("PORTAL_BENCH_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("PORTAL_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+REPORT = Path(__file__).with_name("REPORT-pages.md")
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+STEP = {"phone": "12 34 56 78", "email": "bench@example.dk", "action": "continue"}
+TARGETS = {"p95_ms": 50.0, "throughput_share": 1 / 3}
+
+
+def database(name: str, cases: int) -> str:
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    from portal import migrations
+
+    migrations.upgrade(url)
+    if cases:
+        fill(url, cases)
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("""
+                INSERT INTO handover (case_id, municipality_code, status, due, reasons, reason_codes,
+                                      created_at, updated_at)
+                SELECT id, municipality_code, 'open', first_absence_day + 56,
+                       '[{"code": "long_absence", "due": null}]', '|long_absence|', now(), now()
+                FROM sick_case"""))
+        engine.dispose()
+        # What autovacuum does on a live database soon after: visibility map and statistics.
+        with create_engine(url, isolation_level="AUTOCOMMIT").connect() as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+    return url
+
+
+@contextmanager
+def served(app_path: str, env: dict, log: Path):
+    port = free_port()
+    with open(log, "ab") as out:
+        server = subprocess.Popen(  # nosec B603
+            [GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}", app_path],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(base + "/", timeout=5)
+                break
+            except requests.RequestException:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"{app_path} did not start; see {log}") from None
+                time.sleep(0.3)
+        try:
+            yield base
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+
+
+@contextmanager
+def identity_provider(env: dict, log: Path):
+    port = free_port()
+    with open(log, "ab") as out:
+        idp = subprocess.Popen(  # nosec B603
+            [sys.executable, "-m", "portal.devidp", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        issuer = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(issuer + "/.well-known/openid-configuration", timeout=2)
+                break
+            except requests.RequestException:
+                if time.monotonic() > deadline:
+                    raise SystemExit("the identity provider did not start") from None
+                time.sleep(0.2)
+        try:
+            yield issuer
+        finally:
+            os.killpg(idp.pid, signal.SIGTERM)
+            idp.wait(timeout=10)
+
+
+def log_in(base: str, name: str, face: str) -> requests.Session:
+    browser = requests.Session()
+    start = browser.get(f"{base}/log-ind/{face}", allow_redirects=False, timeout=10)
+    page = browser.get(start.headers["Location"], timeout=10)
+    chosen = browser.post(page.url, data=_identity_form(page.text, name), allow_redirects=False, timeout=10)
+    done = browser.get(chosen.headers["Location"], allow_redirects=False, timeout=10)
+    assert done.status_code == 302, done.text
+    return browser
+
+
+def token_of(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def open_case(base: str, citizen: requests.Session) -> int:
+    form = citizen.get(f"{base}/borger/sygemelding", timeout=10).text
+    answer = citizen.post(f"{base}/borger/sygemelding", allow_redirects=False, timeout=10, data={
+        "csrf_token": token_of(form), "first_absence_day": "2026-11-10", "employment": "employed",
+        "employer_cvr": "12345674", "employer_name": "Testbageriet ApS", "absence_kind": "full",
+        "expected_return_known": "unknown"})
+    return int(re.search(r"/sag/(\d+)/", answer.headers["Location"]).group(1))
+
+
+def cookie_header(session: requests.Session) -> str:
+    return "; ".join(f"{c.name}={c.value}" for c in session.cookies if c.domain in ("127.0.0.1", "127.0.0.1.local", ""))
+
+
+def wrk(url: str, seconds: int, connections: int, env: dict) -> dict:
+    run = subprocess.run(  # nosec B603 B607
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s",
+         str(ROOT / "tests/bench/load.lua"), url],
+        env={**os.environ, **env}, capture_output=True, text=True, check=True)
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def queries_per_page(url: str, issuer: str, pages: dict) -> dict:
+    """SQL statements each page makes, counted in-process on the given database."""
+    import dataclasses
+
+    from portal import create_app
+    from portal.config import FACES, oidc_provider
+    from tests.conftest import Auth
+
+    providers = {face: dataclasses.replace(oidc_provider(face), issuer=issuer) for face in FACES}
+    app = create_app({"DATABASE_URL": url, "PORTAL_TODAY": TODAY.isoformat(), "PORTAL_OIDC": providers,
+                      "RATELIMIT_ENABLED": False, "TESTING": True})
+    counted = []
+    event.listen(app.extensions["portal.engine"], "before_cursor_execute",
+                 lambda *args, **kwargs: counted.append(1))
+    clients = {}
+    for face, name in (("citizen", "Lise Testesen"), ("caseworker", "Mette Sagsbehandler")):
+        clients[face] = app.test_client()
+        Auth(clients[face]).login(name, face)
+    case_id = None
+    counts = {}
+    for label, (face, method, path) in pages.items():
+        client = clients[face]
+        if "{case_id}" in path:
+            if case_id is None:
+                overview = client.get("/borger/mit-sygefravaer", follow_redirects=True).get_data(as_text=True)
+                found = re.search(r"/borger/sag/(\d+)", overview)
+                case_id = int(found.group(1)) if found else open_case_in_process(client)
+            path = path.format(case_id=case_id)
+        if method == "POST":
+            html = client.get(path).get_data(as_text=True)
+            data = {**STEP, "csrf_token": token_of(html), "submission": f"count{time.time_ns()}"}
+            counted.clear()
+            client.post(path, data=data)
+        else:
+            client.get(path)
+            counted.clear()
+            client.get(path)
+        counts[label] = len(counted)
+    app.extensions["portal.engine"].dispose()
+    return counts
+
+
+def open_case_in_process(client) -> int:
+    html = client.get("/borger/sygemelding").get_data(as_text=True)
+    answer = client.post("/borger/sygemelding", data={
+        "csrf_token": token_of(html), "first_absence_day": "2026-11-10", "employment": "employed",
+        "employer_cvr": "12345674", "employer_name": "Testbageriet ApS", "absence_kind": "full",
+        "expected_return_known": "unknown"})
+    return int(re.search(r"/sag/(\d+)/", answer.headers["Location"]).group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    results_dir = ROOT / "tests/bench/results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    log = results_dir / "servers.log"
+    log.write_bytes(b"")
+
+    print(f"filling {args.cases:,} cases ...", flush=True)
+    big = database("portal_bench_pages", args.cases)
+    small = database("portal_bench_small", 0)
+    env = {**os.environ, "DATABASE_URL": big, "PORTAL_TODAY": TODAY.isoformat(), "PORTAL_DEV_IDP": "1",
+           "PORTAL_LOG_FORMAT": "json", "PORTAL_RATELIMIT_STORAGE_URI": REDIS_URL,
+           # One benchmark user sends thousands of forms a minute; the limiter still runs and counts.
+           "PORTAL_RATELIMIT_FORMS": "10000000 per minute", "PORTAL_RATELIMIT_LOGIN": "10000 per minute"}
+    pages = {
+        "citizen overview (GET)": ("citizen", "GET", "/borger/mit-sygefravaer"),
+        "questionnaire step (GET)": ("citizen", "GET", "/borger/sag/{case_id}/oplysningsskema/om-dig"),
+        "questionnaire step (POST)": ("citizen", "POST", "/borger/sag/{case_id}/oplysningsskema/om-dig"),
+        "caseworker queue (GET)": ("caseworker", "GET", "/jobcenter/"),
+    }
+    rows = []
+    with identity_provider(env, log) as issuer:
+        env["PORTAL_OIDC_ISSUER"] = issuer
+        with served("tests.bench.minimal_app:app", env, log) as minimal:
+            wrk(minimal + "/", 3, args.connections, {})
+            baseline = wrk(minimal + "/", args.seconds, args.connections, {})
+            print("minimal page", baseline, flush=True)
+        with served("wsgi:app", env, log) as portal:
+            citizen = log_in(portal, "Lise Testesen", "citizen")
+            caseworker = log_in(portal, "Mette Sagsbehandler", "caseworker")
+            case_id = open_case(portal, citizen)
+            step_url = f"{portal}/borger/sag/{case_id}/oplysningsskema/om-dig"
+            token = token_of(citizen.get(step_url, timeout=10).text)
+            for label, (face, method, path) in pages.items():
+                session = citizen if face == "citizen" else caseworker
+                load_env = {"BENCH_COOKIE": cookie_header(session), "BENCH_METHOD": method}
+                if method == "POST":
+                    load_env["BENCH_BODY"] = urlencode({**STEP, "csrf_token": token}) + "&submission=SUBMISSION"
+                url = portal + path.format(case_id=case_id)
+                check = session.get(url, timeout=10) if method == "GET" else None
+                assert check is None or check.status_code == 200, (label, check.status_code)
+                wrk(url, 3, args.connections, load_env)
+                result = wrk(url, args.seconds, args.connections, load_env)
+                print(label, result, flush=True)
+                rows.append((label, result))
+        big_counts = queries_per_page(big, issuer, pages)
+        small_counts = queries_per_page(small, issuer, pages)
+
+    write_report(args, baseline, rows, small_counts, big_counts)
+    print(f"report written to {REPORT.relative_to(ROOT)}")
+
+
+def write_report(args, baseline: dict, rows: list, small_counts: dict, big_counts: dict) -> None:
+    def ms(us):
+        return us / 1000
+
+    lines = [
+        f"# page benchmark ({datetime.now().date().isoformat()})", "",
+        f"Machine: {platform.node() or 'vm'}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"PostgreSQL and Redis on loopback; the load generator (wrk, 2 threads, {args.connections} connections, "
+        f"{args.seconds} s after a 3 s warm-up) shares the same cores as the server. gunicorn with "
+        "gunicorn.conf.py (threaded workers), JSON request log, rate limits counted in Redis. "
+        f"{args.cases:,} cases, each with an open handover ({args.cases // 2:,} in the caseworker's "
+        "municipality); today = 2026-11-16.", "",
+        "| page | median ms | p95 ms | p99 ms | req/s | throughput × minimal | errors | "
+        "SQL queries (empty db → 100k) |",
+        "|---|---|---|---|---|---|---|---|",
+        f"| minimal Flask page (baseline) | {ms(baseline['p50_us']):.1f} | {ms(baseline['p95_us']):.1f} | "
+        f"{ms(baseline['p99_us']):.1f} | {baseline['rps']:,.0f} | 1.00 | {baseline['status_errors']} | – |",
+    ]
+    verdicts = []
+    for label, result in rows:
+        share = result["rps"] / baseline["rps"]
+        lines.append(
+            f"| {label} | {ms(result['p50_us']):.1f} | {ms(result['p95_us']):.1f} | {ms(result['p99_us']):.1f} | "
+            f"{result['rps']:,.0f} | {share:.2f} | {result['status_errors'] + result['socket_errors']} | "
+            f"{small_counts[label]} → {big_counts[label]} |")
+        verdicts.append((label, ms(result["p95_us"]) < TARGETS["p95_ms"], share >= TARGETS["throughput_share"],
+                         small_counts[label] == big_counts[label]))
+    lines += ["", "Targets: p95 under 50 ms at 16 concurrent clients; throughput at least a third of the "
+              "minimal page's; the same number of SQL queries whatever the case count.", ""]
+    for label, p95_ok, share_ok, queries_ok in verdicts:
+        lines.append(f"- {label}: p95 {'met' if p95_ok else 'NOT met'}, throughput "
+                     f"{'met' if share_ok else 'NOT met'}, constant queries {'met' if queries_ok else 'NOT met'}")
+    lines += ["", "Page weight (bytes on the wire, compressed, fonts included) is measured in a real browser by "
+              "tests/e2e/test_page_weight.py, which fails above 200 KB for a first visit or 20 KB for a repeat.", ""]
+    REPORT.write_text("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

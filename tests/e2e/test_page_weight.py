@@ -1,0 +1,44 @@
+"""What a page costs a citizen's phone, measured in the browser (bytes on the wire, compressed,
+fonts included): the first visit under 200 KB, a repeat visit under 20 KB. Bytes, not time: the
+same every run, so a test and not a benchmark."""
+from __future__ import annotations
+
+import pytest
+
+from .test_citizen_journey import log_in
+
+pytestmark = pytest.mark.e2e
+FIRST_VISIT_LIMIT = 200 * 1024
+REPEAT_VISIT_LIMIT = 20 * 1024
+
+TRANSFERRED = """() => {
+    const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+    return entries.map(e => ({name: e.name, bytes: e.transferSize, encoded: e.encodedBodySize}));
+}"""
+
+
+def transferred(page) -> tuple[int, list]:
+    page.wait_for_load_state("networkidle")
+    entries = page.evaluate(TRANSFERRED)
+    return sum(e["bytes"] for e in entries), entries
+
+
+@pytest.mark.parametrize("path", ["/", "/borger/mit-sygefravaer"])
+def test_first_visit_under_200_kb_and_repeat_under_20_kb(new_page, portal_url, path):
+    page = new_page("phone")
+    if path != "/":
+        log_in(page, portal_url, "Lise Testesen", {"login": "Log ind med MitID"}, lambda *_: None)
+        # A fresh browser cache for the measured page: a new context with the login's cookies.
+        cookies = page.context.cookies()
+        page = new_page("phone")
+        page.context.add_cookies(cookies)
+    page.goto(portal_url + path)
+    first, entries = transferred(page)
+    fonts = [e for e in entries if ".woff" in e["name"]]
+    assert fonts, "the page should load its fonts"
+    assert first < FIRST_VISIT_LIMIT, entries
+    page.goto(portal_url + "/sprog/da?next=" + path)  # another page in between, then back
+    page.goto(portal_url + path)
+    repeat, entries = transferred(page)
+    assert repeat < REPEAT_VISIT_LIMIT, entries
+    print(f"{path}: first visit {first / 1024:.1f} KB, repeat visit {repeat / 1024:.1f} KB")
