@@ -48,6 +48,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _compress(response: Response) -> Response:
-        if request.method == "GET":
+        # Not the API: its answers put personal data beside text the caller chose (a case number),
+        # and they go between servers, where a few kilobytes do not matter.
+        if request.method == "GET" and not request.path.startswith("/api/"):
             return compress.after_request(response)
         return response

@@ -1,4 +1,4 @@
-"""Flask commands: migrate, make-migration, seed-demo, sweep, send-outbox, purge-closed."""
+"""Flask commands: migrate, make-migration, seed-demo, sweep, send-outbox, purge-closed, api-client."""
 from __future__ import annotations
 
 import click
@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(sweep)
     app.cli.add_command(send_outbox)
     app.cli.add_command(purge_closed)
+    app.cli.add_command(api_client)
 
 
 @click.command("purge-closed")
@@ -72,6 +73,8 @@ def sweep(batch_size: int) -> None:
     import time
 
     from . import clock
+    from .api.idempotency import purge_old as purge_old_idempotency_keys
+    from .api.oauth import purge_expired_tokens
     from .cases.handover import sweep as sweep_cases
     from .db import session_scope
     from .notify.reminders import queue_due
@@ -85,10 +88,13 @@ def sweep(batch_size: int) -> None:
         screened, made = sweep_cases(db, clock.today(), batch_size)
         queued = queue_due(db, clock.today(), _overview_link(), batch_size)
     with current_app.extensions["portal.engine"].begin() as connection:
-        forgotten = purge_old(connection)
+        forgotten = purge_old(connection) + purge_old_idempotency_keys(connection)
+    with session_scope(current_app) as db:
+        tokens = purge_expired_tokens(db)
+        db.commit()
     click.echo(f"sweep: {lapsed} unanswered fast-track requests went ahead, {screened} open cases screened, "
-               f"{made} new handovers, {queued} reminders queued, {forgotten} old form keys forgotten, "
-               f"{time.perf_counter() - started:.1f} s")
+               f"{made} new handovers, {queued} reminders queued, {forgotten} old form and API keys forgotten, "
+               f"{tokens} expired API tokens removed, {time.perf_counter() - started:.1f} s")
 
 
 def _overview_link() -> str:
@@ -115,3 +121,58 @@ def send_outbox(limit: int, worker: str | None) -> None:
     with session_scope(current_app) as db:
         report = send_pending(db, sender_for(current_app), worker, limit)
     click.echo(f"send-outbox: {report.sent} sent, {report.failed} failed, {report.cancelled} cancelled")
+
+
+@click.group("api-client")
+def api_client() -> None:
+    """The municipalities' case systems that may call the API."""
+
+
+@api_client.command("add")
+@with_appcontext
+@click.option("--name", required=True, help='The case system, as caseworkers will see it, e.g. "Fagsystem (KMD)".')
+@click.option("--municipality", required=True, help="The municipality's three-digit code, e.g. 101.")
+@click.option("--scope", default=None, help="Space-separated scopes (default: all of them).")
+def api_client_add(name: str, municipality: str, scope: str | None) -> None:
+    """Register a client and print its id and secret (the secret is shown this once)."""
+    from .api.oauth import register_client
+    from .db import session_scope
+
+    if not (len(municipality) == 3 and municipality.isdigit()):
+        raise click.BadParameter("a municipality code is three digits, e.g. 101", param_hint="--municipality")
+    with session_scope(current_app) as db:
+        try:
+            client, secret = register_client(db, name.strip(), municipality, scope)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--scope") from error
+    click.echo(f"client_id:     {client.client_id}\nclient_secret: {secret}\nscope:         {client.scope}\n"
+               "Keep the secret in the case system's secret store: it is not shown again.")
+
+
+@api_client.command("list")
+@with_appcontext
+def api_client_list() -> None:
+    """The registered clients (never their secrets)."""
+    from sqlmodel import select
+
+    from .db import session_scope
+    from .models import ApiClient
+
+    with session_scope(current_app) as db:
+        for client in db.exec(select(ApiClient).order_by(ApiClient.municipality_code, ApiClient.id)):
+            state = f"revoked {client.revoked_at:%Y-%m-%d}" if client.revoked_at else "active"
+            click.echo(f"{client.client_id}  {client.municipality_code}  {state}  {client.scope}  {client.name}")
+
+
+@api_client.command("revoke")
+@with_appcontext
+@click.argument("client_id")
+def api_client_revoke(client_id: str) -> None:
+    """Stop a client at once: its tokens stop working and it can get no new ones."""
+    from .api.oauth import revoke_client
+    from .db import session_scope
+
+    with session_scope(current_app) as db:
+        if not revoke_client(db, client_id):
+            raise click.ClickException(f"no active client {client_id}")
+    click.echo(f"{client_id} revoked")

@@ -110,6 +110,8 @@ def from_environment(instance_path: str) -> dict:
         "PORTAL_RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
         "PORTAL_RATELIMIT_LOGIN": _env("RATELIMIT_LOGIN", "60 per minute;600 per hour"),
         "PORTAL_RATELIMIT_FORMS": _env("RATELIMIT_FORMS", "30 per minute;300 per hour"),
+        # Every call of one API token (a municipality's case system), reading included.
+        "PORTAL_RATELIMIT_API": _env("RATELIMIT_API", "600 per minute"),
         # How many proxies (load balancer, ingress) stand in front and set X-Forwarded-For/-Proto.
         "PORTAL_TRUSTED_PROXIES": int(_env("TRUSTED_PROXIES", "0")),
         "PORTAL_OIDC": {face: oidc_provider(face) for face in FACES},

@@ -6,6 +6,8 @@ from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
+from .api.problems import is_api_request, problem
+
 OWN_PAGES = (403, 404, 429, 500, 503)
 
 
@@ -20,14 +22,23 @@ def init_app(app: Flask) -> None:
         # could not replace). The request's transaction is gone, so nothing was half saved; the
         # page says so, and Retry-After lets the load balancer and the browser try again.
         current_app.logger.error("database unavailable: %s", type(error.orig).__name__)
+        if is_api_request():
+            return problem(503, None, "The database cannot be reached. Try again shortly.", {"Retry-After": "30"})
         return render_template("errors/503.html", code=503), 503, {"Retry-After": "30"}
 
-    for code in (400, 403, 404, 405, 413, 429, 500, 503):
+    for code in (400, 401, 403, 404, 405, 413, 415, 429, 500, 503):
         app.register_error_handler(code, _page(code))
 
 
 def _page(code: int):
-    def handler(_error):
+    def handler(error):
+        if is_api_request():
+            # The API answers in problem details; an answer already made (the token checks) stands.
+            response = getattr(error, "response", None)
+            if response is not None:
+                return response
+            allow = {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else None
+            return problem(code, headers=allow)
         template = f"errors/{code}.html" if code in OWN_PAGES else "errors/generic.html"
         return render_template(template, code=code), code
 

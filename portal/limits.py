@@ -29,6 +29,19 @@ def address() -> str:
     return f"address:{get_remote_address()}"
 
 
+def api_caller() -> str:
+    """An API call counts against its token (many municipalities' case systems may share one
+    hosting address); a call without one, against its address."""
+    authorization = request.headers.get("Authorization", "")
+    if authorization:
+        return "api:" + hashlib.sha256(authorization.encode()).hexdigest()[:24]
+    return address()
+
+
+def api_limit() -> str:
+    return current_app.config["PORTAL_RATELIMIT_API"]
+
+
 def form_limit() -> str:
     return current_app.config["PORTAL_RATELIMIT_FORMS"]
 

@@ -160,6 +160,9 @@ class Handover(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     closed_on: date | None = None
+    # The municipality's case system has it (API acknowledge): when, and its own case number.
+    acknowledged_at: datetime | None = None
+    external_reference: str | None = Field(default=None, max_length=100)
 
 
 class Conversation(SQLModel, table=True):
@@ -174,6 +177,8 @@ class Conversation(SQLModel, table=True):
     held_on: date | None = None
     outcome: str | None = Field(default=None, max_length=16)  # self_service | jobcenter | closed
     booked_by: str = Field(max_length=100)
+    # Set when the case system reported the conversation through the API (its client's name).
+    recorded_via: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -191,6 +196,8 @@ class AuditEntry(SQLModel, table=True):
     action: str = Field(max_length=64)
     # No foreign key: the audit log outlives a case purged at the end of its retention period.
     case_id: int | None = Field(default=None, index=True)
+    # For API calls: the method, route and answer ("POST /api/v1/handovers/7/acknowledge 200").
+    detail: str | None = Field(default=None, max_length=200)
 
 
 class WeekHours(SQLModel, table=True):
@@ -338,4 +345,49 @@ class SubmittedForm(SQLModel, table=True):
 
     key: str = Field(sa_column=Column(String(64), primary_key=True))
     location: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class ApiClient(SQLModel, table=True):
+    """A municipality's case system, allowed to call the API for that municipality's cases only.
+    The secret is kept only as a slow hash; it is shown once, when the client is registered."""
+
+    __tablename__ = "api_client"
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    secret_hash: str = Field(max_length=255)
+    name: str = Field(max_length=200)
+    municipality_code: str = Field(max_length=3, index=True)
+    scope: str = Field(max_length=255)  # space-separated, as OAuth 2 writes scopes
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+
+
+class ApiToken(SQLModel, table=True):
+    """An access token from the client-credentials grant, kept as a SHA-256 hash (tokens are long
+    and random, so a fast hash is enough and a stolen table holds no usable token)."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    client_id: int = Field(foreign_key="api_client.id", index=True)
+    scope: str = Field(max_length=255)
+    issued_at: datetime = Field(default_factory=utcnow, index=True)
+    expires_in: int
+    revoked: bool = False
+
+
+class IdempotentRequest(SQLModel, table=True):
+    """A write sent with an Idempotency-Key: the first request claims the key, a retry gets the
+    stored answer. `fingerprint` tells a retry from a different request reusing the key."""
+
+    __tablename__ = "idempotent_request"
+
+    client_id: int = Field(primary_key=True)
+    key: str = Field(sa_column=Column(String(255), primary_key=True))
+    fingerprint: str = Field(max_length=64)
+    status_code: int | None = None  # None: the first request is still running
+    body: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, index=True)

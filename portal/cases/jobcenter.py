@@ -53,15 +53,21 @@ class QueuePage:
     pages: int
 
 
-def queue(db: Session, municipality: str, me: str, chosen: QueueFilter, today: date) -> QueuePage:
-    """Handovers of the municipality, soonest due first, in two queries whatever the queue's size."""
+def handover_conditions(municipality: str, status: str | None, reason: str | None) -> list:
+    """The municipality's handovers with this status (None: the live ones) and reason (None: any)."""
     conditions = [Handover.municipality_code == municipality]
-    if chosen.status:
-        conditions.append(Handover.status == chosen.status)
+    if status:
+        conditions.append(Handover.status == status)
     else:
         conditions.append(Handover.status != HandoverStatus.CLOSED)
-    if chosen.reason:
-        conditions.append(Handover.reason_codes.contains(f"|{chosen.reason}|"))
+    if reason:
+        conditions.append(Handover.reason_codes.contains(f"|{reason}|"))
+    return conditions
+
+
+def queue(db: Session, municipality: str, me: str, chosen: QueueFilter, today: date) -> QueuePage:
+    """Handovers of the municipality, soonest due first, in two queries whatever the queue's size."""
+    conditions = handover_conditions(municipality, chosen.status, chosen.reason)
     if chosen.assignee == "me":
         conditions.append(Handover.assignee == me)
     elif chosen.assignee == "none":
@@ -136,6 +142,16 @@ def open_case_file(db: Session, case_id: int, municipality: str, me: str, my_nam
                    today: date | None = None) -> CaseFile | None:
     """The whole case for a caseworker of its municipality; the view is written to the audit log.
     Another municipality's case answers as if it did not exist."""
+    file = case_file(db, case_id, municipality, today)
+    if file is not None:
+        db.add(AuditEntry(actor=me, actor_name=my_name, municipality_code=municipality,
+                          action="view_case", case_id=case_id))
+        db.commit()
+    return file
+
+
+def case_file(db: Session, case_id: int, municipality: str, today: date | None = None) -> CaseFile | None:
+    """The whole case, if it is the municipality's; the caller writes the audit log."""
     row = db.exec(
         select(SickCase, Citizen).join(Citizen, Citizen.id == SickCase.citizen_id)
         .where(SickCase.id == case_id, SickCase.municipality_code == municipality)
@@ -143,9 +159,6 @@ def open_case_file(db: Session, case_id: int, municipality: str, me: str, my_nam
     if row is None:
         return None
     case, citizen = row
-    db.add(AuditEntry(actor=me, actor_name=my_name, municipality_code=municipality,
-                      action="view_case", case_id=case.id))
-    db.commit()
     return CaseFile(
         case=case, citizen=citizen,
         questionnaire=db.exec(select(Questionnaire).where(Questionnaire.case_id == case.id)).first(),
@@ -179,7 +192,7 @@ def book_conversation(db: Session, case: SickCase, when: datetime, form: str, me
 
 
 def record_conversation(db: Session, case: SickCase, conversation_id: int, held_on: date, outcome: str,
-                        me: str) -> bool:
+                        me: str, actor: str | None = None) -> bool:
     """The conversation was held: it stops the clock its handover started, and the outcome decides
     where the case goes (back to self-service, on with the jobcenter, or closed)."""
     conversation = db.exec(select(Conversation).where(Conversation.id == conversation_id,
@@ -199,7 +212,7 @@ def record_conversation(db: Session, case: SickCase, conversation_id: int, held_
         live.status, live.closed_on, live.updated_at = HandoverStatus.CLOSED, held_on, utcnow()
         db.add(live)
     db.add_all([conversation, case])
-    events.record(db, case.id, f"caseworker:{me}", "conversation_held",
+    events.record(db, case.id, actor or f"caseworker:{me}", "conversation_held",
                   held_on=held_on.isoformat(), outcome=outcome)
     db.commit()
     return True

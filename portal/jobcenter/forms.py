@@ -85,6 +85,7 @@ EVENT_LABELS = {
     "recovered": _l("Reported well (raskmelding)"),
     "partly_recovered": _l("Reported partly well"),
     "handover_closed": _l("Handover closed"),
+    "handover_acknowledged": _l("Received by the case system"),
     "employer_reported": _l("Reported sick by the employer"),
     "employer_answered": _l("Employer questions answered"),
     "fast_track_consented": _l("Fast track agreed by the citizen"),
@@ -94,5 +95,14 @@ EVENT_LABELS = {
 FAST_TRACK_STATUS_LABELS = {"awaiting": _l("Waiting for the citizen's answer"),
                             "consented": _l("Agreed by the citizen"),
                             "declined": _l("Declined by the citizen"), "lapsed": _l("Went ahead without an answer")}
+AUDIT_LABELS = {
+    "view_case": _l("Viewed the case"),
+    "case_purged": _l("Case purged after the retention period"),
+    "api_token_issued": _l("Case system: access token issued"),
+    "api_list_handovers": _l("Case system: listed handovers"),
+    "api_read_case": _l("Case system: read the case"),
+    "api_acknowledge": _l("Case system: acknowledged the handover"),
+    "api_report_outcome": _l("Case system: reported the conversation's outcome"),
+}
 FORM_LABELS = dict(FORMS)
 OUTCOME_LABELS = dict(OUTCOMES)

@@ -22,6 +22,7 @@ from ..rules import screen
 from ..standby_list import standby_groups
 from ..web import local_path
 from .forms import (
+    AUDIT_LABELS,
     EVENT_LABELS,
     FAST_TRACK_STATUS_LABELS,
     FORM_LABELS,
@@ -150,7 +151,7 @@ def held(case_id: int, conversation_id: int):
 @bp.get("/revisionslog")
 @role_required("caseworker")
 def audit():
-    return render_template("jobcenter/audit.html",
+    return render_template("jobcenter/audit.html", audit_labels=AUDIT_LABELS,
                            entries=cases.audit_log(get_session(), current_user().municipality))
 
 

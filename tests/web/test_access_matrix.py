@@ -24,8 +24,11 @@ LOGINS = {LISE: ("Lise Testesen", "citizen"), AHMED: ("Ahmed Prøvesen", "citize
 ROLES = (ANON, *LOGINS)
 
 # What a role gets: OK (the page, or a redirect within it), LOGIN (sent to log in), FORBIDDEN (403:
-# not your kind of page), NOT_FOUND (404: someone else's record, never confirmed to exist).
+# not your kind of page), NOT_FOUND (404: someone else's record, never confirmed to exist),
+# NO_TOKEN (401: the API wants a bearer token; a browser session opens nothing there),
+# BAD_REQUEST (400: the token endpoint without a grant type).
 OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "forbidden", "not found"
+NO_TOKEN, BAD_REQUEST = "no token", "bad request"
 
 
 def _only(owner: str, neighbour: str | None, *, owner_kind: tuple[str, ...]) -> dict:
@@ -45,6 +48,7 @@ ANY_EMPLOYER = _only(HANNE, None, owner_kind=(HANNE, JENS))
 HANNES_REPORT = _only(HANNE, JENS, owner_kind=(HANNE,))
 ANY_CASEWORKER = _only(METTE, None, owner_kind=(METTE, KARSTEN))
 COPENHAGENS_CASE = _only(METTE, KARSTEN, owner_kind=(METTE,))
+API_ONLY = {role: NO_TOKEN for role in ROLES}
 
 MATRIX: dict[str, dict] = {
     "main.index": EVERYONE,
@@ -85,6 +89,13 @@ MATRIX: dict[str, dict] = {
     "jobcenter.release": COPENHAGENS_CASE,
     "jobcenter.book": COPENHAGENS_CASE,
     "jobcenter.held": COPENHAGENS_CASE,
+    # The API: its own tests (tests/api) cover clients, scopes and municipalities.
+    "api.openapi": EVERYONE,
+    "api.token": {role: BAD_REQUEST for role in ROLES},
+    "api.handovers": API_ONLY,
+    "api.handover_package": API_ONLY,
+    "api.acknowledge": API_ONLY,
+    "api.outcome": API_ONLY,
 }
 
 # Routes outside the matrix on purpose: the static files are public by nature.
@@ -94,6 +105,8 @@ PUBLIC_FILES = {"static"}
 def outcome(response) -> str:
     if response.status_code in (301, 302, 303) and "/log-ind/" in response.headers.get("Location", ""):
         return LOGIN
+    if response.status_code == 401:
+        return NO_TOKEN
     if response.status_code == 403:
         return FORBIDDEN
     if response.status_code == 404:
@@ -103,6 +116,8 @@ def outcome(response) -> str:
     # A form posted with nothing in it is refused with its field errors: the page was reached.
     if response.status_code == 400 and 'data-error-summary' in response.get_data(as_text=True):
         return OK
+    if response.status_code == 400 and response.mimetype == "application/json":
+        return BAD_REQUEST
     return f"status {response.status_code}"
 
 
@@ -193,8 +208,8 @@ def test_every_route_answers_every_role_as_the_matrix_says(setup):
 def test_every_form_refuses_a_post_without_its_csrf_token(setup):
     app, clients, ids = setup
     for rule, method in routes(app):
-        if method != "POST":
-            continue
+        if method != "POST" or rule.endpoint.startswith("api."):
+            continue  # the API takes bearer tokens, not cookies: there is no session to ride on
         url = rule.build({k: v for k, v in ids.items() if k in rule.arguments}, append_unknown=False)[1]
         for role in (ANON, LISE, METTE):
             response = clients[role].post(url, data={})

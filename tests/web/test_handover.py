@@ -35,16 +35,20 @@ def test_an_employed_citizen_with_a_short_absence_stays_in_self_service(client, 
     assert handovers(app) == []
 
 
-def test_asking_for_a_conversation_in_the_questionnaire_hands_over(client, auth, app):
+def ask_for_a_conversation_in_the_questionnaire(client, case_id: int) -> None:
     from .test_citizen_journey import STEPS, post_form
 
-    auth.login(CITIZEN)
-    case_id = case_id_from(report_sick(client))
     for slug, answers in STEPS:
         if slug == "samtale":
             answers = {"wants_conversation": "yes", "conversation_topic": "Min arbejdstid"}
         post_form(client, f"/borger/sag/{case_id}/oplysningsskema/{slug}", {**answers, "action": "continue"})
     post_form(client, f"/borger/sag/{case_id}/oplysningsskema/tjek", {"declaration": "y"})
+
+
+def test_asking_for_a_conversation_in_the_questionnaire_hands_over(client, auth, app):
+    auth.login(CITIZEN)
+    case_id = case_id_from(report_sick(client))
+    ask_for_a_conversation_in_the_questionnaire(client, case_id)
     [handover] = handovers(app)
     assert "|conversation_requested|" in handover.reason_codes
     with app.app_context(), session_scope(app) as db:
