@@ -7,6 +7,7 @@ import dataclasses
 import os
 import re
 import shutil
+import time
 from html import unescape
 from urllib.parse import urlsplit
 
@@ -125,6 +126,30 @@ class Auth:
         page = self.client.get("/")
         token = csrf_token(page.get_data(as_text=True))
         return self.client.post("/log-ud", data={"csrf_token": token})
+
+
+def log_in_over_http(base: str, name: str, face: str) -> requests.Session:
+    """The OIDC login against a portal served over HTTP (gunicorn), as a browser would do it."""
+    browser = requests.Session()
+    start = browser.get(f"{base}/log-ind/{face}", allow_redirects=False, timeout=10)
+    page = browser.get(start.headers["Location"], timeout=10)
+    chosen = browser.post(page.url, data=_identity_form(page.text, name), allow_redirects=False, timeout=10)
+    done = browser.get(chosen.headers["Location"], allow_redirects=False, timeout=10)
+    assert done.status_code == 302, done.text
+    return browser
+
+
+def wait_until_answering(url: str, seconds: float) -> bool:
+    """True once a server started in another process answers `url`; False if it has not in time."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            requests.get(url, timeout=5)
+            return True
+        except requests.RequestException:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.2)
 
 
 def _identity_form(html: str, identity_name: str) -> dict:

@@ -27,7 +27,7 @@ import requests
 from sqlalchemy import create_engine, event, text
 
 from tests.bench.bench_sweep import TODAY, fill
-from tests.conftest import _identity_form, free_port
+from tests.conftest import free_port, log_in_over_http, wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_URL = os.environ.get("PORTAL_BENCH_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -73,15 +73,8 @@ def served(app_path: str, env: dict, log: Path):
             [GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}", app_path],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                requests.get(base + "/", timeout=5)
-                break
-            except requests.RequestException:
-                if time.monotonic() > deadline:
-                    raise SystemExit(f"{app_path} did not start; see {log}") from None
-                time.sleep(0.3)
+        if not wait_until_answering(base + "/", 60):
+            raise SystemExit(f"{app_path} did not start; see {log}")
         try:
             yield base
         finally:
@@ -97,30 +90,13 @@ def identity_provider(env: dict, log: Path):
             [sys.executable, "-m", "portal.devidp", "--host", "127.0.0.1", "--port", str(port)],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         issuer = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.get(issuer + "/.well-known/openid-configuration", timeout=2)
-                break
-            except requests.RequestException:
-                if time.monotonic() > deadline:
-                    raise SystemExit("the identity provider did not start") from None
-                time.sleep(0.2)
+        if not wait_until_answering(issuer + "/.well-known/openid-configuration", 30):
+            raise SystemExit("the identity provider did not start")
         try:
             yield issuer
         finally:
             os.killpg(idp.pid, signal.SIGTERM)
             idp.wait(timeout=10)
-
-
-def log_in(base: str, name: str, face: str) -> requests.Session:
-    browser = requests.Session()
-    start = browser.get(f"{base}/log-ind/{face}", allow_redirects=False, timeout=10)
-    page = browser.get(start.headers["Location"], timeout=10)
-    chosen = browser.post(page.url, data=_identity_form(page.text, name), allow_redirects=False, timeout=10)
-    done = browser.get(chosen.headers["Location"], allow_redirects=False, timeout=10)
-    assert done.status_code == 302, done.text
-    return browser
 
 
 def token_of(html: str) -> str:
@@ -233,8 +209,8 @@ def main() -> None:
             baseline = wrk(minimal + "/", args.seconds, args.connections, {})
             print("minimal page", baseline, flush=True)
         with served("wsgi:app", env, log) as portal:
-            citizen = log_in(portal, "Lise Testesen", "citizen")
-            caseworker = log_in(portal, "Mette Sagsbehandler", "caseworker")
+            citizen = log_in_over_http(portal, "Lise Testesen", "citizen")
+            caseworker = log_in_over_http(portal, "Mette Sagsbehandler", "caseworker")
             case_id = open_case(portal, citizen)
             step_url = f"{portal}/borger/sag/{case_id}/oplysningsskema/om-dig"
             token = token_of(citizen.get(step_url, timeout=10).text)

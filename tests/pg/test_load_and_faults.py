@@ -10,19 +10,17 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-import requests
 from sqlalchemy import create_engine, text
 from sqlmodel import Session, func, select
 
 from portal.models import Citizen, EmployerReport, SickCase
-from tests.conftest import Auth, _identity_form, csrf_token, free_port
+from tests.conftest import Auth, csrf_token, free_port, log_in_over_http, wait_until_answering
 from tests.web.test_citizen_journey import CITIZEN
 
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
@@ -43,16 +41,6 @@ def form_of(html: str) -> dict:
             "submission": re.search(r'name="submission" value="([^"]+)"', html).group(1)}
 
 
-def log_in_over_http(base: str, name: str, face: str) -> requests.Session:
-    browser = requests.Session()
-    start = browser.get(f"{base}/log-ind/{face}", allow_redirects=False, timeout=10)
-    page = browser.get(start.headers["Location"], timeout=10)
-    chosen = browser.post(page.url, data=_identity_form(page.text, name), allow_redirects=False, timeout=10)
-    done = browser.get(chosen.headers["Location"], allow_redirects=False, timeout=10)
-    assert done.status_code == 302, done.text
-    return browser
-
-
 @pytest.fixture
 def served_portal(database_url, idp_issuer, tmp_path):
     """The portal under gunicorn with several worker processes, as the README's production set-up."""
@@ -67,14 +55,7 @@ def served_portal(database_url, idp_issuer, tmp_path):
          "--workers", str(WORKERS), "--threads", "8", "--timeout", "60"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            requests.get(base + "/", timeout=5)
-            break
-        except requests.RequestException:
-            assert time.monotonic() < deadline, (tmp_path / "gunicorn.log").read_text()
-            time.sleep(0.2)
+    assert wait_until_answering(base + "/", 30), (tmp_path / "gunicorn.log").read_text()
     try:
         yield base
     finally:
