@@ -40,6 +40,7 @@ bp.after_request(_audit)
 
 
 def init_app(app: Flask) -> None:
+    app.json.ensure_ascii = False  # "København", not "K\u00f8benhavn": UTF-8 is JSON's own encoding
     csrf.exempt(bp)
     oauth.init_app(app)
     app.register_blueprint(bp)

@@ -15,7 +15,7 @@ from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProte
 from authlib.oauth2.rfc6749 import ClientMixin, TokenMixin
 from authlib.oauth2.rfc6749.grants import ClientCredentialsGrant
 from authlib.oauth2.rfc6750 import BearerTokenValidator
-from flask import Flask, abort, g
+from flask import Flask, abort, g, request
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -145,6 +145,24 @@ class ProblemResourceProtector(ResourceProtector):
 class CaseSystemGrant(ClientCredentialsGrant):
     # The secret in the Authorization header (preferred) or in the form, as many client libraries send it.
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+
+
+def audit_refused_token(status: int) -> None:
+    """A refused token request naming a registered client (a wrong or old secret, say) goes into that
+    municipality's audit log: someone may be trying its case system's identity."""
+    credentials = request.authorization
+    client_id = (credentials.username if credentials and credentials.type == "basic" else None) \
+        or request.form.get("client_id")
+    if not client_id or len(client_id) > 64:
+        return
+    db = get_session()
+    db.rollback()
+    client = db.exec(select(ApiClient).where(ApiClient.client_id == client_id)).first()
+    if client is not None:
+        db.add(AuditEntry(actor=f"api:{client.client_id}", actor_name=client.name,
+                          municipality_code=client.municipality_code, action="api_token_refused",
+                          detail=f"POST {request.path} {status}"))
+        db.commit()
 
 
 require_token = ProblemResourceProtector()

@@ -11,6 +11,7 @@ from ..db import get_session
 from ..limits import address, api_caller, api_limit, limiter, login_limit
 from ..personal_data import decrypt_cpr
 from ..rules import ReasonCode
+from . import oauth
 from .idempotency import idempotent
 from .oauth import require_token
 from .openapi import description
@@ -42,7 +43,10 @@ def openapi():
 @bp.post("/oauth/token")
 @limiter.limit(login_limit, key_func=address)
 def token():
-    return current_app.extensions["portal.oauth_server"].create_token_response()
+    response = current_app.extensions["portal.oauth_server"].create_token_response()
+    if response.status_code != 200:
+        oauth.audit_refused_token(response.status_code)
+    return response
 
 
 @bp.get("/handovers")

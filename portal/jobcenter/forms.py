@@ -99,6 +99,7 @@ AUDIT_LABELS = {
     "view_case": _l("Viewed the case"),
     "case_purged": _l("Case purged after the retention period"),
     "api_token_issued": _l("Case system: access token issued"),
+    "api_token_refused": _l("Case system: access token refused"),
     "api_list_handovers": _l("Case system: listed handovers"),
     "api_read_case": _l("Case system: read the case"),
     "api_acknowledge": _l("Case system: acknowledged the handover"),

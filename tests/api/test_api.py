@@ -53,6 +53,10 @@ def test_a_wrong_secret_an_unknown_grant_and_a_scope_not_granted_get_no_token(wo
     wrong = http.post("/api/v1/oauth/token", headers=basic(client_id, "not-the-secret"),
                       data={"grant_type": "client_credentials"})
     assert wrong.status_code == 401 and wrong.get_json()["error"] == "invalid_client"
+    with app.app_context(), session_scope(app) as db:
+        [refused] = db.exec(select(AuditEntry).where(AuditEntry.action == "api_token_refused")).all()
+        assert refused.actor == f"api:{client_id}" and refused.municipality_code == "101"
+    assert "Fagsystem: adgangstoken afvist" in text(caseworker(app).get("/jobcenter/revisionslog"))
     grant = http.post("/api/v1/oauth/token", headers=basic(client_id, secret), data={"grant_type": "password"})
     assert grant.status_code == 400 and grant.get_json()["error"] == "unsupported_grant_type"
     # asking for more than it was registered for gives only what it has
