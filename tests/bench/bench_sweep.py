@@ -15,6 +15,9 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
+from portal.config import DEV_CPR_ENCRYPTION_KEY
+from portal.personal_data import encrypt_cpr
+
 ADMIN_URL = os.environ.get("PORTAL_BENCH_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BENCH_DB = "portal_bench"
 TODAY = date(2026, 11, 16)
@@ -39,7 +42,10 @@ def fill(url: str, count: int) -> None:
     with engine.begin() as connection:
         connection.execute(text("""
             INSERT INTO citizen (id, cpr_hash, cpr_encrypted, name, created_at)
-            SELECT g, 'bench-' || g, 'x', 'Bench ' || g, now() FROM generate_series(1, :n) g"""), {"n": count})
+            SELECT g, 'bench-' || g, :cpr, 'Bench ' || g, now() FROM generate_series(1, :n) g"""),
+            # One fictitious number (day 61), encrypted with the development key, for every citizen:
+            # the caseworker's case view and the API's package decrypt it.
+            {"n": count, "cpr": encrypt_cpr("6101904000", DEV_CPR_ENCRYPTION_KEY)})
         connection.execute(text("""
             INSERT INTO sick_case (id, citizen_id, municipality_code, status, first_absence_day, employment,
                                    absence_kind, reported_on, reported_by, questionnaire_sent_on,

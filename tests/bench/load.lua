@@ -3,11 +3,13 @@
 local method = os.getenv("BENCH_METHOD") or "GET"
 local body = os.getenv("BENCH_BODY")
 local cookie = os.getenv("BENCH_COOKIE")
+local authorization = os.getenv("BENCH_AUTHORIZATION")
 local counter = 0
 
 request = function()
   local headers = {}
   if cookie then headers["Cookie"] = cookie end
+  if authorization then headers["Authorization"] = authorization end
   if method == "POST" then
     headers["Content-Type"] = "application/x-www-form-urlencoded"
     counter = counter + 1
