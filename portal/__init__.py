@@ -19,8 +19,24 @@ def create_app(config: dict | None = None) -> Flask:
     check_production(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from . import api, assets, auth, citizen, cli, db, employer, errors, i18n, jobcenter, main, ops, web
+    from . import (
+        api,
+        assets,
+        auth,
+        citizen,
+        cli,
+        db,
+        deadline_labels,
+        employer,
+        errors,
+        i18n,
+        jobcenter,
+        main,
+        ops,
+        web,
+    )
 
-    for part in (ops, db, i18n, assets, web, auth, main, citizen, employer, jobcenter, api, errors, cli):
+    for part in (ops, db, i18n, deadline_labels, assets, web, auth, main, citizen, employer, jobcenter, api, errors,
+                 cli):
         part.init_app(app)
     return app

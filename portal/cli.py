@@ -82,9 +82,9 @@ def sweep(batch_size: int) -> None:
 
     started = time.perf_counter()
     with session_scope(current_app) as db:
-        from .cases.employer import lapse_unanswered
+        from .cases.employer import mark_unanswered
 
-        lapsed = lapse_unanswered(db, clock.today())
+        unanswered = mark_unanswered(db, clock.today())
         screened, made = sweep_cases(db, clock.today(), batch_size)
         queued = queue_due(db, clock.today(), _overview_link(), batch_size)
     with current_app.extensions["portal.engine"].begin() as connection:
@@ -92,7 +92,8 @@ def sweep(batch_size: int) -> None:
     with session_scope(current_app) as db:
         tokens = purge_expired_tokens(db)
         db.commit()
-    click.echo(f"sweep: {lapsed} unanswered fast-track requests went ahead, {screened} open cases screened, "
+    click.echo(f"sweep: {unanswered} unanswered fast-track requests sent for a decision, "
+               f"{screened} open cases screened, "
                f"{made} new handovers, {queued} reminders queued, {forgotten} old form and API keys forgotten, "
                f"{tokens} expired API tokens removed, {time.perf_counter() - started:.1f} s")
 

@@ -91,5 +91,5 @@ def _ongoing(db, case, n: int, today) -> None:
             hours_cases.report_hours(db, case, week, Decimal(37), Decimal(10 + n % 10), today, actor="demo")
     elif n % 11 == 5:
         followup.choose_standby(db, case, "cancer", today, actor="demo")
-    elif n % 11 == 7 and followup.offer_of(case, today).offered:
+    elif n % 11 == 7 and followup.offer_of(db, case, today).offered:
         followup.request_fast_track(db, case, "13_26_weeks", today, actor="demo")

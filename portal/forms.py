@@ -49,8 +49,14 @@ def not_in_future(today_fn):
     return check
 
 
+def normalise_cvr_input(text: str | None) -> str:
+    """A CVR number as people type it: spaces, hyphens and the VAT prefix "DK" go ("DK 1234 5674")."""
+    value = "".join((text or "").split()).replace("-", "")
+    return value[2:] if value[:2].upper() == "DK" else value
+
+
 def cvr_number(_form, field):
-    value = (field.data or "").replace(" ", "")
+    value = normalise_cvr_input(field.data)
     if not (len(value) == 8 and value.isdigit()):
         raise ValidationError(_l("A CVR number is 8 digits, for example 12345674."))
     if not valid_cvr(value):

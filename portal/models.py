@@ -81,16 +81,26 @@ class SickCase(SQLModel, table=True):
     standby_since: date | None = None
     first_conversation_held_on: date | None = None
     closed_on: date | None = None
-    # Learnt after the questionnaire (check-ins, fast track): they win over its answer.
+    # The citizen's newest answer of expected duration, for display; the rules read `expectations`.
     expected_duration: str | None = Field(default=None, max_length=16)
-    expected_known_on: date | None = None
+    # Every expectation of return either party has given, oldest first: {"party", "given_on",
+    # "expected_return"}. The timeline reads the newest of each party as known on a date.
+    expectations: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # A caseworker's corrections of the timeline (waive or move an obligation), with reasons.
+    corrections: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    employer_absence_conversation_on: date | None = None
+    # An employer's fast-track request waiting for the employee (§ 7 c), and the municipality's
+    # decision when the employee does not answer in time (bek. 1710/2024 § 4, stk. 2).
+    employer_fast_track_asked_on: date | None = None
+    employer_fast_track_answered_on: date | None = None
+    fast_track_decided_on: date | None = None
+    fast_track_decision: str | None = Field(default=None, max_length=16)  # continue | stop
     standby_group: str | None = Field(default=None, max_length=32)
     conversation_request_form: str | None = Field(default=None, max_length=16)
     conversation_request_reason: str | None = Field(default=None, max_length=2000)
     plan_stalled_on: date | None = None
     partial_since: date | None = None
     recovered_on: date | None = None
-    employer_expected_weeks: int | None = None  # from the employer's answers
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -179,6 +189,8 @@ class Conversation(SQLModel, table=True):
     booked_by: str = Field(max_length=100)
     # Set when the case system reported the conversation through the API (its client's name).
     recorded_via: str | None = Field(default=None, max_length=200)
+    # Booked although the citizen is on standby: the caseworker's deliberate reason.
+    standby_reason: str | None = Field(default=None, max_length=2000)
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask
 
 from ..models import HandoverStatus
-from ..rules import ReasonCode
+from ..rules import Code, ReasonCode, State, Who
 from .oauth import SCOPES, TOKEN_SECONDS
 from .problems import MEDIA_TYPE, PROBLEMS, TYPE_PREFIX
 from .schemas import FORMS, MAX_ID, OUTCOMES, Acknowledgement, Outcome
@@ -76,7 +76,20 @@ def _schemas() -> dict:
             "Why the case needs a conversation, with the rule it comes from.",
             code={"type": "string", "enum": reason_codes}, start=DATE, due=DATE, legal_deadline=DATE,
             source={**STRING, "description": "The legal source (law and section, or KL's proposal)."},
-            regime=STRING, explanation_da=STRING, explanation_en=STRING),
+            regime=STRING, explanation_da=STRING, explanation_en=STRING,
+            obligation={**STRING, "description": "The timeline obligation the reason serves (see obligations)."}),
+        "Obligation": _closed_object(
+            "One obligation of the case's timeline: who must do what by when, its state today, the rule and its "
+            "source. A caseworker's correction (waived or moved, with the reason) is shown as such.",
+            code={"type": "string", "enum": [str(c) for c in Code]},
+            who={"type": "string", "enum": [str(w) for w in Who]}, date=_nullable(DATE),
+            state={"type": "string", "enum": [str(s) for s in State]}, regime=STRING, source=STRING,
+            text_da=STRING, text_en=STRING, why_da=_nullable(STRING), why_en=_nullable(STRING),
+            met_on=_nullable(DATE), original_date=_nullable(DATE),
+            correction={"type": ["object", "null"], "additionalProperties": False,
+                        "required": ["kind", "reason", "by", "decided_on", "new_date"],
+                        "properties": {"kind": {"type": "string", "enum": ["waive", "move"]}, "reason": STRING,
+                                       "by": STRING, "decided_on": DATE, "new_date": _nullable(DATE)}}),
         "Conversation": _closed_object(
             id=INTEGER, status={"type": "string", "enum": ["booked", "held"]}, scheduled_at=DATETIME,
             form={"type": "string", "enum": list(FORMS)}, held_on=_nullable(DATE),
@@ -113,7 +126,8 @@ def _schemas() -> dict:
                     adjustments=_nullable(STRING), retention_plan=STRING)},
                 fast_track_requests={"type": "array", "items": _closed_object(
                     requested_on=DATE, answer_due=DATE,
-                    status={"type": "string", "enum": ["awaiting", "consented", "declined", "lapsed"]},
+                    status={"type": "string", "enum": ["awaiting", "consented", "declined", "lapsed", "unanswered",
+                                                      "continued", "stopped"]},
                     answered_on=_nullable(DATE), employer_answers=FREE_FORM,
                     citizen_answers={"type": ["object", "null"]})}),
             hours=_closed_object(
@@ -127,6 +141,8 @@ def _schemas() -> dict:
                 stalled_at=_nullable(STRING)),
             check_ins={"type": "array", "items": _closed_object(due_on=DATE, answered_on=DATE, answers=FREE_FORM)},
             conversations={"type": "array", "items": _ref("Conversation")},
+            obligations={"type": "array", "items": _ref("Obligation"),
+                         "description": "The case's timeline today: every deadline, from the portal's own rules."},
             timeline={"type": "array", "items": _closed_object(
                 at=DATETIME, actor=STRING, kind=STRING, details={"type": "object"})}),
         "OutcomeRecorded": _closed_object(handover=_ref("HandoverSummary"), conversation=_ref("Conversation")),

@@ -116,6 +116,21 @@ def conversation_json(conversation: Conversation) -> dict:
     }
 
 
+def obligation_json(obligation) -> dict:
+    """One obligation of the case's timeline, with a caseworker's correction when there is one."""
+    correction = obligation.correction
+    return {
+        "code": str(obligation.code), "who": str(obligation.who), "date": _iso(obligation.date),
+        "state": str(obligation.state), "regime": obligation.regime, "source": obligation.source,
+        "text_da": obligation.text_da, "text_en": obligation.text_en,
+        "why_da": obligation.why_da or None, "why_en": obligation.why_en or None,
+        "met_on": _iso(obligation.met_on), "original_date": _iso(obligation.original_date),
+        "correction": None if correction is None else {
+            "kind": correction.kind, "reason": correction.reason, "by": correction.by,
+            "decided_on": correction.decided_on.isoformat(), "new_date": _iso(correction.new_date)},
+    }
+
+
 def package_json(package: HandoverPackage, cpr: str, today: date) -> dict:
     file, case, citizen = package.file, package.file.case, package.file.citizen
     questionnaire = file.questionnaire
@@ -192,6 +207,7 @@ def package_json(package: HandoverPackage, cpr: str, today: date) -> dict:
         "check_ins": [{"due_on": c.due_on.isoformat(), "answered_on": c.answered_on.isoformat(),
                        "answers": c.answers or {}} for c in file.check_ins],
         "conversations": [conversation_json(c) for c in file.conversations],
+        "obligations": [obligation_json(o) for o in package.obligations],
         "timeline": [{"at": e.at.isoformat(), "actor": e.actor, "kind": e.kind, "details": e.details or {}}
                      for e in file.timeline],
     }

@@ -12,7 +12,9 @@ from sqlalchemy import and_, or_, update
 from sqlmodel import Session, select
 
 from ..models import Conversation, EmployerAnswer, FastTrackRequest, Handover, HandoverStatus, SickCase, utcnow
+from ..rules import Obligation
 from . import events
+from .facts import timeline_of
 from .jobcenter import CaseFile, case_file, handover_conditions, record_conversation
 
 MAX_PAGE = 100
@@ -63,6 +65,7 @@ class HandoverPackage:
     file: CaseFile
     employer_answers: list[EmployerAnswer]
     fast_track_requests: list[FastTrackRequest]
+    obligations: list[Obligation]
 
 
 def package(db: Session, handover: Handover, today: date) -> HandoverPackage:
@@ -72,7 +75,8 @@ def package(db: Session, handover: Handover, today: date) -> HandoverPackage:
                       .order_by(EmployerAnswer.id.desc())).all()
     requests = db.exec(select(FastTrackRequest).where(FastTrackRequest.case_id == handover.case_id)
                        .order_by(FastTrackRequest.id.desc())).all()
-    return HandoverPackage(handover, file, list(answers), list(requests))
+    return HandoverPackage(handover, file, list(answers), list(requests),
+                           timeline_of(db, file.case, today, file.questionnaire))
 
 
 class HandoverClosed(Exception):

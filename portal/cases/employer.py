@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -22,9 +23,9 @@ from ..models import (
     SickCase,
 )
 from ..personal_data import cpr_hash, encrypt_cpr, mask_cpr
-from ..rules import employee_answer_due, regime_on, request_lapsed
-from ..rules.screening import EXPECTED_WEEKS
+from ..rules import CaseFacts, Code, Obligation, find, timeline
 from . import events, followup, handover
+from .facts import record_expectation, record_expected_duration, timeline_of
 from .sickness import SickReport, open_case_of, report_sickness
 
 
@@ -124,16 +125,18 @@ def waiting_request(db: Session, case_id: int) -> FastTrackRequest | None:
 def request_fast_track(db: Session, employer: Employer, report: EmployerReport, answers: dict,
                        today: date) -> FastTrackRequest:
     """§ 7 c: within the request window, for an employee not expected back within 8 weeks. The
-    employee is asked to answer within 2 bank days."""
+    employee is asked to answer within 2 bank days (the timeline's date)."""
     case = db.get(SickCase, report.case_id)
-    if not followup.offer_of(case, today).offered or waiting_request(db, case.id):
+    if not followup.offer_of(db, case, today, by_citizen=False).offered or waiting_request(db, case.id):
         raise NotAllowed("fast track is not open for this case")
+    case.employer_fast_track_asked_on, case.employer_fast_track_answered_on = today, None
+    case.fast_track_decided_on = case.fast_track_decision = None
+    record_expected_duration(case, "employer", today, answers["duration"])
+    answer_due = find(timeline_of(db, case, today), Code.FAST_TRACK_CONSENT).date
     request = FastTrackRequest(
         case_id=case.id, report_id=report.id, cvr=employer.cvr, requested_by=employer.subject,
-        requested_on=today, answer_due=employee_answer_due(today, regime_on(today)), employer_answers=answers)
-    db.add(request)
-    case.employer_expected_weeks = max(case.employer_expected_weeks or 0, EXPECTED_WEEKS[answers["duration"]])
-    db.add(case)
+        requested_on=today, answer_due=answer_due, employer_answers=answers)
+    db.add_all([request, case])
     events.record(db, case.id, f"employer:{employer.cvr}", "fast_track_requested", by="employer")
     db.flush()
     handover.rescreen(db, case, handover.questionnaire_of(db, case.id), today)
@@ -141,14 +144,18 @@ def request_fast_track(db: Session, employer: Employer, report: EmployerReport, 
     return request
 
 
+ANSWERABLE = ("awaiting", "unanswered")  # a late answer counts until the municipality has decided
+
+
 def answer_employee(db: Session, request: FastTrackRequest, consent: bool, answers: dict, today: date) -> None:
     """The employee consents (the fast track starts, counted from the employer's request) or
-    declines (the ordinary rule stays in force). Only a waiting request can be answered."""
-    if request.status != "awaiting":
+    declines (the ordinary rule stays in force)."""
+    if request.status not in ANSWERABLE:
         raise NotAllowed("the request is already answered")
     case = db.get(SickCase, request.case_id)
     request.status, request.citizen_answers, request.answered_on = (
         "consented" if consent else "declined"), answers, today
+    case.employer_fast_track_answered_on = today
     if consent:
         case.fast_track_requested_on = request.requested_on
         events.record(db, case.id, "citizen", "fast_track_consented")
@@ -161,25 +168,41 @@ def answer_employee(db: Session, request: FastTrackRequest, consent: bool, answe
     db.commit()
 
 
-def lapse_unanswered(db: Session, today: date) -> int:
-    """Requests the employee did not answer in time go ahead (bekendtgørelse nr. 1710, §§ 3-5).
-    Run by the sweep."""
-    lapsed = 0
-    for request in db.exec(select(FastTrackRequest).where(FastTrackRequest.status == "awaiting")).all():
-        if not request_lapsed(request.answer_due, today):
-            continue
-        case = db.get(SickCase, request.case_id)
-        request.status = "lapsed"
-        if case.status == CaseStatus.OPEN:
-            case.fast_track_requested_on = request.requested_on
-            events.record(db, case.id, "portal", "fast_track_went_ahead_unanswered")
-            db.add(case)
-            db.flush()
-            handover.rescreen(db, case, handover.questionnaire_of(db, case.id), today)
+def mark_unanswered(db: Session, today: date) -> int:
+    """Requests the employee did not answer in time wait for the municipality's decision
+    (bekendtgørelse nr. 1710 af 30.12.2024, § 4, stk. 2: "kan kommunen vælge at fortsætte"); the
+    timeline hands the case over with that decision. Run by the sweep."""
+    marked = 0
+    for request in db.exec(select(FastTrackRequest).where(FastTrackRequest.status == "awaiting",
+                                                          FastTrackRequest.answer_due < today)).all():
+        request.status = "unanswered"
         db.add(request)
-        lapsed += 1
+        case = db.get(SickCase, request.case_id)
+        events.record(db, case.id, "portal", "fast_track_unanswered")
+        if case.status == CaseStatus.OPEN:
+            handover.rescreen(db, case, handover.questionnaire_of(db, case.id), today)
+        marked += 1
     db.commit()
-    return lapsed
+    return marked
+
+
+def decide_fast_track(db: Session, case: SickCase, go_on: bool, reason: str, today: date, actor: str) -> bool:
+    """The municipality's decision on an unanswered employer request: go on with fast track (counted
+    from the employer's request) or not. False when there is nothing to decide."""
+    request = db.exec(select(FastTrackRequest).where(FastTrackRequest.case_id == case.id,
+                                                     FastTrackRequest.status == "unanswered")).first()
+    if request is None:
+        return False
+    request.status = "continued" if go_on else "stopped"
+    case.fast_track_decided_on, case.fast_track_decision = today, "continue" if go_on else "stop"
+    if go_on:
+        case.fast_track_requested_on = request.requested_on
+    db.add_all([request, case])
+    events.record(db, case.id, actor, "fast_track_decided", decision=case.fast_track_decision, reason=reason)
+    db.flush()
+    handover.rescreen(db, case, handover.questionnaire_of(db, case.id), today)
+    db.commit()
+    return True
 
 
 def answer_questions(db: Session, employer: Employer, report: EmployerReport, fields: dict,
@@ -188,15 +211,32 @@ def answer_questions(db: Session, employer: Employer, report: EmployerReport, fi
     answer = EmployerAnswer(case_id=case.id, report_id=report.id, cvr=employer.cvr, answered_by=employer.subject,
                             answered_on=today, **fields)
     db.add(answer)
-    if answer.expected_return:
-        weeks = -(-(answer.expected_return - case.first_absence_day).days // 7)
-        case.employer_expected_weeks = weeks
-        db.add(case)
+    record_expectation(case, "employer", today, answer.expected_return)
+    if answer.absence_conversation_on:
+        case.employer_absence_conversation_on = answer.absence_conversation_on
+    db.add(case)
     events.record(db, case.id, f"employer:{employer.cvr}", "employer_answered")
     db.flush()
     handover.rescreen(db, case, handover.questionnaire_of(db, case.id), today)
     db.commit()
     return answer
+
+
+EMPLOYER_CODES = (Code.EMPLOYER_PERIOD_END, Code.EMPLOYER_ABSENCE_CONVERSATION, Code.FAST_TRACK_WINDOW_END)
+
+
+def report_deadlines(db: Session, report: EmployerReport, today: date) -> list[Obligation]:
+    """The employer's own deadlines for one report, from the timeline, built only from what this
+    company itself reported and answered: nothing of the employee's case shows through."""
+    own_answers = db.exec(select(EmployerAnswer.absence_conversation_on)
+                          .where(EmployerAnswer.report_id == report.id,
+                                 EmployerAnswer.absence_conversation_on.is_not(None))).all()
+    own_request = db.exec(select(func.min(FastTrackRequest.requested_on))
+                          .where(FastTrackRequest.report_id == report.id)).one()
+    facts = CaseFacts(first_absence_day=report.first_absence_day, reported_on=report.reported_on,
+                      employer_absence_conversation_on=min(own_answers, default=None),
+                      employer_fast_track_asked_on=own_request)
+    return [o for o in timeline(facts, today) if o.code in EMPLOYER_CODES]
 
 
 def employer_information(db: Session, case_id: int) -> tuple[list[EmployerAnswer], list[FastTrackRequest]]:

@@ -9,10 +9,11 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from ..models import AbsenceKind, CaseStatus, CheckIn, Employment, SickCase, utcnow
+from ..models import AbsenceKind, CaseStatus, CheckIn, SickCase, utcnow
 from ..notify.outbox import cancel_reminders
-from ..rules import FastTrackOffer, expected_weeks, fast_track_offer, next_check_in, regime_on
+from ..rules import FastTrackOffer, check_in_due, expected_weeks, fast_track_offer, timeline
 from . import events, handover
+from .facts import case_facts, record_expectation, record_expected_duration
 
 
 def _rescreen_and_commit(db: Session, case: SickCase, today: date) -> None:
@@ -63,19 +64,18 @@ def fast_track_pending(case: SickCase) -> bool:
     return not (case.first_conversation_held_on and case.first_conversation_held_on >= asked)
 
 
-def offer_of(case: SickCase, today: date) -> FastTrackOffer:
-    return fast_track_offer(case.first_absence_day, today, regime_on(today),
-                            is_open=case.status == CaseStatus.OPEN,
-                            employed=case.employment == Employment.EMPLOYED,
-                            pending_request=fast_track_pending(case))
+def offer_of(db: Session, case: SickCase, today: date, by_citizen: bool = True) -> FastTrackOffer:
+    return fast_track_offer(case_facts(db, case), today, pending_request=fast_track_pending(case),
+                            by_citizen=by_citizen)
 
 
 def request_fast_track(db: Session, case: SickCase, expected_duration: str, today: date,
                        actor: str = "citizen") -> None:
-    if not offer_of(case, today).offered:
+    if not offer_of(db, case, today).offered:
         raise NotAllowed("fast track is not offered")
     case.fast_track_requested_on = today
-    case.expected_duration, case.expected_known_on = expected_duration, today
+    case.expected_duration = expected_duration
+    record_expected_duration(case, "citizen", today, expected_duration)
     events.record(db, case.id, actor, "fast_track_requested", by=actor)
     _rescreen_and_commit(db, case, today)
 
@@ -83,8 +83,8 @@ def request_fast_track(db: Session, case: SickCase, expected_duration: str, toda
 # Asking for a conversation ------------------------------------------------------------------------
 
 def conversation_pending(case: SickCase) -> bool:
-    asked = case.conversation_requested_on
-    return bool(asked) and not (case.first_conversation_held_on and case.first_conversation_held_on >= asked)
+    """Asked for, and no conversation held since (record_conversation clears the wish when met)."""
+    return case.conversation_requested_on is not None
 
 
 def request_conversation(db: Session, case: SickCase, form: str, reason: str, today: date,
@@ -109,10 +109,10 @@ class CheckInState:
 
 def check_in_state(db: Session, case: SickCase, today: date) -> CheckInState:
     answered = db.exec(select(CheckIn).where(CheckIn.case_id == case.id).order_by(CheckIn.due_on)).all()
-    if case.status != CaseStatus.OPEN or case.standby_since is not None:
+    if case.status != CaseStatus.OPEN:
         return CheckInState(None, False, list(answered))
-    due = next_check_in(case.first_absence_day, answered[-1].due_on if answered else None, regime_on(today))
-    return CheckInState(due, due <= today, list(answered))
+    due = check_in_due(timeline(case_facts(db, case), today))
+    return CheckInState(due, due is not None and due <= today, list(answered))
 
 
 def answer_check_in(db: Session, case: SickCase, answers: dict, today: date, actor: str = "citizen") -> CheckIn:
@@ -122,11 +122,15 @@ def answer_check_in(db: Session, case: SickCase, answers: dict, today: date, act
         raise NotAllowed("no check-in is due")
     check_in = CheckIn(case_id=case.id, due_on=state.due_on, answered_on=today, answers=answers)
     db.add(check_in)
+    # Every answer is the citizen's newest word on returning, "I don't know" included.
     if answers.get("expected_return"):
         case.expected_return = date.fromisoformat(answers["expected_return"])
-        case.expected_known_on = today
+        record_expectation(case, "citizen", today, case.expected_return)
     elif answers.get("expected_duration"):
-        case.expected_duration, case.expected_known_on = answers["expected_duration"], today
+        case.expected_duration = answers["expected_duration"]
+        record_expected_duration(case, "citizen", today, case.expected_duration)
+    else:
+        record_expectation(case, "citizen", today, None)
     if answers.get("wants_conversation") == "yes" and not conversation_pending(case):
         case.conversation_requested_on = today
         case.conversation_request_form = answers.get("conversation_form")
@@ -158,5 +162,5 @@ def report_recovery(db: Session, case: SickCase, full: bool, on: date, today: da
     _rescreen_and_commit(db, case, today)
 
 
-def expected_weeks_of(db: Session, case: SickCase) -> int | None:
-    return expected_weeks(handover.facts_of(case, handover.questionnaire_of(db, case.id)))
+def expected_weeks_of(db: Session, case: SickCase, today: date) -> int | None:
+    return expected_weeks(case_facts(db, case), today)

@@ -13,34 +13,10 @@ from sqlalchemy import text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from ..models import CaseStatus, Handover, HandoverStatus, Questionnaire, QuestionnaireStatus, SickCase, utcnow
-from ..rules import CaseFacts, Reason, active_reasons, screen
+from ..models import CaseStatus, Handover, HandoverStatus, Questionnaire, SickCase, utcnow
+from ..rules import Reason, active_reasons, screen
 from . import events
-
-
-def facts_of(case: SickCase, questionnaire: Questionnaire | None) -> CaseFacts:
-    submitted = questionnaire if questionnaire and questionnaire.status == QuestionnaireStatus.SUBMITTED else None
-    sickness = (submitted.answers or {}).get("din-sygdom", {}) if submitted else {}
-    return CaseFacts(
-        first_absence_day=case.first_absence_day,
-        reported_on=case.reported_on,
-        employment=case.employment,
-        is_open=case.status == CaseStatus.OPEN,
-        expected_return=case.expected_return,
-        expected_duration=case.expected_duration or sickness.get("expected_duration"),
-        expected_known_on=case.expected_known_on or (
-            submitted.submitted_at.date() if submitted and submitted.submitted_at else None),
-        questionnaire_sent_on=case.questionnaire_sent_on,
-        questionnaire_submitted_on=(submitted.submitted_at.date()
-                                    if submitted and submitted.submitted_at else None),
-        fast_track_requested_on=case.fast_track_requested_on,
-        fast_track_declined_on=case.fast_track_declined_on,
-        conversation_requested_on=case.conversation_requested_on,
-        standby_since=case.standby_since,
-        first_conversation_held_on=case.first_conversation_held_on,
-        plan_stalled_on=case.plan_stalled_on,
-        employer_expected_weeks=case.employer_expected_weeks,
-    )
+from .facts import CaseHistory, facts_of, histories_of
 
 
 def questionnaire_of(db: Session, case_id: int) -> Questionnaire | None:
@@ -71,10 +47,13 @@ def live_handover(db: Session, case_id: int) -> Handover | None:
 
 
 def rescreen(db: Session, case: SickCase, questionnaire: Questionnaire | None, today: date,
-             lead_time_days: int | None = None, live: Handover | None = None, *, lookup: bool = True) -> bool:
+             lead_time_days: int | None = None, live: Handover | None = None, *, lookup: bool = True,
+             history: CaseHistory | None = None) -> bool:
     """Screen the case on `today` and bring its handover up to date in the caller's transaction.
     Returns True when a new handover was made."""
-    reasons = active_reasons(screen(facts_of(case, questionnaire), today, lead_time_days), today)
+    if history is None:
+        history = histories_of(db, [case])[case.id]
+    reasons = active_reasons(screen(facts_of(case, questionnaire, history), today, lead_time_days), today)
     if lookup and live is None:
         live = live_handover(db, case.id)
     if live is not None:
@@ -129,8 +108,10 @@ def sweep(db: Session, today: date, batch_size: int = 1000, lead_time_days: int 
         rows = open_case_batch(db, last_id, batch_size)
         if not rows:
             return screened, made
+        histories = histories_of(db, [row[0] for row in rows])
         for case, questionnaire, live in rows:
-            made += rescreen(db, case, questionnaire, today, lead_time_days, live, lookup=False)
+            made += rescreen(db, case, questionnaire, today, lead_time_days, live, lookup=False,
+                             history=histories[case.id])
             screened += 1
         db.commit()
         last_id = rows[-1][0].id

@@ -21,7 +21,10 @@ from ..models import (
     SickCase,
     utcnow,
 )
+from ..rules import Who, active_reasons, screen
 from . import events
+from .facts import case_facts, timeline_of
+from .handover import close_live_handover, questionnaire_of, rescreen
 from .hours import history as hours_history
 
 PAGE_SIZE = 25
@@ -173,18 +176,29 @@ def case_file(db: Session, case_id: int, municipality: str, today: date | None =
     )
 
 
+class StandbyReasonMissing(Exception):
+    """A conversation with a citizen on standby needs the caseworker's deliberate reason."""
+
+
 def book_conversation(db: Session, case: SickCase, when: datetime, form: str, me: str,
-                      timezone: str = "Europe/Copenhagen", link: str = "") -> Conversation:
-    """Book it and, in the same transaction, queue the citizen's invitation with an .ics file."""
+                      timezone: str = "Europe/Copenhagen", link: str = "",
+                      standby_reason: str | None = None) -> Conversation:
+    """Book it and, in the same transaction, queue the citizen's invitation with an .ics file. A
+    citizen on standby is not contacted unless the caseworker gives a reason for it."""
     from ..notify.reminders import queue_conversation_booked
 
+    standby_reason = (standby_reason or "").strip() or None
+    if case.standby_since is not None and standby_reason is None:
+        raise StandbyReasonMissing()
     live = db.exec(select(Handover).where(Handover.case_id == case.id,
                                           Handover.status != HandoverStatus.CLOSED)).first()
     conversation = Conversation(case_id=case.id, handover_id=live.id if live else None,
-                                scheduled_at=when, form=form, booked_by=me)
+                                scheduled_at=when, form=form, booked_by=me,
+                                standby_reason=standby_reason if case.standby_since is not None else None)
     db.add(conversation)
     events.record(db, case.id, f"caseworker:{me}", "conversation_booked",
-                  at=when.isoformat(), form=form)
+                  at=when.isoformat(), form=form,
+                  **({"on_standby_because": standby_reason} if conversation.standby_reason else {}))
     db.flush()
     queue_conversation_booked(db, conversation, timezone, link)
     db.commit()
@@ -216,6 +230,38 @@ def record_conversation(db: Session, case: SickCase, conversation_id: int, held_
                   held_on=held_on.isoformat(), outcome=outcome)
     db.commit()
     return True
+
+
+CORRECTABLE_BY = (Who.MUNICIPALITY, Who.CITIZEN)
+
+
+class CorrectionRefused(Exception):
+    """The obligation is not the municipality's to correct, not pending, or the new date is wrong."""
+
+
+def correct_obligation(db: Session, case: SickCase, code: str, for_date: date, kind: str, reason: str,
+                       today: date, me: str, my_name: str, new_date: date | None = None) -> None:
+    """A caseworker corrects the rules' result: waives an obligation or moves its date, always with a
+    reason. Kept on the case (the timeline applies it), in the event log, and re-screened at once."""
+    obligation = next((o for o in timeline_of(db, case, today)
+                       if str(o.code) == code and o.date == for_date), None)
+    if obligation is None or obligation.who not in CORRECTABLE_BY or not obligation.pending:
+        raise CorrectionRefused("no such pending obligation")
+    if kind == "move" and (new_date is None or new_date == for_date):
+        raise CorrectionRefused("a move needs another date")
+    case.corrections = [*(case.corrections or ()), {
+        "code": code, "for_date": for_date.isoformat(), "kind": kind, "decided_on": today.isoformat(),
+        "reason": reason.strip(), "by": my_name, "new_date": new_date.isoformat() if kind == "move" else None}]
+    case.updated_at = utcnow()
+    db.add(case)
+    events.record(db, case.id, f"caseworker:{me}", "obligation_corrected", obligation=code, correction=kind,
+                  for_date=for_date.isoformat(), new_date=new_date.isoformat() if kind == "move" else None,
+                  reason=reason.strip())
+    db.flush()
+    rescreen(db, case, questionnaire_of(db, case.id), today)
+    if not active_reasons(screen(case_facts(db, case), today), today):
+        close_live_handover(db, case.id, today, "obligations corrected")
+    db.commit()
 
 
 def audit_log(db: Session, municipality: str, limit: int = 200) -> list[AuditEntry]:

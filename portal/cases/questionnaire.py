@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from ..models import Questionnaire, QuestionnaireStatus, SickCase, utcnow
 from . import events, handover
+from .facts import record_expected_duration
 
 # No 0/O or 1/I: a reference is read aloud on the phone to the jobcenter.
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -58,6 +59,8 @@ def submit(db: Session, questionnaire: Questionnaire, today: date, actor: str = 
         if answers.get("standby", {}).get("standby") == "yes" and case.standby_since is None:
             case.standby_since = today
             events.record(db, case.id, actor, "standby_chosen")
+        if "expected_duration" in answers.get("din-sygdom", {}):
+            record_expected_duration(case, "citizen", today, answers["din-sygdom"]["expected_duration"])
         if answers.get("samtale", {}).get("wants_conversation") == "yes" and case.conversation_requested_on is None:
             case.conversation_requested_on = today
             events.record(db, case.id, actor, "conversation_requested")

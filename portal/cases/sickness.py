@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from ..models import AbsenceKind, CaseStatus, Citizen, Employment, Questionnaire, SickCase
 from . import events, handover
+from .facts import record_expectation
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ def report_sickness(db: Session, citizen_id: int, municipality: str, report: Sic
         reported_by=actor,
         questionnaire_sent_on=today,
     )
+    if actor == "citizen":  # the citizen's first word on returning: a date, or "I don't know"
+        record_expectation(case, "citizen", today, report.expected_return)
     db.add(case)
     try:
         db.flush()

@@ -18,9 +18,8 @@ from ..db import get_session
 from ..employer.forms import ADAPTED, DURATIONS, EmployeeFastTrackAnswer
 from ..forms import options
 from ..models import CaseStatus
-from ..rules import FastTrackRefusal, IsoWeek, Plan, expected_too_soon, regime_on
+from ..rules import EXPECTED_WEEKS, FastTrackRefusal, IsoWeek, Plan, expected_too_soon, regime_for, regime_on
 from ..rules.hours import HoursProblem, reportable_weeks
-from ..rules.screening import EXPECTED_WEEKS
 from ..standby_list import standby_groups
 from .ongoing_forms import (
     CheckInForm,
@@ -58,9 +57,9 @@ def case(case_id: int):
     the_case = summary.case
     return render_template(
         "citizen/case.html", summary=summary, case=the_case,
-        plan=deadlines.plan_for(the_case, summary.questionnaire, today),
+        plan=deadlines.plan_for(get_session(), the_case, summary.questionnaire, today),
         check_in=followup.check_in_state(db, the_case, today),
-        offer=followup.offer_of(the_case, today),
+        offer=followup.offer_of(db, the_case, today),
         conversation_pending=followup.conversation_pending(the_case),
         handed_over=live_handover(db, the_case.id) is not None,
         history=hours_cases.history(db, the_case, today),
@@ -212,8 +211,8 @@ def withdraw_standby(case_id: int):
 def fast_track(case_id: int):
     summary = _own_case(case_id)
     today = clock.today()
-    regime = regime_on(today)
-    offer = followup.offer_of(summary.case, today)
+    regime = regime_for(summary.case.first_absence_day, today)
+    offer = followup.offer_of(get_session(), summary.case, today)
     form = FastTrackForm()
     if offer.offered and form.validate_on_submit():
         answer = form.expected_duration.data
@@ -224,13 +223,13 @@ def fast_track(case_id: int):
                 weeks=regime.fast_track_min_expected_weeks.value, source=regime.fast_track_min_expected_weeks.source))
         else:
             followup.request_fast_track(get_session(), summary.case, answer, today)
-            plan = deadlines.plan_for(summary.case, summary.questionnaire, today)
+            plan = deadlines.plan_for(get_session(), summary.case, summary.questionnaire, today)
             return _back_to_case(case_id, _("You have asked for fast track. The jobcenter must hold a conversation "
                                             "with you no later than %(date)s.",
                                             date=format_date(plan.fast_track_conversation_by.due, "long")))
     return render_template("citizen/fast_track.html", summary=summary, form=form, offer=offer, regime=regime,
                            refusals=FastTrackRefusal,
-                           plan=deadlines.plan_for(summary.case, summary.questionnaire, today),
+                           plan=deadlines.plan_for(get_session(), summary.case, summary.questionnaire, today),
                            ), (400 if form.errors else 200)
 
 
@@ -251,7 +250,7 @@ def employer_fast_track(case_id: int):
         consent = form.decision.data == "consent"
         employer_cases.answer_employee(db, request_, consent, form.answers(), today)
         if consent:
-            plan = deadlines.plan_for(summary.case, summary.questionnaire, today)
+            plan = deadlines.plan_for(get_session(), summary.case, summary.questionnaire, today)
             return _back_to_case(case_id, _("You have agreed to fast track. The jobcenter must have held a "
                                             "conversation with you no later than %(date)s.",
                                             date=format_date(plan.fast_track_conversation_by.due, "long")))
@@ -272,13 +271,15 @@ def ask_conversation(case_id: int):
     today = clock.today()
     pending = followup.conversation_pending(summary.case)
     form = ConversationRequestForm()
-    if not pending and summary.case.standby_since is None and form.validate_on_submit():
+    # On standby too: the wish reaches the caseworker, and the page says what it means for standby.
+    if not pending and form.validate_on_submit():
         followup.request_conversation(get_session(), summary.case, form.form.data, form.reason.data, today)
-        plan = deadlines.plan_for(summary.case, summary.questionnaire, today)
+        plan = deadlines.plan_for(get_session(), summary.case, summary.questionnaire, today)
         return _back_to_case(case_id, _("We have your request. The jobcenter contacts you no later than %(date)s.",
                                         date=format_date(plan.requested_conversation_by.due, "long")))
     return render_template("citizen/ask_conversation.html", summary=summary, form=form, pending=pending,
-                           plan=deadlines.plan_for(summary.case, summary.questionnaire, today),
+                           on_standby=summary.case.standby_since is not None,
+                           plan=deadlines.plan_for(get_session(), summary.case, summary.questionnaire, today),
                            ), (400 if form.errors else 200)
 
 

@@ -26,7 +26,7 @@ def overview():
     summaries = cases_of(get_session(), current_user().citizen_id)
     today = clock.today()
     return render_template("citizen/overview.html", cases=summaries,
-                           plans={s.case.id: deadlines.plan_for(s.case, s.questionnaire, today)
+                           plans={s.case.id: deadlines.plan_for(get_session(), s.case, s.questionnaire, today)
                                   for s in summaries})
 
 
@@ -88,7 +88,7 @@ def _already_open_message(case, wanted_day):
 def reported(case_id: int):
     summary = _own_case(case_id)
     return render_template("citizen/reported.html", summary=summary,
-                           plan=deadlines.plan_for(summary.case, summary.questionnaire, clock.today()))
+                           plan=deadlines.plan_for(get_session(), summary.case, summary.questionnaire, clock.today()))
 
 
 @bp.get("/sag/<int:case_id>/oplysningsskema")
@@ -124,7 +124,7 @@ def questionnaire_step(case_id: int, slug: str):
         steps=STEPS, summary=summary, answered=summary.questionnaire.answers or {},
         back_url=(url_for("citizen.questionnaire_step", case_id=case_id, slug=STEPS[index - 1].slug)
                   if index else url_for("citizen.overview")),
-        plan=deadlines.plan_for(summary.case, summary.questionnaire, clock.today()),
+        plan=deadlines.plan_for(get_session(), summary.case, summary.questionnaire, clock.today()),
     ), (400 if form.errors else 200)
 
 
@@ -153,7 +153,7 @@ def questionnaire_check(case_id: int):
         return redirect(url_for("citizen.questionnaire_receipt", case_id=case_id), code=303)
     return render_template("citizen/questionnaire_check.html", form=form, summary=summary,
                            rows=summary_rows(answers),
-                           plan=deadlines.plan_for(summary.case, questionnaire, clock.today()),
+                           plan=deadlines.plan_for(get_session(), summary.case, questionnaire, clock.today()),
                            ), (400 if form.errors else 200)
 
 
@@ -165,7 +165,7 @@ def questionnaire_receipt(case_id: int):
         return redirect(url_for("citizen.questionnaire_start", case_id=case_id))
     return render_template("citizen/questionnaire_receipt.html", summary=summary,
                            rows=summary_rows(summary.questionnaire.answers or {}),
-                           plan=deadlines.plan_for(summary.case, summary.questionnaire, clock.today()))
+                           plan=deadlines.plan_for(get_session(), summary.case, summary.questionnaire, clock.today()))
 
 
 def _own_case(case_id: int):

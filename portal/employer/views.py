@@ -13,8 +13,7 @@ from ..cases import employer as cases
 from ..cases import followup
 from ..db import get_session
 from ..models import AbsenceKind, SickCase
-from ..rules import expected_too_soon, regime_on
-from ..rules.screening import EXPECTED_WEEKS
+from ..rules import EXPECTED_WEEKS, expected_too_soon, regime_on
 from .forms import EmployeeSickForm, EmployerQuestionsForm, FastTrackQuestions
 
 bp = Blueprint("employer", __name__, url_prefix="/arbejdsgiver")
@@ -22,7 +21,10 @@ bp = Blueprint("employer", __name__, url_prefix="/arbejdsgiver")
 STATUS_LABELS = {"received": _l("Received"), "conversation_booked": _l("Conversation booked"),
                  "conversation_held": _l("Conversation held"), "closed": _l("Closed")}
 FAST_TRACK_LABELS = {"awaiting": _l("Waiting for the employee's answer"), "consented": _l("The employee agreed"),
-                     "declined": _l("The employee declined"), "lapsed": _l("Going ahead (no answer in time)")}
+                     "declined": _l("The employee declined"), "lapsed": _l("Going ahead (no answer in time)"),
+                     "unanswered": _l("No answer in time: the municipality decides"),
+                     "continued": _l("The municipality goes on with fast track"),
+                     "stopped": _l("The municipality does not go on with fast track")}
 
 
 @bp.context_processor
@@ -74,7 +76,7 @@ def fast_track(report_id: int):
     db, today = get_session(), clock.today()
     regime = regime_on(today)
     case = db.get(SickCase, report.case_id)
-    offer = followup.offer_of(case, today)
+    offer = followup.offer_of(get_session(), case, today, by_citizen=False)
     waiting = cases.waiting_request(db, case.id)
     form = FastTrackQuestions()
     if offer.offered and not waiting and form.validate_on_submit():
@@ -101,5 +103,7 @@ def questions(report_id: int):
         flash(_("Thank you. Your answers about %(name)s are sent to the jobcenter.", name=report.employee_name),
               "success")
         return redirect(url_for("employer.overview"), code=303)
-    return render_template("employer/questions.html", report=report, form=form), (400 if form.errors else 200)
+    return render_template("employer/questions.html", report=report, form=form,
+                           deadlines=cases.report_deadlines(get_session(), report, clock.today()),
+                           ), (400 if form.errors else 200)
 

@@ -4,8 +4,8 @@ from datetime import time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, TimeField
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms import RadioField, SelectField, TextAreaField, TimeField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from .. import clock
 from ..forms import DanishDateField, not_in_future, options
@@ -24,6 +24,9 @@ REASON_LABELS = {
     ReasonCode.STANDBY: _l("Standby"),
     ReasonCode.REASSESSMENT_DUE: _l("Reassessment due"),
     ReasonCode.PLAN_STALLED: _l("Step-up plan stalled"),
+    ReasonCode.RETURN_PASSED: _l("Expected return passed"),
+    ReasonCode.FAST_TRACK_DECISION: _l("Fast-track decision"),
+    ReasonCode.FOLLOW_UP_DUE: _l("Follow-up conversation due"),
 }
 STATUS_LABELS = {"open": _l("Waiting"), "claimed": _l("Taken"), "closed": _l("Done")}
 
@@ -46,6 +49,11 @@ class BookConversationForm(FlaskForm):
     at = TimeField(_l("Time"), validators=[InputRequired(_l("Enter the time of the conversation, for example 10:30."))])
     form = RadioField(_l("Form"), choices=options(FORMS),
                       validators=[InputRequired(_l("Choose how the conversation is held."))])
+    standby_reason = TextAreaField(
+        _l("Why the citizen should be contacted although on standby"),
+        description=_l("The citizen chose standby, so the jobcenter does not contact her or him. Book only "
+                       "if the citizen asked for it or there is another good reason, and write it here."),
+        validators=[Optional(), Length(max=500, message=_l("Write at most %(max)d characters."))])
 
     def validate_day(self, field):
         if field.data and field.data < clock.today():
@@ -61,6 +69,35 @@ class RecordConversationForm(FlaskForm):
                                                           not_in_future(clock.today)])
     outcome = RadioField(_l("Outcome"), choices=options(OUTCOMES),
                          validators=[InputRequired(_l("Choose the outcome of the conversation."))])
+
+CORRECTION_KINDS = [("waive", _l("Waive it")), ("move", _l("Move the date"))]
+
+
+class CorrectionForm(FlaskForm):
+    """A caseworker corrects one obligation of the timeline, always with a reason."""
+
+    obligation = SelectField(_l("Which deadline"), validators=[InputRequired(_l("Choose the deadline to correct."))])
+    kind = RadioField(_l("Correction"), choices=options(CORRECTION_KINDS),
+                      validators=[InputRequired(_l("Choose whether to waive the deadline or move it."))])
+    new_date = DanishDateField(_l("New date"), validators=[Optional()])
+    reason = TextAreaField(_l("Reason"), description=_l("The reason is shown in the case and kept in its history."),
+                           validators=[InputRequired(_l("Write the reason for the correction.")),
+                                       Length(max=500, message=_l("Write at most %(max)d characters."))])
+
+    def validate_new_date(self, field):
+        if self.kind.data == "move" and not field.data:
+            raise ValidationError(_l("Enter the new date."))
+
+
+DECISIONS = [("continue", _l("Go on with fast track")), ("stop", _l("Do not go on: the ordinary rules apply"))]
+
+
+class FastTrackDecisionForm(FlaskForm):
+    decision = RadioField(_l("Decision"), choices=options(DECISIONS),
+                          validators=[InputRequired(_l("Choose whether fast track goes on."))])
+    reason = TextAreaField(_l("Reason"), validators=[InputRequired(_l("Write the reason for the decision.")),
+                                                     Length(max=500, message=_l("Write at most %(max)d characters."))])
+
 
 EVENT_LABELS = {
     "sickness_reported": _l("Sickness reported"),
@@ -91,10 +128,16 @@ EVENT_LABELS = {
     "fast_track_consented": _l("Fast track agreed by the citizen"),
     "fast_track_declined": _l("Fast track declined by the citizen"),
     "fast_track_went_ahead_unanswered": _l("Fast track went ahead without an answer"),
+    "fast_track_unanswered": _l("Fast track not answered in time: a decision is needed"),
+    "fast_track_decided": _l("Decision on fast track"),
+    "obligation_corrected": _l("Deadline corrected by a caseworker"),
 }
 FAST_TRACK_STATUS_LABELS = {"awaiting": _l("Waiting for the citizen's answer"),
                             "consented": _l("Agreed by the citizen"),
-                            "declined": _l("Declined by the citizen"), "lapsed": _l("Went ahead without an answer")}
+                            "declined": _l("Declined by the citizen"), "lapsed": _l("Went ahead without an answer"),
+                            "unanswered": _l("Not answered in time: the jobcenter decides"),
+                            "continued": _l("The jobcenter went on with fast track"),
+                            "stopped": _l("The jobcenter did not go on with fast track")}
 AUDIT_LABELS = {
     "view_case": _l("Viewed the case"),
     "case_purged": _l("Case purged after the retention period"),

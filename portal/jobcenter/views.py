@@ -1,24 +1,27 @@
 """Thin views for caseworkers; every query is limited to the caseworker's municipality."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from .. import clock
 from ..auth.session import current_user, role_required
 from ..cases import employer as employer_cases
 from ..cases import jobcenter as cases
-from ..cases.handover import facts_of
+from ..cases.facts import case_facts
 from ..citizen.ongoing_forms import FEELINGS
 from ..citizen.questionnaire_forms import YES_NO_UNKNOWN, summary_rows
 from ..db import get_session
+from ..deadline_labels import OBLIGATION_LABELS
 from ..employer.forms import ADAPTED, DURATIONS, RETENTION
 from ..extensions import htmx
+from ..forms import options
 from ..personal_data import decrypt_cpr
-from ..rules import screen
+from ..rules import Obligation, screen, timeline
 from ..standby_list import standby_groups
 from ..web import local_path
 from .forms import (
@@ -30,6 +33,8 @@ from .forms import (
     REASON_LABELS,
     STATUS_LABELS,
     BookConversationForm,
+    CorrectionForm,
+    FastTrackDecisionForm,
     QueueFilterForm,
     RecordConversationForm,
 )
@@ -101,18 +106,35 @@ def _case_file(case_id: int):
 @bp.get("/sag/<int:case_id>")
 @role_required("caseworker")
 def case(case_id: int):
-    return _render_case(_case_file(case_id), BookConversationForm(prefix="book"),
-                        RecordConversationForm(prefix="held"))
+    return _render_case(_case_file(case_id))
 
 
-def _render_case(file, book_form, record_form, status=200):
+def _correctable(obligations: list[Obligation]) -> list[Obligation]:
+    return [o for o in obligations if o.pending and o.date and o.who in cases.CORRECTABLE_BY]
+
+
+def _correction_choices(obligations: list[Obligation]) -> list[tuple[str, str]]:
+    return [("", _("Choose a deadline"))] + [
+        (f"{o.code}|{o.date.isoformat()}", f"{OBLIGATION_LABELS.get(o.code, o.code)} ({format_date(o.date, 'short')})")
+        for o in _correctable(obligations)]
+
+
+def _render_case(file, book_form=None, record_form=None, correction_form=None, decision_form=None, status=200):
     today = clock.today()
-    employer_information = employer_cases.employer_information(get_session(), file.case.id)
+    db = get_session()
+    facts = case_facts(db, file.case, file.questionnaire)
+    obligations = timeline(facts, today)
+    correction_form = correction_form or CorrectionForm(prefix="fix")
+    correction_form.obligation.choices = options(_correction_choices(obligations))
+    employer_information = employer_cases.employer_information(db, file.case.id)
     return render_template(
-        "jobcenter/case.html", file=file, book_form=book_form, record_form=record_form,
+        "jobcenter/case.html", file=file, book_form=book_form or BookConversationForm(prefix="book"),
+        record_form=record_form or RecordConversationForm(prefix="held"), correction_form=correction_form,
+        decision_form=decision_form or FastTrackDecisionForm(prefix="decide"),
         cpr=decrypt_cpr(file.citizen.cpr_encrypted),
         answers=summary_rows(file.questionnaire.answers or {}) if file.questionnaire else [],
-        reasons=screen(facts_of(file.case, file.questionnaire), today), today=today,
+        reasons=screen(facts, today), obligations=obligations, today=today,
+        decision_due=any(o.code == "fast_track_decision" and o.pending for o in obligations),
         standby_groups=dict(standby_groups()),
         employer_answers=employer_information[0], employer_requests=employer_information[1],
         duration_labels=dict(DURATIONS), adapted_labels=dict(ADAPTED), retention_labels=dict(RETENTION),
@@ -126,12 +148,55 @@ def book(case_id: int):
     file = _case_file(case_id)
     form = BookConversationForm(prefix="book")
     if not form.validate_on_submit():
-        return _render_case(file, form, RecordConversationForm(prefix="held"), 400)
+        return _render_case(file, book_form=form, status=400)
     local = ZoneInfo(current_app.config["PORTAL_TIMEZONE"])
-    cases.book_conversation(get_session(), file.case, datetime.combine(form.day.data, form.at.data, local),
-                            form.form.data, current_user().subject, current_app.config["PORTAL_TIMEZONE"],
-                            current_app.config["PORTAL_PUBLIC_URL"] + url_for("citizen.overview"))
+    try:
+        cases.book_conversation(get_session(), file.case, datetime.combine(form.day.data, form.at.data, local),
+                                form.form.data, current_user().subject, current_app.config["PORTAL_TIMEZONE"],
+                                current_app.config["PORTAL_PUBLIC_URL"] + url_for("citizen.overview"),
+                                standby_reason=form.standby_reason.data)
+    except cases.StandbyReasonMissing:
+        form.standby_reason.errors.append(_("The citizen is on standby. Write why the citizen should be contacted "
+                                            "all the same, or do not book."))
+        return _render_case(file, book_form=form, status=400)
     flash(_("The conversation is booked."), "success")
+    return redirect(url_for("jobcenter.case", case_id=case_id), code=303)
+
+
+@bp.post("/sag/<int:case_id>/frist")
+@role_required("caseworker")
+def correct(case_id: int):
+    """Waive a deadline or move it, with a reason (the Ombudsman: caseworkers must be able to
+    correct the system's calculation)."""
+    file = _case_file(case_id)
+    db, today, user = get_session(), clock.today(), current_user()
+    form = CorrectionForm(prefix="fix")
+    form.obligation.choices = options(_correction_choices(timeline(case_facts(db, file.case, file.questionnaire),
+                                                                   today)))
+    if not form.validate_on_submit():
+        return _render_case(file, correction_form=form, status=400)
+    code, for_date = form.obligation.data.split("|")
+    try:
+        cases.correct_obligation(db, file.case, code, date.fromisoformat(for_date), form.kind.data,
+                                 form.reason.data, today, user.subject, user.name, form.new_date.data)
+    except cases.CorrectionRefused:
+        form.new_date.errors.append(_("Choose another date than the one the rules give."))
+        return _render_case(file, correction_form=form, status=400)
+    flash(_("The deadline is corrected. The reason is kept in the case."), "success")
+    return redirect(url_for("jobcenter.case", case_id=case_id, _anchor="deadlines-heading"), code=303)
+
+
+@bp.post("/sag/<int:case_id>/fast-track-beslutning")
+@role_required("caseworker")
+def decide_fast_track(case_id: int):
+    file = _case_file(case_id)
+    form = FastTrackDecisionForm(prefix="decide")
+    if not form.validate_on_submit():
+        return _render_case(file, decision_form=form, status=400)
+    user = current_user()
+    if employer_cases.decide_fast_track(get_session(), file.case, form.decision.data == "continue",
+                                        form.reason.data.strip(), clock.today(), f"caseworker:{user.subject}"):
+        flash(_("The decision on fast track is recorded."), "success")
     return redirect(url_for("jobcenter.case", case_id=case_id), code=303)
 
 
@@ -141,7 +206,7 @@ def held(case_id: int, conversation_id: int):
     file = _case_file(case_id)
     form = RecordConversationForm(prefix="held")
     if not form.validate_on_submit():
-        return _render_case(file, BookConversationForm(prefix="book"), form, 400)
+        return _render_case(file, record_form=form, status=400)
     if cases.record_conversation(get_session(), file.case, conversation_id, form.held_on.data,
                                  form.outcome.data, current_user().subject):
         flash(_("The conversation is recorded as held."), "success")

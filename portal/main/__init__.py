@@ -1,10 +1,19 @@
 """The front page and the language switch."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
+from datetime import date
 
+from flask import Blueprint, Flask, abort, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from .. import clock
+from ..api.problems import problem
 from ..i18n import LOCALES
+from ..rules import Code
+from ..rules.calculator import CalculatorInput, InputProblem, calculate, problems
 from ..web import local_path
+from .forms import DeadlineCalculatorForm
 
 bp = Blueprint("main", __name__)
 
@@ -21,6 +30,71 @@ def switch_language(code: str):
         abort(404)
     session["lang"] = code
     return redirect(local_path(request.args.get("next"), url_for("main.index")))
+
+
+CALCULATOR_FIELDS = ("first_absence_day", "fast_track_requested_on", "questionnaire_sent_on", "expected_return", "on")
+PROBLEM_MESSAGES = {
+    InputProblem.MISSING: _l("Enter the first day of absence."),
+    InputProblem.TOO_EARLY: _l("The calculator covers sick leave from 1 January 2019."),
+    InputProblem.BEFORE_FIRST_DAY: _l("The date cannot be before the first day of absence."),
+    InputProblem.NOT_AFTER_FIRST_DAY: _l("The expected return must be after the first day of absence."),
+}
+NOT_A_DATE = _l("Enter a real date, for example 3 November 2026.")
+HIDDEN_IN_CALCULATOR = (Code.CHECK_IN,)  # the portal's own self-service check-ins
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+@bp.get("/frister")
+def deadlines():
+    """Beregn frister: the timeline of a sick leave from the dates one knows, for anyone (no login).
+    As JSON when asked for (Accept: application/json), with ISO dates in the query string."""
+    if _wants_json():
+        return _deadlines_json()
+    form = DeadlineCalculatorForm(request.args)
+    result = None
+    if any(request.args.get(name) for name in CALCULATOR_FIELDS) or "first_absence_day" in request.args:
+        form.validate()
+        entered = {name: getattr(form, name).data for name in CALCULATOR_FIELDS}
+        for name, found in problems(entered).items():
+            if not getattr(form, name).errors:
+                getattr(form, name).errors.append(PROBLEM_MESSAGES[found])
+        if not form.errors:
+            result = _calculate(entered)
+    return render_template("main/deadlines.html", form=form, result=result), (400 if form.errors else 200)
+
+
+def _calculate(entered: dict):
+    regime, obligations = calculate(CalculatorInput(**{**entered, "on": entered.get("on") or clock.today()}))
+    return regime, [o for o in obligations if o.code not in HIDDEN_IN_CALCULATOR]
+
+
+def _deadlines_json():
+    entered, errors = {}, []
+    for name in CALCULATOR_FIELDS:
+        raw = request.args.get(name, "").strip()
+        try:
+            entered[name] = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            errors.append({"field": name, "detail": str(NOT_A_DATE) + " (YYYY-MM-DD)"})
+    if not errors:
+        errors = [{"field": name, "detail": str(PROBLEM_MESSAGES[found])} for name, found in problems(entered).items()]
+    if errors:
+        return problem(400, "invalid-request", _("Check the dates and try again."), errors=errors)
+    regime, obligations = _calculate(entered)
+    return jsonify({
+        "regime": regime,
+        "on": (entered.get("on") or clock.today()).isoformat(),
+        "obligations": [{
+            "code": str(o.code), "date": o.date.isoformat() if o.date else None, "state": str(o.state),
+            "who": str(o.who), "source": o.source, "regime": o.regime, "text_da": o.text_da, "text_en": o.text_en,
+            "why_da": o.why_da or None, "why_en": o.why_en or None,
+            "opens": o.opens.isoformat() if o.opens else None,
+        } for o in obligations],
+    })
 
 
 def init_app(app: Flask) -> None:

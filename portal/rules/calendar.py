@@ -38,8 +38,9 @@ def easter_sunday(year: int) -> date:
 
 @lru_cache(maxsize=64)
 def bank_holidays(year: int) -> frozenset[date]:
-    """Days Danish banks are closed besides weekends: the public holidays, plus Grundlovsdag,
-    Christmas Eve and New Year's Eve (banking practice). Store bededag was abolished from 2024."""
+    """Danmarks Nationalbank's bank closing days besides weekends: the public holidays, plus
+    Grundlovsdag, Christmas Eve, New Year's Eve and the Friday after Ascension (banking practice).
+    Store bededag was abolished from 2024; 1 May is a bank day."""
     easter = easter_sunday(year)
     days = {
         date(year, 1, 1),                      # nytårsdag
@@ -48,6 +49,7 @@ def bank_holidays(year: int) -> frozenset[date]:
         easter,                                # påskedag
         easter + timedelta(days=1),            # 2. påskedag
         easter + timedelta(days=39),           # Kristi himmelfartsdag
+        easter + timedelta(days=40),           # fredagen efter Kristi himmelfartsdag (bankerne lukket)
         easter + timedelta(days=49),           # pinsedag
         easter + timedelta(days=50),           # 2. pinsedag
         date(year, 6, 5),                      # grundlovsdag
@@ -73,3 +75,13 @@ def add_bank_days(day: date, count: int) -> date:
         if is_bank_day(current):
             count -= 1
     return current
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier, or that month's last day if it is shorter
+    (31 August less 6 months is 28 or 29 February)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return date(year, month, min(day.day, (following - timedelta(days=1)).day))

@@ -1,20 +1,27 @@
-"""Self-service follow-up: when the next check-in is due, and whether the citizen may ask for
-fast track. Pure: the date and the regime are arguments."""
+"""Self-service follow-up: which check-in is due, and whether the citizen may ask for fast track.
+Pure, and every date comes from the timeline."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from .calendar import add_bank_days, end_of_week
-from .regimes import Regime
+from .regimes import REGIMES, Regime
+from .timeline import CaseFacts, Code, Obligation, find, timeline
 
 
-def next_check_in(first_absence_day: date, last_answered_due: date | None, regime: Regime) -> date:
-    """The due date of the next check-in: one interval after the first absence day, then one
-    interval after the last check-in's due date (so answering late does not push the cadence)."""
-    interval = timedelta(weeks=regime.check_in_interval_weeks.value)
-    return (last_answered_due or first_absence_day) + interval
+def check_in_due(obligations: list[Obligation]) -> date | None:
+    """The day the current check-in opens: the regular one, or sooner when an expected return has
+    passed unanswered. None: no check-in (on standby, closed, or not in self-service)."""
+    candidates = [o.opens for o in obligations
+                  if o.code in (Code.CHECK_IN, Code.RETURN_CHECK_IN) and o.pending and o.opens is not None]
+    return min(candidates, default=None)
+
+
+def remind_on(obligation: Obligation) -> date:
+    """The day the citizen is reminded of a deadline of hers (the regime's days ahead)."""
+    regime = next(r for r in REGIMES if r.code == obligation.regime)
+    return obligation.date - timedelta(days=regime.questionnaire_reminder_days.value)
 
 
 class FastTrackRefusal(StrEnum):
@@ -22,6 +29,7 @@ class FastTrackRefusal(StrEnum):
     NOT_EMPLOYED = "not_employed"
     ALREADY_REQUESTED = "already_requested"
     WINDOW_CLOSED = "window_closed"
+    ON_STANDBY = "on_standby"
 
 
 @dataclass(frozen=True)
@@ -34,21 +42,24 @@ class FastTrackOffer:
         return self.refusal is None
 
 
-def fast_track_offer(first_absence_day: date, today: date, regime: Regime, *, is_open: bool,
-                     employed: bool, pending_request: bool) -> FastTrackOffer:
+def fast_track_offer(facts: CaseFacts, on: date, *, pending_request: bool, by_citizen: bool = True) -> FastTrackOffer:
     """Fast track may be asked within the first weeks of absence (§§ 7 c, 7 e); whether recovery is
-    expected within 8 weeks is asked on the request itself (`expected_too_soon`)."""
-    window_ends = end_of_week(first_absence_day, regime.fast_track_request_window_weeks.value)
+    expected within 8 weeks is asked on the request itself (`expected_too_soon`). A citizen on standby
+    is not contacted, so she cannot ask for it; the employer is not told about standby (health
+    information), so its request goes to the citizen as always."""
+    window = find(timeline(facts, on), Code.FAST_TRACK_WINDOW_END)
     refusal = None
-    if not is_open:
+    if facts.closed_on is not None and facts.closed_on <= on:
         refusal = FastTrackRefusal.NOT_OPEN
-    elif not employed:
+    elif facts.employment != "employed":
         refusal = FastTrackRefusal.NOT_EMPLOYED
     elif pending_request:
         refusal = FastTrackRefusal.ALREADY_REQUESTED
-    elif today > window_ends:
+    elif on > window.date:
         refusal = FastTrackRefusal.WINDOW_CLOSED
-    return FastTrackOffer(window_ends, refusal)
+    elif by_citizen and facts.standby_since is not None and facts.standby_since <= on:
+        refusal = FastTrackRefusal.ON_STANDBY
+    return FastTrackOffer(window.date, refusal)
 
 
 def expected_too_soon(expected_weeks: int, regime: Regime) -> bool:
@@ -56,12 +67,4 @@ def expected_too_soon(expected_weeks: int, regime: Regime) -> bool:
     return expected_weeks <= regime.fast_track_min_expected_weeks.value
 
 
-def employee_answer_due(requested_on: date, regime: Regime) -> date:
-    """The employee answers an employer's fast-track request within 2 bank days (bekendtgørelse
-    nr. 1710 af 30.12.2024, §§ 3-5)."""
-    return add_bank_days(requested_on, regime.fast_track_consent_bank_days.value)
 
-
-def request_lapsed(answer_due: date, today: date) -> bool:
-    """No answer in time: the municipality goes on with the fast track all the same."""
-    return today > answer_due

@@ -10,13 +10,17 @@ import pytest
 
 from portal.rules import (
     REGIMES,
+    CaseFacts,
+    CheckInAnswer,
+    Expectation,
     FastTrackRefusal,
     IsoWeek,
     Plan,
+    check_in_due,
     expected_too_soon,
     fast_track_offer,
-    next_check_in,
     regime_on,
+    timeline,
 )
 from portal.rules.hours import (
     HoursProblem,
@@ -118,22 +122,39 @@ def test_no_plan_never_stalls():
     (date(2026, 10, 1), date(2026, 11, 12), TODAY, date(2026, 12, 24)),    # then 6 weeks after the last
     (date(2024, 3, 1), None, date(2024, 6, 1), date(2024, 3, 29)),         # 2019 rules: every 4 weeks
     (date(2025, 3, 3), None, date(2025, 6, 1), date(2025, 4, 14)),         # from 2025: every 6 weeks
+    (date(2024, 12, 2), None, date(2025, 6, 1), date(2024, 12, 30)),       # a 2024 case keeps its 4 weeks in 2025
 ])
-def test_check_in_cadence_follows_the_regime(first_day, last_due, on, due):
-    assert next_check_in(first_day, last_due, regime_on(on)) == due
+def test_check_in_cadence_follows_the_case_s_regime(first_day, last_due, on, due):
+    answered = (CheckInAnswer(last_due, last_due),) if last_due else ()
+    facts = CaseFacts(first_absence_day=first_day, reported_on=first_day, check_ins=answered)
+    assert check_in_due(timeline(facts, on)) == due
 
 
-@pytest.mark.parametrize("first_day, on, kwargs, refusal", [
-    (date(2026, 11, 2), TODAY, {}, None),
-    (date(2026, 10, 13), TODAY, {}, None),                      # week 5 ends 16 November: last day
-    (date(2026, 10, 12), TODAY, {}, FastTrackRefusal.WINDOW_CLOSED),
-    (date(2026, 11, 2), TODAY, {"employed": False}, FastTrackRefusal.NOT_EMPLOYED),
-    (date(2026, 11, 2), TODAY, {"pending_request": True}, FastTrackRefusal.ALREADY_REQUESTED),
-    (date(2026, 11, 2), TODAY, {"is_open": False}, FastTrackRefusal.NOT_OPEN),
+def test_a_passed_expected_return_brings_the_check_in_forward():
+    first = date(2026, 11, 2)
+    facts = CaseFacts(first_absence_day=first, reported_on=first,
+                      expectations=(Expectation("citizen", first, date(2026, 11, 20)),))
+    # The regular check-in would be 14 December; the citizen is asked the day after the expected return.
+    assert check_in_due(timeline(facts, date(2026, 11, 1 + 19))) == date(2026, 11, 21)
+    answered = CaseFacts(**{**facts.__dict__, "check_ins": (CheckInAnswer(date(2026, 11, 21), date(2026, 11, 22)),),
+                            "expectations": (*facts.expectations, Expectation("citizen", date(2026, 11, 22), None))})
+    assert check_in_due(timeline(answered, date(2026, 11, 22))) == date(2027, 1, 2)  # 6 weeks on
+
+
+@pytest.mark.parametrize("first_day, on, changes, kwargs, refusal", [
+    (date(2026, 11, 2), TODAY, {}, {}, None),
+    (date(2026, 10, 13), TODAY, {}, {}, None),                      # week 5 ends 16 November: last day
+    (date(2026, 10, 12), TODAY, {}, {}, FastTrackRefusal.WINDOW_CLOSED),
+    (date(2026, 11, 2), TODAY, {"employment": "unemployed"}, {}, FastTrackRefusal.NOT_EMPLOYED),
+    (date(2026, 11, 2), TODAY, {}, {"pending_request": True}, FastTrackRefusal.ALREADY_REQUESTED),
+    (date(2026, 11, 2), TODAY, {"closed_on": date(2026, 11, 10)}, {}, FastTrackRefusal.NOT_OPEN),
+    (date(2026, 11, 2), TODAY, {"standby_since": date(2026, 11, 5)}, {}, FastTrackRefusal.ON_STANDBY),
+    # the employer is not told about standby (health information): its request goes to the citizen
+    (date(2026, 11, 2), TODAY, {"standby_since": date(2026, 11, 5)}, {"by_citizen": False}, None),
 ])
-def test_fast_track_offer(first_day, on, kwargs, refusal):
-    args = {"is_open": True, "employed": True, "pending_request": False, **kwargs}
-    offer = fast_track_offer(first_day, on, regime_on(on), **args)
+def test_fast_track_offer(first_day, on, changes, kwargs, refusal):
+    facts = CaseFacts(first_absence_day=first_day, reported_on=first_day, **changes)
+    offer = fast_track_offer(facts, on, **{"pending_request": False, **kwargs})
     assert offer.refusal == refusal and offer.offered == (refusal is None)
 
 

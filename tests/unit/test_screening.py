@@ -8,10 +8,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.rules import CaseFacts, ReasonCode, handover_due, needs_handover, screen
+from portal.rules import CaseFacts, Expectation, HeldConversation, ReasonCode, handover_due, needs_handover, screen
 
 R = ReasonCode
 MON = date(2026, 1, 5)  # under the 2025 rules until 1 July 2026
+
+
+def held(day, outcome="self_service"):
+    return (HeldConversation(day, outcome),)
+
+
+def expects(given_on, duration=None, back=None, party="citizen"):
+    if duration:
+        return (Expectation.from_duration(party, given_on, duration),)
+    return (Expectation(party, given_on, back),)
 
 
 def case(**changes) -> CaseFacts:
@@ -37,9 +47,9 @@ def reason(facts, on, code):
     (case(), MON + timedelta(days=54), {R.FIRST_CONVERSATION_DUE}, set(), "§ 13 b: day 55"),
     (case(), MON + timedelta(days=55), {R.FIRST_CONVERSATION_DUE}, set(), "§ 13 b: day 56, the deadline"),
     (case(), MON + timedelta(days=56), {R.FIRST_CONVERSATION_DUE}, set(), "§ 13 b: day 57, overdue"),
-    (case(first_conversation_held_on=MON + timedelta(days=50)), MON + timedelta(days=55), set(),
+    (case(conversations=held(MON + timedelta(days=50))), MON + timedelta(days=55), set(),
      {R.FIRST_CONVERSATION_DUE}, "§ 13 b: a held conversation stops the clock"),
-    (case(is_open=False), MON + timedelta(days=55), set(), set(R), "a closed case needs nothing"),
+    (case(closed_on=MON + timedelta(days=20)), MON + timedelta(days=55), set(), set(R), "a closed case needs nothing"),
     # fast track
     (case(fast_track_requested_on=MON), MON, {R.FAST_TRACK}, set(), "§ 7 e: fast track on day 1"),
     (case(fast_track_requested_on=MON + timedelta(days=30)), MON + timedelta(days=30), {R.FAST_TRACK},
@@ -51,12 +61,17 @@ def reason(facts, on, code):
     (case(employment="self_employed"), MON, {R.NOT_EMPLOYED}, set(), "RULES.md: self-employed go at once"),
     (case(), MON, set(), {R.NOT_EMPLOYED}, "employed stay in self-service"),
     # expected absence
-    (case(expected_duration="8_13_weeks", expected_known_on=MON + timedelta(days=3)),
+    (case(expectations=expects(MON + timedelta(days=3), "8_13_weeks")),
      MON + timedelta(days=3), {R.LONG_EXPECTED_ABSENCE}, set(), "§ 13 b: expected over 8 weeks (2025)"),
-    (case(expected_duration="4_8_weeks", expected_known_on=MON + timedelta(days=3)),
+    (case(expectations=expects(MON, "4_8_weeks")),
      MON + timedelta(days=3), set(), {R.LONG_EXPECTED_ABSENCE}, "§ 13 b: 8 weeks or less stays"),
-    (case(expected_return=MON + timedelta(weeks=12)), MON, {R.LONG_EXPECTED_ABSENCE}, set(),
+    (case(expectations=expects(MON, back=MON + timedelta(weeks=12))), MON, {R.LONG_EXPECTED_ABSENCE}, set(),
      "§ 13 b: an expected return after 12 weeks"),
+    (case(expectations=expects(MON, back=MON + timedelta(weeks=12), party="employer")), MON,
+     {R.LONG_EXPECTED_ABSENCE}, set(), "the employer's expectation counts too (RULES.md: the safe one)"),
+    (case(expectations=(*expects(MON, back=MON + timedelta(weeks=12)),
+                        *expects(MON + timedelta(days=10), back=MON + timedelta(weeks=3)))),
+     MON + timedelta(days=10), set(), {R.LONG_EXPECTED_ABSENCE}, "a lowered expectation: the newest word counts"),
     # the citizen's own wishes
     (case(conversation_requested_on=MON + timedelta(days=5)), MON + timedelta(days=5),
      {R.CONVERSATION_REQUESTED}, set(), "the citizen asked for a conversation"),
@@ -66,8 +81,15 @@ def reason(facts, on, code):
     (case(questionnaire_submitted_on=None), MON + timedelta(days=9), {R.QUESTIONNAIRE_OVERDUE}, set(),
      "§ 11 stk. 3: the 9th day is overdue"),
     # standby
-    (case(standby_since=MON + timedelta(days=10)), MON + timedelta(days=50), {R.STANDBY},
-     {R.FIRST_CONVERSATION_DUE, R.QUESTIONNAIRE_OVERDUE}, "§ 13 b stk. 5: standby, follow-up without contact"),
+    (case(standby_since=MON + timedelta(days=5), questionnaire_submitted_on=None), MON + timedelta(days=50),
+     {R.STANDBY}, {R.FIRST_CONVERSATION_DUE, R.QUESTIONNAIRE_OVERDUE},
+     "§ 13 b stk. 5: standby, follow-up without contact"),
+    (case(standby_since=MON + timedelta(days=5), conversation_requested_on=MON + timedelta(days=20)),
+     MON + timedelta(days=20), {R.STANDBY, R.CONVERSATION_REQUESTED}, set(),
+     "a conversation asked for on standby reaches the caseworker"),
+    (case(standby_since=MON + timedelta(days=20), questionnaire_submitted_on=None), MON + timedelta(days=50),
+     {R.STANDBY, R.QUESTIONNAIRE_OVERDUE}, set(),
+     "standby chosen after the municipality's follow-up was overdue does not wipe it out"),
     (case(standby_since=MON + timedelta(days=45)), MON + timedelta(days=45), {R.STANDBY},
      {R.FIRST_CONVERSATION_DUE}, "§ 13 b stk. 5: standby chosen after the handover"),
     # revurdering
@@ -102,22 +124,31 @@ def test_a_late_report_keeps_the_legal_deadline_beside_the_due_date():
     assert found.start == found.due == MON + timedelta(days=60)
 
 
-@pytest.mark.parametrize("on, expected_week, source", [
-    (date(2026, 6, 30), 8, "the 2025 rules: first conversation by week 8"),
+@pytest.mark.parametrize("first, expected_week, source", [
+    (date(2026, 6, 30), 8, "sickness from before 1 July 2026 keeps the 2025 rules: by week 8"),
     (date(2026, 7, 1), 26, "lov nr. 1750/2025: at least one conversation in the first half-year"),
 ])
-def test_regime_change_moves_the_first_conversation(on, expected_week, source):
-    first = on - timedelta(days=20)
+def test_the_case_s_first_absence_day_decides_its_rules(first, expected_week, source):
+    facts = case(first_absence_day=first, reported_on=first, questionnaire_sent_on=first)
+    for on in (first + timedelta(days=1), date(2026, 7, 1), first + timedelta(days=60)):
+        found = reason(facts, max(on, first + timedelta(days=7 * expected_week - 15)), R.FIRST_CONVERSATION_DUE)
+        assert found.due == first + timedelta(days=7 * expected_week - 1), source
+
+
+def test_a_conversation_overdue_on_30_june_2026_is_still_overdue_on_1_july():
+    """The issue's case: overdue under the 2025 rules, and the 2026 rules must not make it vanish."""
+    first = date(2026, 4, 20)  # week 8 ends 14 June 2026
     facts = case(first_absence_day=first, reported_on=first, questionnaire_sent_on=first,
-                 expected_duration="over_26_weeks", expected_known_on=first)
-    found = reason(facts, on, R.FIRST_CONVERSATION_DUE)
-    assert found.due == first + timedelta(days=7 * expected_week - 1), source
+                 expectations=expects(first, "2_4_weeks"))
+    for on in (date(2026, 6, 30), date(2026, 7, 1), date(2026, 9, 1)):
+        found = reason(facts, on, R.FIRST_CONVERSATION_DUE)
+        assert found.legal_deadline == date(2026, 6, 14) and found.regime == "2025", on
 
 
 def test_2026_rules_leave_short_expected_absence_in_self_service():
     first = date(2026, 9, 1)
     short = case(first_absence_day=first, reported_on=first, questionnaire_sent_on=first,
-                 expected_duration="8_13_weeks", expected_known_on=first)
+                 expectations=expects(first, "8_13_weeks"))
     assert R.LONG_EXPECTED_ABSENCE not in {r.code for r in screen(short, first + timedelta(days=5))}
     assert R.FIRST_CONVERSATION_DUE not in {r.code for r in screen(short, first + timedelta(days=5))}
 
@@ -141,21 +172,23 @@ def facts_and_date(draw):
     first = draw(days)
     at = lambda offset: None if offset is None else first + timedelta(days=offset)  # noqa: E731
     reported = first + timedelta(days=draw(st.integers(0, 90)))
+    expectations = tuple(
+        Expectation(draw(st.sampled_from(["citizen", "employer"])), reported + timedelta(days=given),
+                    at(draw(maybe_offset)))
+        for given in draw(st.lists(st.integers(0, 200), max_size=3)))
+    held_on = at(draw(maybe_offset))
     facts = CaseFacts(
         first_absence_day=first, reported_on=reported,
         employment=draw(st.sampled_from(["employed", "unemployed", "self_employed"])),
-        is_open=draw(st.booleans()),
-        expected_return=at(draw(maybe_offset)),
-        expected_duration=draw(st.sampled_from([None, "under_2_weeks", "4_8_weeks", "8_13_weeks",
-                                                "over_26_weeks", "unknown"])),
-        employer_expected_weeks=draw(st.one_of(st.none(), st.integers(0, 60))),
+        closed_on=at(draw(st.one_of(st.none(), st.integers(90, 400)))),
+        expectations=expectations,
         questionnaire_sent_on=reported,
         questionnaire_submitted_on=at(draw(maybe_offset)),
         fast_track_requested_on=at(draw(maybe_offset)),
         fast_track_declined_on=at(draw(maybe_offset)),
         conversation_requested_on=at(draw(maybe_offset)),
         standby_since=at(draw(maybe_offset)),
-        first_conversation_held_on=at(draw(maybe_offset)),
+        conversations=held(held_on, draw(st.sampled_from(["self_service", "jobcenter"]))) if held_on else (),
     )
     return facts, first + timedelta(days=draw(st.integers(0, 400)))
 

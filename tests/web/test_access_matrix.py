@@ -53,6 +53,7 @@ API_ONLY = {role: NO_TOKEN for role in ROLES}
 MATRIX: dict[str, dict] = {
     "main.index": EVERYONE,
     "main.switch_language": EVERYONE,
+    "main.deadlines": EVERYONE,
     "auth.login": EVERYONE,
     "auth.callback": EVERYONE,      # without a valid state it only says the login failed
     "auth.logout": EVERYONE,
@@ -89,6 +90,8 @@ MATRIX: dict[str, dict] = {
     "jobcenter.release": COPENHAGENS_CASE,
     "jobcenter.book": COPENHAGENS_CASE,
     "jobcenter.held": COPENHAGENS_CASE,
+    "jobcenter.correct": COPENHAGENS_CASE,
+    "jobcenter.decide_fast_track": COPENHAGENS_CASE,
     # The API: its own tests (tests/api) cover clients, scopes and municipalities.
     "api.openapi": EVERYONE,
     "api.token": {role: BAD_REQUEST for role in ROLES},

@@ -150,7 +150,8 @@ def test_a_decline_keeps_the_ordinary_rule(make_app, app):
     assert "Medarbejderen sagde nej" in text(employer.get("/arbejdsgiver/"))
 
 
-def test_no_answer_in_time_lets_the_fast_track_go_ahead(make_app, app):
+def test_no_answer_in_time_goes_to_the_caseworker_as_a_decision(make_app, app):
+    """Bekendtgørelse 1710/2024 § 4, stk. 2: the municipality *may* go on; nothing lapses into fast track."""
     employer = login(make_app, HANNE, "employer")
     report_employee(employer)
     post_form(employer, f"/arbejdsgiver/indberetning/{report_id_of(app)}/fast-track", FAST_TRACK)
@@ -159,6 +160,23 @@ def test_no_answer_in_time_lets_the_fast_track_go_ahead(make_app, app):
     assert "0 unanswered" in on_time.output
     late = make_app(PORTAL_TODAY="2026-11-19").test_cli_runner().invoke(args=["sweep"])
     assert "1 unanswered" in late.output
+    assert only_case(app).fast_track_requested_on is None, "an unanswered request must not start fast track"
+    handover = live_handover(app, case.id)
+    assert "|fast_track_decision|" in handover.reason_codes and "|fast_track|" not in handover.reason_codes
+    assert handover.due.isoformat() == "2026-11-20"  # 2 days after the employee's last bank day, 18 November
+
+    caseworker = login(make_app, "Mette Sagsbehandler", "caseworker", PORTAL_TODAY="2026-11-19")
+    page = caseworker.get(f"/jobcenter/sag/{case.id}").get_data(as_text=True)
+    assert "Beslut om arbejdsgiverens anmodning om fast track" in page
+    token = csrf_token(page)
+    url = f"/jobcenter/sag/{case.id}/fast-track-beslutning"
+    missing = caseworker.post(url, data={"decide-decision": "continue", "csrf_token": token})
+    assert missing.status_code == 400 and "Skriv begrundelsen for beslutningen" in text(missing)
+    done = caseworker.post(url, data={"decide-decision": "continue", "csrf_token": token,
+                                      "decide-reason": "Lægen peger på et langt forløb."})
+    assert done.status_code == 303
+    decided = only_case(app)
+    assert decided.fast_track_requested_on.isoformat() == "2026-11-16" and decided.fast_track_decision == "continue"
     handover = live_handover(app, case.id)
     assert "|fast_track|" in handover.reason_codes and handover.due.isoformat() == "2026-11-30"
 
@@ -185,7 +203,8 @@ def test_the_employer_questions_reach_the_caseworker_and_the_compliance_page(mak
                                      "retention_plan": "requested"})
     assert done.status_code == 303
     case = only_case(app)
-    assert case.employer_expected_weeks == 8
+    assert case.expectations[-1] == {"party": "employer", "given_on": "2026-11-16", "expected_return": "2027-01-04"}
+    assert case.employer_absence_conversation_on.isoformat() == "2026-11-13"
     caseworker = login(make_app, "Mette Sagsbehandler", "caseworker")
     file = text(caseworker.get(f"/jobcenter/sag/{case.id}"))
     assert "13. november 2026" in file and "Kortere vagter." in file and "Medarbejderen har bedt om en" in file

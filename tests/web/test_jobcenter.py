@@ -163,10 +163,13 @@ def test_the_compliance_page_counts_conversations_and_reasons(app):
     assert "0 %" in page and "0 af 1 første samtaler" in page
     assert "Ikke i beskæftigelse" in page and "<svg" in page
     # hold the first case's conversation on time: the share moves
+    from datetime import UTC, datetime
+
+    from portal.models import Conversation
+
     with app.app_context(), session_scope(app) as db:
-        case = db.get(SickCase, case_id)
-        case.first_conversation_held_on = date(2026, 11, 16)
-        db.add(case)
+        db.add(Conversation(case_id=case_id, scheduled_at=datetime(2026, 11, 16, 10, tzinfo=UTC), form="phone",
+                            status="held", held_on=date(2026, 11, 16), outcome="self_service", booked_by="test"))
         db.commit()
     page = text(client.get("/jobcenter/overholdelse"))
     assert "50 %" in page and "1 af 2 første samtaler" in page

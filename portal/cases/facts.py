@@ -1,0 +1,120 @@
+"""From the database to the rules: a case's facts, and its timeline on a date.
+
+Every page, the API, screening and the reminders get a case's dates from `timeline_of` (or, for many
+cases at once, `facts_of` with `histories_of`), so no deadline is computed anywhere else."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlmodel import Session, select
+
+from ..models import CaseStatus, CheckIn, Conversation, Questionnaire, QuestionnaireStatus, SickCase
+from ..rules import (
+    CaseFacts,
+    CheckInAnswer,
+    Correction,
+    Expectation,
+    HeldConversation,
+    Obligation,
+    timeline,
+)
+
+EARLIER_SICKNESS_YEARS = 2  # § 24 looks 9 months back; two years is ample and keeps the query small
+
+
+@dataclass
+class CaseHistory:
+    """What a case's facts need beyond its own row: conversations held, check-ins answered, and the
+    citizen's earlier sickness (other cases)."""
+
+    conversations: list[HeldConversation] = field(default_factory=list)
+    check_ins: list[CheckInAnswer] = field(default_factory=list)
+    earlier_sickness: list[tuple[date, date]] = field(default_factory=list)
+
+
+def histories_of(db: Session, cases: list[SickCase]) -> dict[int, CaseHistory]:
+    """The histories of a batch of cases in three queries, whatever the batch's size."""
+    histories = {case.id: CaseHistory() for case in cases}
+    if not cases:
+        return histories
+    ids = list(histories)
+    for case_id, held_on, outcome in db.exec(
+            select(Conversation.case_id, Conversation.held_on, Conversation.outcome)
+            .where(Conversation.case_id.in_(ids), Conversation.status == "held")):
+        histories[case_id].conversations.append(HeldConversation(held_on, outcome or "self_service"))
+    for case_id, due_on, answered_on in db.exec(
+            select(CheckIn.case_id, CheckIn.due_on, CheckIn.answered_on).where(CheckIn.case_id.in_(ids))):
+        histories[case_id].check_ins.append(CheckInAnswer(due_on, answered_on))
+    by_citizen = defaultdict(list)
+    for case in cases:
+        by_citizen[case.citizen_id].append(case)
+    oldest = min(c.first_absence_day for c in cases) - timedelta(days=366 * EARLIER_SICKNESS_YEARS)
+    for citizen_id, case_id, first, recovered, closed in db.exec(
+            select(SickCase.citizen_id, SickCase.id, SickCase.first_absence_day, SickCase.recovered_on,
+                   SickCase.closed_on)
+            .where(SickCase.citizen_id.in_(list(by_citizen)), SickCase.status == CaseStatus.CLOSED,
+                   SickCase.closed_on >= oldest)):
+        last = (recovered - timedelta(days=1)) if recovered else closed
+        for case in by_citizen[citizen_id]:
+            if case_id != case.id and last is not None and first < case.first_absence_day and last >= first:
+                day_before = case.first_absence_day - timedelta(days=1)
+                histories[case.id].earlier_sickness.append((first, min(last, day_before)))
+    return histories
+
+
+def facts_of(case: SickCase, questionnaire: Questionnaire | None, history: CaseHistory | None = None) -> CaseFacts:
+    history = history or CaseHistory()
+    submitted = questionnaire if questionnaire and questionnaire.status == QuestionnaireStatus.SUBMITTED else None
+    return CaseFacts(
+        first_absence_day=case.first_absence_day,
+        reported_on=case.reported_on,
+        employment=case.employment,
+        closed_on=(case.closed_on or case.reported_on) if case.status != CaseStatus.OPEN else None,
+        expectations=tuple(Expectation(e["party"], date.fromisoformat(e["given_on"]),
+                                       date.fromisoformat(e["expected_return"]) if e.get("expected_return") else None)
+                           for e in case.expectations or ()),
+        questionnaire_sent_on=case.questionnaire_sent_on,
+        questionnaire_submitted_on=(submitted.submitted_at.date() if submitted and submitted.submitted_at else None),
+        employer_absence_conversation_on=case.employer_absence_conversation_on,
+        fast_track_requested_on=case.fast_track_requested_on,
+        fast_track_declined_on=case.fast_track_declined_on,
+        employer_fast_track_asked_on=case.employer_fast_track_asked_on,
+        employer_fast_track_answered_on=case.employer_fast_track_answered_on,
+        fast_track_decided_on=case.fast_track_decided_on,
+        conversation_requested_on=case.conversation_requested_on,
+        standby_since=case.standby_since,
+        conversations=tuple(history.conversations),
+        plan_stalled_on=case.plan_stalled_on,
+        check_ins=tuple(history.check_ins),
+        earlier_sickness=tuple(history.earlier_sickness),
+        corrections=tuple(Correction(c["code"], date.fromisoformat(c["for_date"]), c["kind"],
+                                     date.fromisoformat(c["decided_on"]), c["reason"], c["by"],
+                                     date.fromisoformat(c["new_date"]) if c.get("new_date") else None)
+                          for c in case.corrections or ()),
+    )
+
+
+def case_facts(db: Session, case: SickCase, questionnaire: Questionnaire | None = None) -> CaseFacts:
+    if questionnaire is None:
+        questionnaire = db.exec(select(Questionnaire).where(Questionnaire.case_id == case.id)).first()
+    return facts_of(case, questionnaire, histories_of(db, [case])[case.id])
+
+
+def timeline_of(db: Session, case: SickCase, today: date,
+                questionnaire: Questionnaire | None = None) -> list[Obligation]:
+    """The case's obligations as known today: what every page and the API show."""
+    return timeline(case_facts(db, case, questionnaire), today)
+
+
+def record_expectation(case: SickCase, party: str, given_on: date, expected_return: date | None) -> None:
+    """Keep a party's word on when the citizen is back (None: does not know); the newest counts."""
+    case.expectations = [*(case.expectations or ()), {
+        "party": party, "given_on": given_on.isoformat(),
+        "expected_return": expected_return.isoformat() if expected_return else None}]
+
+
+def record_expected_duration(case: SickCase, party: str, given_on: date, duration: str | None) -> None:
+    expectation = Expectation.from_duration(party, given_on, duration)
+    record_expectation(case, party, given_on, expectation.expected_return)
