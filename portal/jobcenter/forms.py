@@ -8,7 +8,7 @@ from wtforms import RadioField, SelectField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from .. import clock
-from ..forms import DanishDateField, not_in_future, options
+from ..forms import DanishDateField, RequiredIf, not_in_future, options
 from ..rules import ReasonCode
 
 FORMS = [("in_person", _l("In person")), ("phone", _l("Phone")), ("video", _l("Video"))]
@@ -79,14 +79,10 @@ class CorrectionForm(FlaskForm):
     obligation = SelectField(_l("Which deadline"), validators=[InputRequired(_l("Choose the deadline to correct."))])
     kind = RadioField(_l("Correction"), choices=options(CORRECTION_KINDS),
                       validators=[InputRequired(_l("Choose whether to waive the deadline or move it."))])
-    new_date = DanishDateField(_l("New date"), validators=[Optional()])
+    new_date = DanishDateField(_l("New date"), validators=[RequiredIf("kind", ("move",), _l("Enter the new date."))])
     reason = TextAreaField(_l("Reason"), description=_l("The reason is shown in the case and kept in its history."),
                            validators=[InputRequired(_l("Write the reason for the correction.")),
                                        Length(max=500, message=_l("Write at most %(max)d characters."))])
-
-    def validate_new_date(self, field):
-        if self.kind.data == "move" and not field.data:
-            raise ValidationError(_l("Enter the new date."))
 
 
 DECISIONS = [("continue", _l("Go on with fast track")), ("stop", _l("Do not go on: the ordinary rules apply"))]

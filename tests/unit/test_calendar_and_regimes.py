@@ -56,6 +56,13 @@ def test_easter(year, expected):
     (date(2026, 12, 31), False, "nytårsaftensdag: banks closed"),
     (date(2026, 11, 21), False, "a Saturday"),
     (date(2026, 11, 23), True, "an ordinary Monday"),
+    # Danmarks Nationalbank's published bank closing days: the Friday after Ascension is one
+    (date(2024, 5, 10), False, "Nationalbanken: fredag efter Kristi himmelfart 2024"),
+    (date(2025, 5, 30), False, "Nationalbanken: fredag efter Kristi himmelfart 2025"),
+    (date(2026, 5, 15), False, "Nationalbanken: fredag efter Kristi himmelfart 2026"),
+    (date(2027, 5, 7), False, "Nationalbanken: fredag efter Kristi himmelfart 2027"),
+    (date(2026, 5, 1), True, "1 May is a bank day (RULES.md)"),
+    (date(2027, 5, 14), True, "an ordinary Friday a week after Ascension 2027"),
 ])
 def test_bank_days(day, bank_day, source):
     assert is_bank_day(day) is bank_day, source
@@ -67,6 +74,8 @@ def test_bank_days(day, bank_day, source):
     (date(2026, 12, 23), 2, date(2026, 12, 29), "2 bank days across Christmas"),
     (date(2026, 12, 30), 2, date(2027, 1, 5), "2 bank days across New Year"),
     (date(2026, 11, 20), 1, date(2026, 11, 23), "a Friday request: the next bank day is Monday"),
+    (date(2026, 5, 13), 2, date(2026, 5, 19), "across Ascension and the Friday after it (15 May 2026)"),
+    (date(2027, 5, 5), 2, date(2027, 5, 11), "across Ascension 2027 and the Friday after it (7 May 2027)"),
 ])
 def test_add_bank_days(start, count, expected, source):
     assert add_bank_days(start, count) == expected, source
@@ -92,3 +101,32 @@ def test_every_parameter_names_its_source():
             value = getattr(regime, f.name)
             if isinstance(value, Param):
                 assert value.source.strip(), f"{regime.code}.{f.name} has no source"
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("610590-4321", "6105904321"),     # Lise Testesen: a substitute number, 1 May 1990 + 60
+    ("0101001234", "0101001234"),      # 1 January 1900 (7th digit 1)
+    ("2902004000", "2902004000"),      # 29 February 2000 (7th digit 4, year 00 -> 2000, a leap year)
+    ("2902884000", "2902884000"),      # 29 February 1988 (7th digit 4, year 88 -> 1900s)
+    ("3102901234", None),              # 31 February does not exist
+    ("2902014000", None),              # 29 February 2001 (7th digit 4 -> 2001, not a leap year)
+    ("9102901234", None),              # a substitute number on 31 February
+    ("3104901234", None),              # 31 April
+    ("0013901234", None),              # month 13
+    ("6105904321 ", "6105904321"),
+    ("61059-04321", None),
+])
+def test_cpr_numbers_need_a_real_date(typed, expected):
+    from portal.personal_data import normalise_cpr
+
+    assert normalise_cpr(typed) == expected
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("DK12345674", "12345674"), ("dk 1234 5674", "12345674"), ("DK-12345674", "12345674"),
+    ("12 34 56 74", "12345674"), ("12345674", "12345674"),
+])
+def test_cvr_numbers_typed_with_dk(typed, expected):
+    from portal.forms import normalise_cvr_input
+
+    assert normalise_cvr_input(typed) == expected
