@@ -618,7 +618,9 @@ def reassessment_day(first_absence_day: date, earlier_sickness: tuple[tuple[date
     months (§ 24), counting every day of this sickness and of earlier sickness in the window."""
     limit = regime.reassessment_week.value * 7
     months = regime.reassessment_window_months.value
-    day = first_absence_day
+    # The earlier sickness can at most bring the day forward by all of its days.
+    day = first_absence_day + timedelta(days=max(0, limit - 1 - sum((end - start).days + 1
+                                                                     for start, end in earlier_sickness)))
     while True:
         window_start = months_before(day, months) + timedelta(days=1)
         earlier = sum(max(0, (min(end, first_absence_day - timedelta(days=1)) - max(start, window_start)).days + 1)
