@@ -74,6 +74,8 @@ class SickCase(SQLModel, table=True):
     reported_on: date
     reported_by: str = Field(default="citizen", max_length=16)
     questionnaire_sent_on: date | None = None
+    # The portal's day (clock.today()) the questionnaire was submitted: the rules count in days.
+    questionnaire_submitted_on: date | None = None
     # Facts the screening needs, set by the use cases that learn them.
     fast_track_requested_on: date | None = None
     fast_track_declined_on: date | None = None

@@ -76,7 +76,7 @@ def facts_of(case: SickCase, questionnaire: Questionnaire | None, history: CaseH
                                        date.fromisoformat(e["expected_return"]) if e.get("expected_return") else None)
                            for e in case.expectations or ()),
         questionnaire_sent_on=case.questionnaire_sent_on,
-        questionnaire_submitted_on=(submitted.submitted_at.date() if submitted and submitted.submitted_at else None),
+        questionnaire_submitted_on=case.questionnaire_submitted_on if submitted else None,
         employer_absence_conversation_on=case.employer_absence_conversation_on,
         fast_track_requested_on=case.fast_track_requested_on,
         fast_track_declined_on=case.fast_track_declined_on,

@@ -55,6 +55,7 @@ def submit(db: Session, questionnaire: Questionnaire, today: date, actor: str = 
                       reference=reference)
         db.refresh(questionnaire)
         case = db.get(SickCase, questionnaire.case_id)
+        case.questionnaire_submitted_on = today
         answers = questionnaire.answers or {}
         if answers.get("standby", {}).get("standby") == "yes" and case.standby_since is None:
             case.standby_since = today

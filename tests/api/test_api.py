@@ -399,3 +399,26 @@ def test_unknown_routes_and_methods_answer_problems(world):
 def _handover(app, handover_id) -> Handover:
     with app.app_context(), session_scope(app) as db:
         return db.get(Handover, handover_id)
+
+
+def test_the_package_holds_the_timeline_s_obligations_with_a_caseworker_s_correction(world):
+    """The case system gets the same dates the portal shows, and sees a correction as a correction."""
+    app, lise_case, handover_id = world
+    client = caseworker(app)
+    page = text(client.get(f"/jobcenter/sag/{lise_case}"))
+    moved = client.post(f"/jobcenter/sag/{lise_case}/frist", data={
+        "csrf_token": csrf_token(page), "fix-obligation": "reassessment|2027-04-12", "fix-kind": "move",
+        "fix-new_date": "2027-04-20", "fix-reason": "Lægeerklæring ventes i uge 16."})
+    assert moved.status_code == 303
+    package = CaseSystem(app).get(f"/api/v1/handovers/{handover_id}").get_json()
+    obligations = {o["code"]: o for o in package["obligations"]}
+    assert obligations["employer_period_end"]["date"] == "2026-12-09"
+    assert obligations["questionnaire_due"]["state"] == "met"
+    assert obligations["first_conversation"]["state"] == "not_required"  # 2026 rules: back within 26 weeks
+    assert obligations["first_conversation"]["why_en"]
+    moved = obligations["reassessment"]
+    assert (moved["date"], moved["original_date"], moved["state"]) == ("2027-04-20", "2027-04-12", "upcoming")
+    assert moved["correction"] == {"kind": "move", "reason": "Lægeerklæring ventes i uge 16.",
+                                   "by": "Mette Sagsbehandler", "decided_on": "2026-11-16", "new_date": "2027-04-20"}
+    assert obligations["requested_conversation"]["state"] == "due"
+    assert {r["obligation"] for r in package["handover"]["reasons"]} == {"requested_conversation"}

@@ -36,6 +36,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('fast_track_decided_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('fast_track_decision', sqlmodel.sql.sqltypes.AutoString(length=16),
                                       nullable=True))
+        batch_op.add_column(sa.Column('questionnaire_submitted_on', sa.Date(), nullable=True))
     with op.batch_alter_table('conversation', schema=None) as batch_op:
         batch_op.add_column(sa.Column('standby_reason', sqlmodel.sql.sqltypes.AutoString(length=2000),
                                       nullable=True))
@@ -62,6 +63,10 @@ def upgrade() -> None:
             history.sort(key=lambda e: e["given_on"])
             bind.execute(sa.text("UPDATE sick_case SET expectations = :history WHERE id = :id"),
                          {"history": json.dumps(history), "id": case_id})
+    for case_id, submitted_at in bind.execute(sa.text(
+            "SELECT case_id, submitted_at FROM questionnaire WHERE submitted_at IS NOT NULL")).all():
+        bind.execute(sa.text("UPDATE sick_case SET questionnaire_submitted_on = :day WHERE id = :id"),
+                     {"day": _day(submitted_at), "id": case_id})
     bind.execute(sa.text(
         "UPDATE sick_case SET employer_fast_track_asked_on = (SELECT MAX(r.requested_on) FROM fast_track_request r "
         "WHERE r.case_id = sick_case.id) WHERE EXISTS (SELECT 1 FROM fast_track_request r "
@@ -80,6 +85,7 @@ def downgrade() -> None:
     with op.batch_alter_table('sick_case', schema=None) as batch_op:
         batch_op.add_column(sa.Column('expected_known_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('employer_expected_weeks', sa.Integer(), nullable=True))
+        batch_op.drop_column('questionnaire_submitted_on')
         batch_op.drop_column('fast_track_decision')
         batch_op.drop_column('fast_track_decided_on')
         batch_op.drop_column('employer_fast_track_answered_on')
