@@ -321,3 +321,32 @@ def test_replace_keeps_facts_frozen():
     assert replace(case, standby_since=date(2026, 1, 6)).standby_since == date(2026, 1, 6)
     with pytest.raises(AttributeError):
         case.standby_since = date(2026, 1, 6)  # type: ignore[misc]
+
+
+# ---- the seven codes of the public calculator under each regime -------------------------------------
+
+@pytest.mark.parametrize("first, regime, expected", [
+    (date(2024, 3, 4), "2019", {"employer_period_end": date(2024, 4, 2),
+                                "employer_absence_conversation": date(2024, 3, 31),
+                                "fast_track_window_end": date(2024, 4, 7), "questionnaire_due": date(2024, 3, 12),
+                                "first_conversation": date(2024, 4, 28), "fast_track_conversation": date(2024, 3, 25),
+                                "reassessment": date(2024, 8, 4)}),
+    (date(2025, 3, 3), "2025", {"employer_period_end": date(2025, 4, 1),
+                                "employer_absence_conversation": date(2025, 3, 30),
+                                "fast_track_window_end": date(2025, 4, 6), "questionnaire_due": date(2025, 3, 11),
+                                "first_conversation": date(2025, 4, 27), "fast_track_conversation": date(2025, 3, 24),
+                                "reassessment": date(2025, 8, 3)}),
+    (date(2026, 9, 7), "2026", {"employer_period_end": date(2026, 10, 6),
+                                "employer_absence_conversation": date(2026, 10, 4),
+                                "fast_track_window_end": date(2026, 10, 11), "questionnaire_due": date(2026, 9, 15),
+                                "first_conversation": date(2027, 3, 7), "fast_track_conversation": date(2026, 9, 28),
+                                "reassessment": date(2027, 2, 7)}),
+])
+def test_the_calculator_s_codes_under_each_regime(first, regime, expected):
+    from portal.rules.calculator import CalculatorInput, calculate
+
+    found_regime, obligations = calculate(CalculatorInput(
+        first_absence_day=first, on=first + timedelta(days=8), fast_track_requested_on=first + timedelta(days=7),
+        questionnaire_sent_on=first))
+    assert found_regime == regime
+    assert {str(o.code): o.date for o in obligations if str(o.code) in expected} == expected
