@@ -4,14 +4,14 @@ event log and re-screens the case, so a case that now needs the jobcenter is han
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlmodel import Session, select
 
 from ..models import AbsenceKind, CaseStatus, CheckIn, SickCase, utcnow
 from ..notify.outbox import cancel_reminders
-from ..rules import FastTrackOffer, check_in_due, expected_weeks, fast_track_offer, timeline
+from ..rules import Code, FastTrackOffer, check_in_due, expected_weeks, fast_track_offer, timeline
 from . import events, handover
 from .facts import case_facts, record_expectation, record_expected_duration
 
@@ -105,14 +105,18 @@ class CheckInState:
     due_on: date | None      # None: no check-ins (closed or on standby)
     is_due: bool
     answered: list[CheckIn]
+    return_passed: date | None = None  # asked because this expected return passed
 
 
 def check_in_state(db: Session, case: SickCase, today: date) -> CheckInState:
     answered = db.exec(select(CheckIn).where(CheckIn.case_id == case.id).order_by(CheckIn.due_on)).all()
     if case.status != CaseStatus.OPEN:
         return CheckInState(None, False, list(answered))
-    due = check_in_due(timeline(case_facts(db, case), today))
-    return CheckInState(due, due is not None and due <= today, list(answered))
+    obligations = timeline(case_facts(db, case), today)
+    due = check_in_due(obligations)
+    passed = next((o.opens - timedelta(days=1) for o in obligations
+                   if o.code == Code.RETURN_CHECK_IN and o.pending and o.opens == due), None)
+    return CheckInState(due, due is not None and due <= today, list(answered), passed)
 
 
 def answer_check_in(db: Session, case: SickCase, answers: dict, today: date, actor: str = "citizen") -> CheckIn:

@@ -298,7 +298,7 @@ def check_in(case_id: int):
         followup.answer_check_in(db, summary.case, form.answers(), today)
         return _back_to_case(case_id, _("Thank you for your answers."))
     return render_template("citizen/check_in.html", summary=summary, form=form, state=state,
-                           regime=regime_on(today)), (400 if form.errors else 200)
+                           regime=regime_for(summary.case.first_absence_day, today)), (400 if form.errors else 200)
 
 
 # Recovery (raskmelding) ---------------------------------------------------------------------------

@@ -195,3 +195,20 @@ def test_a_cvr_number_typed_with_dk_is_stored_as_eight_digits(app):
     _citizen, case_id = _reported_case(app, employer_cvr="DK 1234 5674")
     with app.app_context(), session_scope(app) as db:
         assert db.get(SickCase, case_id).employer_cvr == "12345674"
+
+
+def test_a_passed_expected_return_asks_the_citizen_and_then_hands_over(make_app, app):
+    citizen, case_id = _reported_case(app, first_absence_day="2026-11-09", expected_return_known="date",
+                                      expected_return="2026-11-20")
+    later = make_app(PORTAL_TODAY="2026-11-21").test_client()
+    Auth(later).login(CITIZEN)
+    page = text(later.get(f"/borger/sag/{case_id}/opfoelgning"))
+    assert "Du forventede at være tilbage på arbejde 20. november 2026" in page
+    def reasons_after_sweep(day):
+        make_app(PORTAL_TODAY=day).test_cli_runner().invoke(args=["sweep"])
+        with app.app_context(), session_scope(app) as db:
+            handover = db.exec(select(Handover).where(Handover.case_id == case_id)).first()
+            return handover.reason_codes if handover else ""
+
+    assert "return_passed" not in reasons_after_sweep("2026-11-27"), "7 days to answer after the expected return"
+    assert "|return_passed|" in reasons_after_sweep("2026-11-28")
