@@ -314,13 +314,14 @@ def _employer(facts: CaseFacts, known: _Known, regime: Regime) -> list[Obligatio
     period_end = first + timedelta(days=period.value - 1)
     absence = regime.employer_absence_conversation_week
     conversation_by = end_of_week(first, absence.value)
+    # The period's end is a date that passes, not a thing done: no "done on" day.
     return [
-        _make(Code.EMPLOYER_PERIOD_END, Who.EMPLOYER, period_end, regime, period.source, (
+        replace(_make(Code.EMPLOYER_PERIOD_END, Who.EMPLOYER, period_end, regime, period.source, (
             f"Arbejdsgiveren betaler løn eller sygedagpenge de første {period.value} kalenderdage "
             "(arbejdsgiverperioden). Derefter kan kommunen udbetale sygedagpenge.",
             f"The employer pays salary or sickness benefit for the first {period.value} calendar days "
             "(the employer period). After that the municipality can pay sickness benefit."), on,
-            opens=first, met_on=period_end + timedelta(days=1), exemptions=[_not_employed(facts)]),
+            opens=period_end, met_on=period_end + timedelta(days=1), exemptions=[_not_employed(facts)]), met_on=None),
         _make(Code.EMPLOYER_ABSENCE_CONVERSATION, Who.EMPLOYER, conversation_by, regime, absence.source, (
             f"Arbejdsgiveren holder en fraværssamtale med medarbejderen senest {absence.value} uger efter "
             "første sygedag.",
@@ -478,10 +479,10 @@ def _return_checks(facts: CaseFacts, known: _Known, regime: Regime) -> list[Obli
             continue
         opens, answer_by = back + timedelta(days=1), back + timedelta(days=days.value)
         obligations.append(_make(Code.RETURN_CHECK_IN, Who.CITIZEN, answer_by, regime, days.source, (
-            f"Den forventede dato for at vende tilbage ({back.isoformat()}) er passeret. Borgeren fortæller, "
-            "om hun eller han er rask, eller hvornår det forventes.",
-            f"The expected return date ({back.isoformat()}) has passed. The citizen says whether they are "
-            "well, or when they expect to be."), on, opens=opens, met_on=following,
+            "Den forventede dato for at vende tilbage er passeret. Borgeren fortæller, om hun eller han er rask, "
+            "eller hvornår det nu forventes.",
+            "The expected return date has passed. The citizen says whether they are well, or when they now "
+            "expect to be."), on, opens=opens, met_on=following,
             exemptions=[_standby(facts, known)]))
         if on > answer_by and (following is None or following > answer_by):
             met = min((d for d in (following, known.held_since(opens)) if d), default=None)

@@ -45,8 +45,10 @@ def obligation(case: CaseFacts, on: date, code: Code):
 
 @pytest.mark.parametrize("case, on, code, due, state, who, regime, source", [
     # § 30: the employer pays the first 30 calendar days
-    (facts(date(2026, 12, 10)), date(2026, 12, 10), C.EMPLOYER_PERIOD_END, date(2027, 1, 8), S.DUE, Who.EMPLOYER,
-     "2026", "§ 30 across a year end"),
+    (facts(date(2026, 12, 10)), date(2026, 12, 10), C.EMPLOYER_PERIOD_END, date(2027, 1, 8), S.UPCOMING,
+     Who.EMPLOYER, "2026", "§ 30 across a year end"),
+    (facts(date(2026, 12, 10)), date(2027, 1, 8), C.EMPLOYER_PERIOD_END, date(2027, 1, 8), S.DUE, Who.EMPLOYER,
+     "2026", "§ 30: its last day"),
     (facts(date(2024, 2, 15)), date(2024, 3, 16), C.EMPLOYER_PERIOD_END, date(2024, 3, 15), S.MET, Who.EMPLOYER,
      "2019", "§ 30 across a leap day, and elapsed"),
     (facts(date(2026, 3, 2), employment="unemployed"), date(2026, 3, 2), C.EMPLOYER_PERIOD_END, date(2026, 3, 31),
