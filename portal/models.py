@@ -291,14 +291,26 @@ class OutboxMessage(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class EmployerRelation(StrEnum):
+    """Whether the employee has confirmed that the reporting company is her employer."""
+
+    BOUND = "bound"              # the company's report opened the case, or names the case's employer
+    UNCONFIRMED = "unconfirmed"  # the open case names another company (or none): the citizen is asked
+    REJECTED = "rejected"        # the citizen said the company is not her employer
+
+
 class EmployerReport(SQLModel, table=True):
-    """An employer's report of an employee's sickness. It points at the employee's case (found or
-    opened by the keyed hash of the CPR number); the CPR number itself is not kept here."""
+    """An employer's report of an employee's sickness. Bound to the employee's case only when the
+    company is the case's employer or the citizen confirms it; until then it is the company's own
+    report and nothing of it reaches the case. The CPR number itself is not kept here."""
 
     __tablename__ = "employer_report"
 
     id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(foreign_key="sick_case.id", index=True)
+    case_id: int | None = Field(default=None, foreign_key="sick_case.id", index=True)
+    citizen_id: int | None = Field(default=None, foreign_key="citizen.id", index=True)
+    relation: str = Field(default=EmployerRelation.BOUND, max_length=16)
+    relation_answered_on: date | None = None
     cvr: str = Field(max_length=8, index=True)
     org_name: str = Field(default="", max_length=200)
     reported_by: str = Field(max_length=100)
@@ -320,7 +332,7 @@ class FastTrackRequest(SQLModel, table=True):
     __tablename__ = "fast_track_request"
 
     id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(foreign_key="sick_case.id", index=True)
+    case_id: int | None = Field(default=None, foreign_key="sick_case.id", index=True)  # None: not confirmed
     report_id: int = Field(foreign_key="employer_report.id", index=True)
     cvr: str = Field(max_length=8, index=True)
     requested_by: str = Field(max_length=100)
@@ -338,7 +350,7 @@ class EmployerAnswer(SQLModel, table=True):
     __tablename__ = "employer_answer"
 
     id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(foreign_key="sick_case.id", index=True)
+    case_id: int | None = Field(default=None, foreign_key="sick_case.id", index=True)  # None: not confirmed
     report_id: int = Field(foreign_key="employer_report.id", index=True)
     cvr: str = Field(max_length=8, index=True)
     answered_by: str = Field(max_length=100)

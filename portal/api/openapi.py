@@ -78,6 +78,8 @@ def _schemas() -> dict:
             source={**STRING, "description": "The legal source (law and section, or KL's proposal)."},
             regime=STRING, explanation_da=STRING, explanation_en=STRING,
             obligation={**STRING, "description": "The timeline obligation the reason serves (see obligations)."}),
+        "Company": _closed_object("The employer that gave the answer or made the request.",
+                                  cvr={**STRING, "description": "CVR number, 8 digits"}, name=STRING),
         "Obligation": _closed_object(
             "One obligation of the case's timeline: who must do what by when, its state today, the rule and its "
             "source. A caseworker's correction (waived or moved, with the reason) is shown as such.",
@@ -121,11 +123,11 @@ def _schemas() -> dict:
                                           "answers": FREE_FORM}},
             employer=_closed_object(
                 answers={"type": "array", "items": _closed_object(
-                    answered_on=DATE, absence_conversation_on=_nullable(DATE),
+                    company=_ref("Company"), answered_on=DATE, absence_conversation_on=_nullable(DATE),
                     absence_conversation_form=_nullable(STRING), expected_return=_nullable(DATE),
                     adjustments=_nullable(STRING), retention_plan=STRING)},
                 fast_track_requests={"type": "array", "items": _closed_object(
-                    requested_on=DATE, answer_due=DATE,
+                    company=_ref("Company"), requested_on=DATE, answer_due=DATE,
                     status={"type": "string", "enum": ["awaiting", "consented", "declined", "lapsed", "unanswered",
                                                       "continued", "stopped"]},
                     answered_on=_nullable(DATE), employer_answers=FREE_FORM,

@@ -171,21 +171,23 @@ def package_json(package: HandoverPackage, cpr: str, today: date) -> dict:
         },
         "employer": {
             "answers": [{
+                "company": {"cvr": word.cvr, "name": word.company},
                 "answered_on": a.answered_on.isoformat(),
                 "absence_conversation_on": _iso(a.absence_conversation_on),
                 "absence_conversation_form": a.absence_conversation_form,
                 "expected_return": _iso(a.expected_return),
                 "adjustments": a.adjustments,
                 "retention_plan": a.retention_plan,
-            } for a in package.employer_answers],
+            } for word in package.employer_answers for a in (word.item,)],
             "fast_track_requests": [{
+                "company": {"cvr": word.cvr, "name": word.company},
                 "requested_on": r.requested_on.isoformat(),
                 "answer_due": r.answer_due.isoformat(),
                 "status": r.status,
                 "answered_on": _iso(r.answered_on),
                 "employer_answers": r.employer_answers or {},
                 "citizen_answers": r.citizen_answers,
-            } for r in package.fast_track_requests],
+            } for word in package.fast_track_requests for r in (word.item,)],
         },
         "hours": {
             "weeks": [{

@@ -11,9 +11,10 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, select
 
-from ..models import Conversation, EmployerAnswer, FastTrackRequest, Handover, HandoverStatus, SickCase, utcnow
+from ..models import Conversation, Handover, HandoverStatus, SickCase, utcnow
 from ..rules import Obligation
 from . import events
+from .employer import FromEmployer, employer_information
 from .facts import timeline_of
 from .jobcenter import CaseFile, case_file, handover_conditions, record_conversation
 
@@ -63,19 +64,16 @@ def handover_of(db: Session, handover_id: int, municipality: str) -> Handover | 
 class HandoverPackage:
     handover: Handover
     file: CaseFile
-    employer_answers: list[EmployerAnswer]
-    fast_track_requests: list[FastTrackRequest]
+    employer_answers: list[FromEmployer]
+    fast_track_requests: list[FromEmployer]
     obligations: list[Obligation]
 
 
 def package(db: Session, handover: Handover, today: date) -> HandoverPackage:
     """Everything the case system needs to take the case over without retyping it."""
     file = case_file(db, handover.case_id, handover.municipality_code, today)
-    answers = db.exec(select(EmployerAnswer).where(EmployerAnswer.case_id == handover.case_id)
-                      .order_by(EmployerAnswer.id.desc())).all()
-    requests = db.exec(select(FastTrackRequest).where(FastTrackRequest.case_id == handover.case_id)
-                       .order_by(FastTrackRequest.id.desc())).all()
-    return HandoverPackage(handover, file, list(answers), list(requests),
+    answers, requests = employer_information(db, handover.case_id)
+    return HandoverPackage(handover, file, answers, requests,
                            timeline_of(db, file.case, today, file.questionnaire))
 
 

@@ -25,6 +25,7 @@ from .ongoing_forms import (
     CheckInForm,
     ConfirmForm,
     ConversationRequestForm,
+    EmployerRelationForm,
     FastTrackForm,
     PlanForm,
     RecoveryForm,
@@ -64,8 +65,35 @@ def case(case_id: int):
         handed_over=live_handover(db, the_case.id) is not None,
         history=hours_cases.history(db, the_case, today),
         withdraw_form=ConfirmForm(),
-        employer_request=employer_cases.waiting_request(db, the_case.id),
+        employer_request=_requester(db, the_case.id),
+        relations=[(report, EmployerRelationForm(prefix=f"relation-{report.id}"))
+                   for report in employer_cases.unconfirmed_reports(db, the_case.citizen_id)]
+        if the_case.status == CaseStatus.OPEN else [],
     )
+
+
+def _requester(db, case_id: int):
+    """The fast-track request waiting for the citizen, with the company that made it."""
+    request_ = employer_cases.waiting_request(db, case_id)
+    return employer_cases.company_of(db, request_) if request_ else None
+
+
+@bp.post("/sag/<int:case_id>/arbejdsgiver/<int:report_id>")
+@role_required("citizen")
+def employer_relation(case_id: int, report_id: int):
+    """Confirm or reject a company that reported the citizen sick as her employer."""
+    summary, closed = _open_case(case_id)
+    if closed:
+        return closed
+    form = EmployerRelationForm(prefix=f"relation-{report_id}")
+    if not form.validate_on_submit():
+        flash(_("Choose whether the company is your employer."), "error")
+        return redirect(url_for("citizen.case", case_id=case_id), code=303)
+    yes = form.is_employer.data == "yes"
+    if not employer_cases.answer_relation(get_session(), summary.case.citizen_id, report_id, yes, clock.today()):
+        abort(404)
+    return _back_to_case(case_id, _("Thank you. The company's report is now part of your sick leave.") if yes
+                         else _("Thank you. Nothing from the company reaches your sick leave."))
 
 
 # Partial hours ------------------------------------------------------------------------------------
@@ -256,6 +284,7 @@ def employer_fast_track(case_id: int):
                                             date=format_date(plan.fast_track_conversation_by.due, "long")))
         return _back_to_case(case_id, _("You have declined fast track. The ordinary follow-up continues."))
     return render_template("citizen/employer_fast_track.html", summary=summary, form=form, request_=request_,
+                           requester=employer_cases.company_of(db, request_),
                            regime=regime_on(today), duration_labels=dict(DURATIONS), adapted_labels=dict(ADAPTED),
                            ), (400 if form.errors else 200)
 

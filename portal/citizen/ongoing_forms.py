@@ -73,6 +73,15 @@ class ConfirmForm(FlaskForm):
     """A button that changes something (withdraw standby): the CSRF token is the whole form."""
 
 
+class EmployerRelationForm(FlaskForm):
+    """The citizen says whether a company that reported her sick is her employer."""
+
+    is_employer = RadioField(_l("Is this company your employer?"),
+                             choices=options([("yes", _l("Yes, it is my employer")),
+                                              ("no", _l("No, it is not my employer"))]),
+                             validators=[InputRequired(_l("Choose whether the company is your employer."))])
+
+
 FAST_TRACK_EXPECTATIONS = [
     ("under_8_weeks", _l("I expect to be back in full within 8 weeks")),
     ("8_13_weeks", _l("8 to 13 weeks")),

@@ -10,10 +10,9 @@ from flask_babel import lazy_gettext as _l
 from .. import clock
 from ..auth.session import current_user, role_required
 from ..cases import employer as cases
-from ..cases import followup
 from ..db import get_session
-from ..models import AbsenceKind, SickCase
-from ..rules import EXPECTED_WEEKS, expected_too_soon, regime_on
+from ..models import AbsenceKind
+from ..rules import EXPECTED_WEEKS, expected_too_soon, regime_for
 from .forms import EmployeeSickForm, EmployerQuestionsForm, FastTrackQuestions
 
 bp = Blueprint("employer", __name__, url_prefix="/arbejdsgiver")
@@ -74,10 +73,10 @@ def report():
 def fast_track(report_id: int):
     report = _own_report(report_id)
     db, today = get_session(), clock.today()
-    regime = regime_on(today)
-    case = db.get(SickCase, report.case_id)
-    offer = followup.offer_of(get_session(), case, today, by_citizen=False)
-    waiting = cases.waiting_request(db, case.id)
+    regime = regime_for(report.first_absence_day, today)
+    # From the company's own report alone until the employee has confirmed the employment.
+    offer = cases.fast_track_offer_for(db, report, today)
+    waiting = cases.waiting_request(db, report.case_id) if report.case_id is not None else None
     form = FastTrackQuestions()
     if offer.offered and not waiting and form.validate_on_submit():
         if form.duration.data == "under_8_weeks" or expected_too_soon(EXPECTED_WEEKS[form.duration.data], regime):

@@ -127,6 +127,8 @@ EVENT_LABELS = {
     "fast_track_unanswered": _l("Fast track not answered in time: a decision is needed"),
     "fast_track_decided": _l("Decision on fast track"),
     "obligation_corrected": _l("Deadline corrected by a caseworker"),
+    "employer_confirmed": _l("Employer confirmed by the citizen"),
+    "employer_rejected": _l("Employer rejected by the citizen"),
 }
 FAST_TRACK_STATUS_LABELS = {"awaiting": _l("Waiting for the citizen's answer"),
                             "consented": _l("Agreed by the citizen"),

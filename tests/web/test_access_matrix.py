@@ -75,6 +75,7 @@ MATRIX: dict[str, dict] = {
     "citizen.withdraw_standby": LISES_CASE,
     "citizen.fast_track": LISES_CASE,
     "citizen.employer_fast_track": LISES_CASE,
+    "citizen.employer_relation": LISES_CASE,
     "citizen.ask_conversation": LISES_CASE,
     "citizen.check_in": LISES_CASE,
     "citizen.recovery": LISES_CASE,
