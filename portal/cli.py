@@ -99,10 +99,10 @@ def sweep(batch_size: int) -> None:
 
 
 def _overview_link() -> str:
-    from flask import url_for
+    from .web import public_url
 
     with current_app.test_request_context():
-        return current_app.config["PORTAL_PUBLIC_URL"] + url_for("citizen.overview")
+        return public_url("citizen.overview")
 
 
 @click.command("send-outbox")

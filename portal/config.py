@@ -81,9 +81,16 @@ def default_database_url(instance_path: str) -> str:
     return "sqlite:///" + os.path.join(instance_path, "portal.sqlite3")
 
 
+ENVIRONMENTS = ("development", "production")
+
+
 def from_environment(instance_path: str) -> dict:
-    """The Flask config mapping built from the environment."""
-    production = _env("ENV", "development") == "production"
+    """The Flask config mapping built from the environment. PORTAL_ENV takes only the documented
+    values: "Production" or "prod" would otherwise have started a development instance."""
+    environment = _env("ENV", "development")
+    if environment not in ENVIRONMENTS:
+        raise UnsafeProductionConfig(f"PORTAL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}")
+    production = environment == "production"
     config = {
         "PORTAL_ENV": "production" if production else "development",
         "SECRET_KEY": _env("SECRET_KEY", DEV_SECRET_KEY),
@@ -127,7 +134,8 @@ def from_environment(instance_path: str) -> dict:
         "PORTAL_SMTP_USERNAME": _env("SMTP_USERNAME"),
         "PORTAL_SMTP_PASSWORD": _env("SMTP_PASSWORD"),
         "PORTAL_SMTP_STARTTLS": _flag("SMTP_STARTTLS", production),
-        "PORTAL_PUBLIC_URL": _env("PUBLIC_URL", "http://127.0.0.1:5000"),
+        # Every absolute URL (login and logout returns, links in letters) is built on this address.
+        "PORTAL_PUBLIC_URL": _env("PUBLIC_URL", None if production else "http://127.0.0.1:5000"),
         "BABEL_DEFAULT_LOCALE": "da",
         "BABEL_DEFAULT_TIMEZONE": _env("TIMEZONE", "Europe/Copenhagen"),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -146,6 +154,24 @@ class UnsafeProductionConfig(RuntimeError):
     pass
 
 
+def weak_secret(value: str | None, default: str) -> bool:
+    """Too short, the development default, or not random: 40 × "x" is 40 characters long, and so is
+    "abcabcabc…". A random key of 32 characters or more has well over 12 different characters."""
+    if not value or value == default or len(value) < 32:
+        return True
+    return len(set(value)) < 12
+
+
+def _valid_fernet_key(value: str | None) -> bool:
+    from cryptography.fernet import Fernet
+
+    try:
+        Fernet(value.encode())
+    except (AttributeError, ValueError, TypeError):
+        return False
+    return True
+
+
 def check_production(config: dict) -> None:
     """Refuse to serve citizens with development-only parts."""
     if config.get("PORTAL_ENV") != "production":
@@ -153,12 +179,20 @@ def check_production(config: dict) -> None:
     problems = []
     if config.get("PORTAL_DEV_IDP"):
         problems.append("PORTAL_DEV_IDP is on: the bundled test identity provider logs anyone in")
-    if config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY) or len(config["SECRET_KEY"]) < 32:
-        problems.append("PORTAL_SECRET_KEY is the development default or shorter than 32 characters")
-    if config.get("PORTAL_CPR_HASH_KEY") == DEV_CPR_HASH_KEY:
-        problems.append("PORTAL_CPR_HASH_KEY is the development default")
-    if config.get("PORTAL_CPR_ENCRYPTION_KEY") == DEV_CPR_ENCRYPTION_KEY:
-        problems.append("PORTAL_CPR_ENCRYPTION_KEY is the development default")
+    for name, key, default in (("PORTAL_SECRET_KEY", "SECRET_KEY", DEV_SECRET_KEY),
+                               ("PORTAL_CPR_HASH_KEY", "PORTAL_CPR_HASH_KEY", DEV_CPR_HASH_KEY)):
+        if weak_secret(config.get(key), default):
+            problems.append(f"{name} is the development default, shorter than 32 characters or not random "
+                            "(generate one with: python -c \"import secrets; print(secrets.token_urlsafe(48))\")")
+    encryption_key = config.get("PORTAL_CPR_ENCRYPTION_KEY")
+    if encryption_key == DEV_CPR_ENCRYPTION_KEY or not _valid_fernet_key(encryption_key):
+        problems.append("PORTAL_CPR_ENCRYPTION_KEY is the development default or not a Fernet key")
+    if not config.get("PORTAL_RATELIMIT_ENABLED"):
+        problems.append("PORTAL_RATELIMIT_ENABLED is off: logins and forms would be unlimited")
+    public = config.get("PORTAL_PUBLIC_URL") or ""
+    if not public.startswith("https://"):
+        problems.append("PORTAL_PUBLIC_URL is not set to the portal's https:// address (login returns and the "
+                        "links in letters are built on it)")
     for provider in config.get("PORTAL_OIDC", {}).values():
         if provider.issuer == DEV_IDP_ISSUER or provider.client_secret == DEV_CLIENT_SECRET:
             problems.append(f"the {provider.face} login still points at the development provider")

@@ -35,6 +35,7 @@ def main() -> None:
     env.setdefault("PORTAL_DEV_IDP", "1")
     issuer = env.setdefault("PORTAL_DEV_IDP_ISSUER", f"http://127.0.0.1:{args.idp_port}")
     env.setdefault("PORTAL_OIDC_ISSUER", issuer)
+    env.setdefault("PORTAL_PUBLIC_URL", f"http://127.0.0.1:{args.port}")
 
     python = sys.executable
     subprocess.run([python, "-m", "flask", "--app", "wsgi", "migrate"], env=env, check=True)  # nosec B603

@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import limits, submissions
@@ -23,6 +23,12 @@ def local_path(target: str | None, fallback: str) -> str:
     if parsed.scheme or parsed.netloc or not target.startswith("/") or target[1:2] in ("/", "\\"):
         return fallback
     return target
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute URL on the portal's configured address (PORTAL_PUBLIC_URL), never on the Host
+    header a request came with: a forged Host must not steer a login return or a link in a letter."""
+    return current_app.config["PORTAL_PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def content_security_policy(config: dict) -> str:

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from ..cases import identity
 from ..config import FACES, OIDCProvider
 from ..limits import address, limiter, login_limit
-from ..web import local_path
+from ..web import local_path, public_url
 from .session import User, current_user, log_in, log_out
 
 bp = Blueprint("auth", __name__)
@@ -57,7 +57,7 @@ def _provider(face: str) -> OIDCProvider:
 @limiter.limit(login_limit, key_func=address)
 def login(face: str):
     client = _client(face)
-    redirect_uri = url_for("auth.callback", face=face, _external=True)
+    redirect_uri = public_url("auth.callback", face=face)
     # portal_role lets the bundled test provider list only the identities for this face;
     # a real provider ignores the unknown parameter.
     return client.authorize_redirect(redirect_uri, portal_role=face)
@@ -123,7 +123,7 @@ def logout():
     # never travel in a URL.
     query = urlencode({
         "client_id": _provider(user.role).client_id,
-        "post_logout_redirect_uri": url_for("main.index", _external=True),
+        "post_logout_redirect_uri": public_url("main.index"),
     })
     return redirect(f"{end_session}?{query}")
 

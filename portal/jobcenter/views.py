@@ -23,7 +23,7 @@ from ..forms import options
 from ..personal_data import decrypt_cpr
 from ..rules import Obligation, screen, timeline
 from ..standby_list import standby_groups
-from ..web import local_path
+from ..web import local_path, public_url
 from .forms import (
     AUDIT_LABELS,
     EVENT_LABELS,
@@ -153,7 +153,7 @@ def book(case_id: int):
     try:
         cases.book_conversation(get_session(), file.case, datetime.combine(form.day.data, form.at.data, local),
                                 form.form.data, current_user().subject, current_app.config["PORTAL_TIMEZONE"],
-                                current_app.config["PORTAL_PUBLIC_URL"] + url_for("citizen.overview"),
+                                public_url("citizen.overview"),
                                 standby_reason=form.standby_reason.data)
     except cases.StandbyReasonMissing:
         form.standby_reason.errors.append(_("The citizen is on standby. Write why the citizen should be contacted "

@@ -71,7 +71,8 @@ def served(app_path: str, env: dict, log: Path):
     with open(log, "ab") as out:
         server = subprocess.Popen(  # nosec B603
             [GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}", app_path],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            cwd=ROOT, env={**env, "PORTAL_PUBLIC_URL": f"http://127.0.0.1:{port}"}, stdout=out,
+            stderr=subprocess.STDOUT, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
         if not wait_until_answering(base + "/", 60):
             raise SystemExit(f"{app_path} did not start; see {log}")

@@ -46,6 +46,7 @@ def served_portal(database_url, idp_issuer, tmp_path):
     """The portal under gunicorn with several worker processes, as the README's production set-up."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "PORTAL_OIDC_ISSUER": idp_issuer,
+           "PORTAL_PUBLIC_URL": f"http://127.0.0.1:{port}",
            "PORTAL_TODAY": "2026-11-16", "PORTAL_DEV_IDP": "1",
            # One employer sends hundreds of forms a minute here: the per-person limit would stop it.
            "PORTAL_RATELIMIT_ENABLED": "0"}

@@ -54,6 +54,35 @@ def test_security_headers_on_every_page(client):
     assert response.headers["Cache-Control"] == "no-store"
 
 
+PRODUCTION_SECRETS = {
+    "PORTAL_SECRET_KEY": "gN3vX8pQ2rT7yW1zA5bC9dE4fH6jK0mLsU",
+    "PORTAL_CPR_HASH_KEY": "Zt4Rw9Pk2Lm7Qx1Vb8Nc3Hy6Jd0Fg5SaEo",
+    "PORTAL_CPR_ENCRYPTION_KEY": "A" * 43 + "=", "PORTAL_PUBLIC_URL": "https://sygefravaer.example.dk",
+}
+REAL_LOGIN = {"PORTAL_OIDC_ISSUER": "https://idp.example.dk", "PORTAL_OIDC_CLIENT_SECRET": "real-secret",
+              "PORTAL_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15"}
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"PORTAL_ENV": "Production"}, "PORTAL_ENV must be one of development, production"),
+    ({"PORTAL_ENV": "prod"}, "PORTAL_ENV must be one of"),
+    ({**PRODUCTION_SECRETS, **REAL_LOGIN, "PORTAL_SECRET_KEY": "x" * 40}, "PORTAL_SECRET_KEY is the development"),
+    ({**PRODUCTION_SECRETS, **REAL_LOGIN, "PORTAL_CPR_HASH_KEY": "abc"}, "PORTAL_CPR_HASH_KEY is the development"),
+    ({**PRODUCTION_SECRETS, **REAL_LOGIN, "PORTAL_CPR_HASH_KEY": "abcd" * 10}, "PORTAL_CPR_HASH_KEY"),
+    ({**PRODUCTION_SECRETS, **REAL_LOGIN, "PORTAL_CPR_ENCRYPTION_KEY": "not-a-key"}, "not a Fernet key"),
+    ({**PRODUCTION_SECRETS, **REAL_LOGIN, "PORTAL_RATELIMIT_ENABLED": "0"}, "PORTAL_RATELIMIT_ENABLED is off"),
+    ({**PRODUCTION_SECRETS, **REAL_LOGIN, "PORTAL_PUBLIC_URL": ""}, "PORTAL_PUBLIC_URL is not set"),
+    ({**PRODUCTION_SECRETS, **REAL_LOGIN, "PORTAL_PUBLIC_URL": "http://sygefravaer.example.dk"},
+     "PORTAL_PUBLIC_URL is not set to the portal's https"),
+])
+def test_production_fails_closed(monkeypatch, env, message):
+    env = {"PORTAL_ENV": "production", "PORTAL_DEV_IDP": "0", **env}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(UnsafeProductionConfig, match=message):
+        create_app()
+
+
 @pytest.mark.parametrize("env, message", [
     ({"PORTAL_DEV_IDP": "1"}, "PORTAL_DEV_IDP is on"),
     ({"PORTAL_DEV_IDP": "0"}, "PORTAL_SECRET_KEY is the development default"),
@@ -71,8 +100,7 @@ def test_production_refuses_development_parts(monkeypatch, env, message):
 
 def test_production_starts_when_everything_is_real(monkeypatch, tmp_path):
     for name, value in {
-        "PORTAL_ENV": "production", "PORTAL_DEV_IDP": "0", "PORTAL_SECRET_KEY": "s" * 40,
-        "PORTAL_CPR_HASH_KEY": "h" * 40, "PORTAL_CPR_ENCRYPTION_KEY": "A" * 43 + "=",
+        **PRODUCTION_SECRETS, "PORTAL_ENV": "production", "PORTAL_DEV_IDP": "0",
         "PORTAL_OIDC_ISSUER": "https://idp.example.dk", "PORTAL_OIDC_CLIENT_SECRET": "real-secret",
         "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3",
         "PORTAL_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",

@@ -12,8 +12,9 @@ from ..conftest import Auth, csrf_token
 from .test_citizen_journey import CITIZEN, post_form, report_sick, text
 
 PRODUCTION = {
-    "PORTAL_ENV": "production", "PORTAL_DEV_IDP": "0", "PORTAL_SECRET_KEY": "s" * 40,
-    "PORTAL_CPR_HASH_KEY": "h" * 40, "PORTAL_CPR_ENCRYPTION_KEY": "A" * 43 + "=",
+    "PORTAL_ENV": "production", "PORTAL_DEV_IDP": "0", "PORTAL_SECRET_KEY": "gN3vX8pQ2rT7yW1zA5bC9dE4fH6jK0mLsU",
+    "PORTAL_CPR_HASH_KEY": "Zt4Rw9Pk2Lm7Qx1Vb8Nc3Hy6Jd0Fg5SaEo", "PORTAL_CPR_ENCRYPTION_KEY": "A" * 43 + "=",
+    "PORTAL_PUBLIC_URL": "https://sygefravaer.example.dk",
     "PORTAL_OIDC_ISSUER": "https://idp.example.dk", "PORTAL_OIDC_CLIENT_SECRET": "real-secret",
 }
 
@@ -147,3 +148,13 @@ def test_redirects_stay_on_the_site(app, target):
     response = client.post("/jobcenter/overdragelse/1/tag", data={"csrf_token": token, "next": target})
     assert response.headers["Location"] == "/jobcenter/"
     assert client.get(f"/sprog/en?next={target}").headers["Location"] == "/"
+
+
+def test_absolute_urls_come_from_the_public_url_not_the_host_header(make_app):
+    """A forged Host header must not make the login return, or a link, point elsewhere."""
+    app = make_app(PORTAL_PUBLIC_URL="https://sygefravaer.example.dk")
+    start = app.test_client().get("/log-ind/citizen", headers={"Host": "evil.example.com"})
+    assert start.status_code == 302
+    location = start.headers["Location"]
+    assert "redirect_uri=https%3A%2F%2Fsygefravaer.example.dk%2Fauth%2Fcallback%2Fcitizen" in location
+    assert "evil" not in location
