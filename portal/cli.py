@@ -92,10 +92,14 @@ def sweep(batch_size: int) -> None:
     with session_scope(current_app) as db:
         tokens = purge_expired_tokens(db)
         db.commit()
+    from .auth.server_session import purge as purge_sessions
+
+    sessions = purge_sessions(current_app)
     click.echo(f"sweep: {unanswered} unanswered fast-track requests sent for a decision, "
                f"{screened} open cases screened, "
                f"{made} new handovers, {queued} reminders queued, {forgotten} old form and API keys forgotten, "
-               f"{tokens} expired API tokens removed, {time.perf_counter() - started:.1f} s")
+               f"{tokens} expired API tokens removed, {sessions} ended sessions forgotten, "
+               f"{time.perf_counter() - started:.1f} s")
 
 
 def _overview_link() -> str:

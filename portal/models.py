@@ -417,3 +417,24 @@ class IdempotentRequest(SQLModel, table=True):
     status_code: int | None = None  # None: the first request is still running
     body: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class WebSession(SQLModel, table=True):
+    """A browser's session, kept on the server (portal.auth.server_session). `id` is the SHA-256 of
+    the cookie's random token, so a stolen table holds no usable cookie; `public_id` names the
+    session on the citizen's list of her sessions."""
+
+    __tablename__ = "web_session"
+    __table_args__ = (Index("ix_web_session_person", "role", "subject"),)
+
+    id: str = Field(sa_column=Column(String(64), primary_key=True))
+    public_id: str = Field(sa_column=Column(String(16), unique=True, nullable=False))
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow, index=True)
+    role: str | None = Field(default=None, max_length=16)
+    subject: str | None = Field(default=None, max_length=255)
+    sid: str | None = Field(default=None, max_length=255, index=True)  # the identity provider's session
+    user_agent: str = Field(default="", max_length=200)
+    ended_at: datetime | None = Field(default=None, index=True)
+    end_reason: str | None = Field(default=None, max_length=32)

@@ -215,3 +215,20 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def age_sessions(app, idle_minutes: float = 0, login_hours: float = 0) -> None:
+    """Move every live server-side session back in time, as if the browser had been idle (or logged
+    in) that long: the sessions live in the database, not in the cookie."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from portal.models import WebSession
+
+    table = WebSession.__table__
+    with app.extensions["portal.engine"].begin() as connection:
+        for row in connection.execute(table.select().where(table.c.ended_at.is_(None))).all():
+            connection.execute(update(table).where(table.c.id == row.id).values(
+                last_seen_at=row.last_seen_at - timedelta(minutes=idle_minutes),
+                created_at=row.created_at - timedelta(hours=login_hours)))

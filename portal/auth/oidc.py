@@ -78,7 +78,7 @@ def callback(face: str):
     if user is None:
         abort(403)
     next_path = session.get("next")
-    log_in(user)
+    log_in(user, sid=claims.get("sid"))
     return redirect(local_path(next_path, url_for(HOME_OF[face])))
 
 
@@ -105,6 +105,15 @@ def _user_from_claims(face: str, claims: dict) -> User | None:
     if not municipality:
         return None
     return User(role=face, name=name, subject=subject, municipality=str(municipality))
+
+
+@bp.post("/session/forny")
+def keep_alive():
+    """The "stay logged in" button of the timeout warning: a request that renews the session."""
+    if current_user() is None:
+        abort(401)
+    session.modified = True
+    return "", 204
 
 
 @bp.post("/log-ud")

@@ -1,10 +1,10 @@
 """Who is logged in, for how long, and may they see this page.
 
-The session is a signed cookie holding only ids and a display name, never a CPR number, so any
-instance behind a load balancer can serve any request."""
+The session lives on the server (portal.auth.server_session) behind an opaque cookie; it holds ids
+and a display name, never a CPR number. Any instance behind a load balancer can serve any request,
+since the sessions are in the shared database."""
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -31,50 +31,48 @@ def current_user() -> User | None:
     return User(**data) if data else None
 
 
-def log_in(user: User) -> None:
-    # A fresh session at login, so nothing from before the login (a fixed session) carries over.
+def log_in(user: User, sid: str | None = None) -> None:
+    """A fresh session at login (a new token; the one from before the login ends), so nothing from
+    before the login (a fixed session) carries over. `sid`: the identity provider's session."""
     lang = session.get("lang")
     session.clear()
+    session.rotate("login")
     if lang:
         session["lang"] = lang
     session["user"] = user.__dict__
-    now = int(time.time())
-    session["login_at"] = now
-    session["seen_at"] = now
-    session.permanent = True
+    if sid:
+        session["sid"] = sid
 
 
 def log_out() -> None:
+    """End the session on the server; the browser keeps only its choice of language."""
     lang = session.get("lang")
     session.clear()
+    session.rotate("logout")
     if lang:
         session["lang"] = lang
 
 
-def _enforce_timeouts() -> None:
-    """End a session idle too long, or older than the absolute limit however busy."""
-    if "user" not in session or request.endpoint == "static":
+def _say_why_the_session_ended() -> None:
+    """The server ended a session idle too long, or older than the absolute limit however busy."""
+    if request.endpoint == "static" or not getattr(session, "expired", None):
         return
-    now = int(time.time())
-    idle_minutes = current_app.config["PORTAL_IDLE_TIMEOUT_MINUTES"]
-    absolute_hours = current_app.config["PORTAL_ABSOLUTE_TIMEOUT_HOURS"]
-    if now - session.get("seen_at", 0) > idle_minutes * 60:
-        log_out()
+    if session.expired == "idle":
         flash(_("You were logged out because you had not used the portal for %(minutes)d minutes. "
-                "Your answers were saved up to the last page you completed.", minutes=idle_minutes), "info")
-        return
-    if now - session.get("login_at", 0) > absolute_hours * 3600:
-        log_out()
+                "Your answers were saved up to the last page you completed.",
+                minutes=current_app.config["PORTAL_IDLE_TIMEOUT_MINUTES"]), "info")
+    else:
         flash(_("You were logged out because you logged in more than %(hours)d hours ago. "
-                "Your answers were saved up to the last page you completed.", hours=absolute_hours), "info")
-        return
-    # Written at most once a minute: the cookie need not change on every request.
-    if now - session.get("seen_at", 0) >= 60:
-        session["seen_at"] = now
+                "Your answers were saved up to the last page you completed.",
+                hours=current_app.config["PORTAL_ABSOLUTE_TIMEOUT_HOURS"]), "info")
+    session.expired = None
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(_enforce_timeouts)
+    from .server_session import DatabaseSessionInterface
+
+    app.session_interface = DatabaseSessionInterface()
+    app.before_request(_say_why_the_session_ended)
 
     @app.context_processor
     def _user():

@@ -20,3 +20,41 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// The idle-timeout warning (DKFDS "session udløber", WCAG 2.2.1): shown a few minutes before the
+// server ends an unused session; "Stay logged in" renews it with a request, and the timer restarts.
+document.addEventListener("DOMContentLoaded", function () {
+  var body = document.body;
+  var dialog = document.getElementById("session-timeout");
+  var idle = parseInt(body.getAttribute("data-idle-seconds"), 10);
+  var warn = parseInt(body.getAttribute("data-warn-seconds"), 10);
+  if (!dialog || !idle || !warn || typeof dialog.showModal !== "function") {
+    return;
+  }
+  var minutes = dialog.querySelector("[data-timeout-minutes]");
+  var timer = null;
+  function schedule() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () {
+      if (minutes) {
+        minutes.textContent = String(Math.round(warn / 60));
+      }
+      dialog.showModal();
+    }, Math.max(0, idle - warn) * 1000);
+  }
+  dialog.querySelector("[data-keep-alive-button]").addEventListener("click", function () {
+    var headers = body.getAttribute("data-hx-headers") || body.getAttribute("hx-headers") || "{}";
+    var token = JSON.parse(headers)["X-CSRFToken"];
+    fetch(body.getAttribute("data-keep-alive"), {
+      method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": token }
+    }).then(function (response) {
+      if (response.ok) {
+        dialog.close();
+        schedule();
+      } else {
+        window.location.reload();
+      }
+    });
+  });
+  schedule();
+});

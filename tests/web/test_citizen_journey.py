@@ -10,7 +10,7 @@ from sqlmodel import select
 from portal.db import session_scope
 from portal.models import CaseEvent, Questionnaire, SickCase
 
-from ..conftest import Auth, csrf_token
+from ..conftest import Auth, age_sessions, csrf_token
 
 CITIZEN = "Lise Testesen"
 OTHER_CITIZEN = "Ahmed Prøvesen"
@@ -303,17 +303,15 @@ def test_logout_ends_the_session(client, auth):
     assert client.get("/borger/mit-sygefravaer").status_code == 302
 
 
-def test_the_session_ends_after_30_minutes_idle(client, auth):
+def test_the_session_ends_after_30_minutes_idle(app, client, auth):
     auth.login(CITIZEN)
-    with client.session_transaction() as session:
-        session["seen_at"] -= 31 * 60
+    age_sessions(app, idle_minutes=31)
     response = client.get("/borger/mit-sygefravaer")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/log-ind/citizen")
 
 
-def test_a_session_used_within_30_minutes_stays(client, auth):
+def test_a_session_used_within_30_minutes_stays(app, client, auth):
     auth.login(CITIZEN)
-    with client.session_transaction() as session:
-        session["seen_at"] -= 29 * 60
+    age_sessions(app, idle_minutes=29)
     assert client.get("/borger/mit-sygefravaer").status_code == 200

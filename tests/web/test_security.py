@@ -8,7 +8,7 @@ import pytest
 
 from portal import create_app
 
-from ..conftest import Auth, csrf_token
+from ..conftest import Auth, age_sessions, csrf_token
 from .test_citizen_journey import CITIZEN, post_form, report_sick, text
 
 PRODUCTION = {
@@ -29,6 +29,9 @@ def redis_is_here() -> bool:
 
 @pytest.fixture
 def production_app(monkeypatch, tmp_path):
+    from portal import migrations
+
+    migrations.upgrade(f"sqlite:///{tmp_path}/p.sqlite3")  # the sessions live in the database
     for name, value in {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3",
                         "PORTAL_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15"}.items():
         monkeypatch.setenv(name, value)
@@ -120,18 +123,17 @@ def test_two_instances_share_one_count_in_redis(make_app):
 
 
 def test_an_idle_session_ends_and_the_message_names_the_limit(make_app):
-    client = make_app(PORTAL_IDLE_TIMEOUT_MINUTES=20).test_client()
+    app = make_app(PORTAL_IDLE_TIMEOUT_MINUTES=20)
+    client = app.test_client()
     Auth(client).login(CITIZEN)
-    with client.session_transaction() as session:
-        session["seen_at"] -= 21 * 60
+    age_sessions(app, idle_minutes=21)
     assert client.get("/borger/mit-sygefravaer").status_code == 302
     assert "20 minutter" in text(client.get("/"))
 
 
-def test_a_busy_session_still_ends_at_the_absolute_limit(client, auth):
+def test_a_busy_session_still_ends_at_the_absolute_limit(app, client, auth):
     auth.login(CITIZEN)
-    with client.session_transaction() as session:
-        session["login_at"] -= 12 * 3600 + 60
+    age_sessions(app, login_hours=12 + 1 / 60)
     response = client.get("/borger/mit-sygefravaer")
     assert response.status_code == 302 and response.headers["Location"].endswith("/log-ind/citizen")
     assert "loggede ind for mere end 12 timer siden" in text(client.get("/"))

@@ -1,0 +1,90 @@
+"""Sessions live on the server behind an opaque cookie: logout, the idle timeout and the absolute
+lifetime end them there, a citizen sees and ends her other sessions, and the timeout is announced."""
+from __future__ import annotations
+
+import re
+
+from sqlmodel import select
+
+from portal.auth.server_session import end_sessions
+from portal.db import session_scope
+from portal.models import WebSession
+
+from ..conftest import Auth, age_sessions, csrf_token
+from .test_citizen_journey import CITIZEN, text
+
+COOKIE = "portal_session"
+
+
+def cookie_of(client) -> str:
+    return client.get_cookie(COOKIE).value
+
+
+def test_the_cookie_is_an_opaque_token_and_the_session_lives_on_the_server(app, client, auth):
+    auth.login(CITIZEN)
+    token = cookie_of(client)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", token), "a random token, not signed data"
+    with app.app_context(), session_scope(app) as db:
+        rows = db.exec(select(WebSession).where(WebSession.ended_at.is_(None), WebSession.role == "citizen")).all()
+    assert len(rows) == 1 and rows[0].data["user"]["name"] == "Lise Testesen"
+    assert token not in rows[0].id, "only the token's hash is stored"
+
+
+def test_a_cookie_saved_before_logout_opens_nothing_afterwards(app, client, auth):
+    auth.login(CITIZEN)
+    assert client.get("/borger/mine-data/hent").status_code == 200
+    stolen = cookie_of(client)
+    auth.logout()
+    thief = app.test_client()
+    thief.set_cookie(COOKIE, stolen)
+    for path in ("/borger/mit-sygefravaer", "/borger/mine-data/hent"):
+        response = thief.get(path)
+        assert response.status_code == 302 and response.headers["Location"].endswith("/log-ind/citizen"), path
+
+
+def test_a_stolen_cookie_cannot_be_kept_alive_past_the_absolute_limit(app, client, auth):
+    auth.login(CITIZEN)
+    stolen = cookie_of(client)
+    thief = app.test_client()
+    thief.set_cookie(COOKIE, stolen)
+    assert thief.get("/borger/mit-sygefravaer").status_code == 200
+    age_sessions(app, login_hours=12.1)
+    assert thief.get("/borger/mit-sygefravaer").status_code == 302
+
+
+def test_stay_logged_in_renews_the_session(app, client, auth):
+    auth.login(CITIZEN)
+    page = text(client.get("/borger/mit-sygefravaer"))
+    assert 'data-idle-seconds="1800"' in page and 'data-warn-seconds="300"' in page
+    assert "Du bliver snart logget ud" in page and "Bliv logget ind" in page
+    assert "logget ud efter 30 minutter uden brug" in page, "said without JavaScript too"
+    age_sessions(app, idle_minutes=25)
+    renewed = client.post("/session/forny", headers={"X-CSRFToken": csrf_token(page)})
+    assert renewed.status_code == 204
+    age_sessions(app, idle_minutes=25)
+    assert client.get("/borger/mit-sygefravaer").status_code == 200, "50 minutes, but renewed after 25"
+    assert app.test_client().post("/session/forny").status_code in (400, 401), "no session, no renewal"
+
+
+def test_a_citizen_sees_her_other_sessions_and_logs_them_out(app, client, auth):
+    auth.login(CITIZEN)
+    phone = app.test_client()
+    Auth(phone).login(CITIZEN)
+    page = text(client.get("/borger/sessioner"))
+    assert page.count("session-item") == 2 and "Denne browser" in page
+    other = re.search(r'name="session" value="([^"]+)"', page).group(1)
+    ended = client.post("/borger/sessioner/afslut", data={"csrf_token": csrf_token(page), "session": other})
+    assert ended.status_code == 303
+    assert "1 anden session er logget ud" in text(client.get("/borger/sessioner"))
+    assert phone.get("/borger/mit-sygefravaer").status_code == 302, "the phone is logged out"
+    assert client.get("/borger/mit-sygefravaer").status_code == 200, "this browser is not"
+
+
+def test_sessions_can_be_ended_by_subject_or_identity_provider_session(app, client, auth):
+    """What the OpenID back-channel logout needs: end a person's sessions on the server."""
+    auth.login(CITIZEN)
+    with app.app_context(), session_scope(app) as db:
+        subject = db.exec(select(WebSession.subject).where(WebSession.role == "citizen",
+                                                           WebSession.ended_at.is_(None))).one()
+    assert end_sessions(app, "citizen", subject=subject, reason="backchannel") == 1
+    assert client.get("/borger/mit-sygefravaer").status_code == 302
