@@ -1,6 +1,7 @@
 """Fields and validators shared by the portal's forms, with messages in both languages."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import get_locale
@@ -9,6 +10,17 @@ from wtforms import DateField, DecimalField, SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
 from .personal_data import valid_cvr
+
+# Characters nobody can see: controls, zero-width and bidirectional overrides. In a name they can make
+# one person read as another on a caseworker's screen, so names lose them wherever they come from.
+INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def visible_text(value: str | None) -> str | None:
+    """The text without invisible characters, and with runs of spaces made one."""
+    if value is None:
+        return None
+    return " ".join(INVISIBLE.sub("", value).split())
 
 
 class DanishDateField(DateField):
@@ -36,7 +48,9 @@ class RequiredIf:
         if form[self.other].data in self.values:
             if field.data is None or (isinstance(field.data, str) and not field.data.strip()):
                 field.errors[:] = []
-                raise StopValidation(self.message)
+                # Something was typed but could not be read: say that, not "enter a value".
+                typed = bool(field.raw_data and str(field.raw_data[0]).strip())
+                raise StopValidation(field.process_errors[0] if typed and field.process_errors else self.message)
         else:
             field.errors[:] = []
             raise StopValidation()
@@ -65,6 +79,9 @@ def cvr_number(_form, field):
     field.data = value
 
 
+ASCII_NUMBER = re.compile(r"-?([0-9]+(\.[0-9]+)?|\.[0-9]+)")
+
+
 class DanishDecimalField(DecimalField):
     """A number of hours as people type it: '37', '18,5' or '18.5', shown back in their language."""
 
@@ -73,6 +90,9 @@ class DanishDecimalField(DecimalField):
             self.data = None
             return
         raw = valuelist[0].strip().replace(" ", "").replace(",", ".")
+        if not ASCII_NUMBER.fullmatch(raw):  # Decimal() would take Arabic-Indic or other digits
+            self.data = None
+            raise ValueError(_l("Enter a number, for example 37 or 18,5."))
         try:
             value = Decimal(raw)
         except InvalidOperation:

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from . import limits, submissions
 from .extensions import csrf, htmx
@@ -23,6 +24,14 @@ def local_path(target: str | None, fallback: str) -> str:
     if parsed.scheme or parsed.netloc or not target.startswith("/") or target[1:2] in ("/", "\\"):
         return fallback
     return target
+
+
+class DatabaseId(IntegerConverter):
+    """<int:…> in every route takes only ids the database can hold (PostgreSQL's integer): a larger
+    number is no page, 404, instead of an error from the database."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2_147_483_647, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def public_url(endpoint: str, **values) -> str:
@@ -43,6 +52,7 @@ def content_security_policy(config: dict) -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseId
     if app.config["PORTAL_TRUSTED_PROXIES"]:
         hops = app.config["PORTAL_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -138,6 +138,10 @@ class ProblemResourceProtector(ResourceProtector):
         else:
             kind, detail = "invalid-token", "The access token is unknown, expired or revoked: get a new one."
         headers = {name: value for name, value in error.get_headers() if name.lower() == "www-authenticate"}
+        if error.error == "insufficient_scope":  # RFC 6750 § 3.1: say which error, and the scope needed
+            needed = " ".join(getattr(error, "scopes", None) or [])
+            headers["WWW-Authenticate"] = 'Bearer realm="api", error="insufficient_scope"' + (
+                f', scope="{needed}"' if needed else "")
         headers.setdefault("WWW-Authenticate", 'Bearer realm="api"')
         abort(problem(error.status_code, kind, detail, headers))
 

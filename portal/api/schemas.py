@@ -7,16 +7,28 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from ..cases.case_system import HandoverPackage
 from ..models import Conversation, Handover, HandoverStatus
 
-# No control characters: nobody types them, and PostgreSQL cannot store a NUL.
-PrintableText = Annotated[str, Field(pattern=r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$")]
+# No control characters (nobody types them, and PostgreSQL cannot store a NUL), and no invisible
+# bidirectional or zero-width characters, which can make a name read as another in the queue.
+_INVISIBLE = "\\x00-\\x1f\\x7f-\\x9f\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff"
+_PRINTABLE = re.compile(f"^[^{_INVISIBLE}]*$")
+
+
+def _printable(value: str) -> str:
+    if not _PRINTABLE.match(value) or not value.strip():
+        raise ValueError("use printable text: no control, zero-width or direction characters, not only spaces")
+    return value
+
+
+PrintableText = Annotated[str, StringConstraints(pattern=_PRINTABLE.pattern), AfterValidator(_printable)]
 MAX_ID = 2_147_483_647
 OUTCOMES = ("self_service", "jobcenter", "closed")
 FORMS = ("in_person", "phone", "video")
@@ -76,8 +88,10 @@ def decode_cursor(cursor: str) -> tuple[date, int]:
     """Raises ValueError for anything this API did not give out."""
     try:
         due, last_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return date.fromisoformat(due), int(last_id)
-    except (binascii.Error, UnicodeDecodeError, TypeError, json.JSONDecodeError) as error:
+        if not isinstance(last_id, int) or isinstance(last_id, bool) or not 0 <= last_id <= MAX_ID:
+            raise ValueError("the id is not one this API gives out")  # Infinity, 1e400, 2**63 ...
+        return date.fromisoformat(due), last_id
+    except (binascii.Error, UnicodeDecodeError, TypeError, json.JSONDecodeError, OverflowError) as error:
         raise ValueError("invalid cursor") from error
 
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from ..cases import identity
 from ..config import FACES, OIDCProvider
+from ..forms import visible_text
 from ..limits import address, limiter, login_limit
 from ..web import local_path, public_url
 from .session import User, current_user, log_in, log_out
@@ -87,7 +88,7 @@ def _user_from_claims(face: str, claims: dict) -> User | None:
     role = claims.get(provider.claim_role) or face
     if role != face:
         return None
-    name = str(claims.get(provider.claim_name) or "")
+    name = visible_text(str(claims.get(provider.claim_name) or ""))
     subject = str(claims.get("sub"))
     if face == "citizen":
         citizen_id = identity.citizen_from_login(str(claims.get(provider.claim_cpr) or ""), name)
@@ -100,7 +101,7 @@ def _user_from_claims(face: str, claims: dict) -> User | None:
         if not cvr:
             return None
         return User(role=face, name=name, subject=subject, cvr=cvr,
-                    org_name=claims.get(provider.claim_org_name))
+                    org_name=visible_text(claims.get(provider.claim_org_name)))
     municipality = claims.get(provider.claim_municipality)
     if not municipality:
         return None

@@ -12,7 +12,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from .. import clock
 from ..citizen.forms import ABSENCE_CHOICES, MAX_DAYS_BACK, partial_minimum_hours
 from ..citizen.questionnaire_forms import TEXT_LENGTH
-from ..forms import DanishDateField, DanishDecimalField, RequiredIf, not_in_future, options
+from ..forms import DanishDateField, DanishDecimalField, RequiredIf, not_in_future, options, visible_text
 from ..models import AbsenceKind
 from ..personal_data import normalise_cpr
 
@@ -25,7 +25,7 @@ class EmployeeSickForm(FlaskForm):
                        "it is not shown again."),
     )
     employee_name = StringField(
-        _l("The employee's name"),
+        _l("The employee's name"), filters=[visible_text],
         validators=[InputRequired(_l("Enter the employee's name.")),
                     Length(max=200, message=_l("The name can be at most 200 characters."))])
     first_absence_day = DanishDateField(

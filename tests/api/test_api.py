@@ -102,6 +102,7 @@ def test_a_token_without_the_scope_is_refused_403(world):
     assert reader.get("/api/v1/handovers").status_code == 200
     package = reader.get(f"/api/v1/handovers/{handover_id}")
     assert package.status_code == 403 and package.get_json()["type"].endswith(":insufficient-scope")
+    assert 'error="insufficient_scope"' in package.headers["WWW-Authenticate"], "RFC 6750 § 3.1"
     assert "Lise" not in text(package)
     assert reader.post(f"/api/v1/handovers/{handover_id}/acknowledge").status_code == 403
 
@@ -422,3 +423,21 @@ def test_the_package_holds_the_timeline_s_obligations_with_a_caseworker_s_correc
                                    "by": "Mette Sagsbehandler", "decided_on": "2026-11-16", "new_date": "2027-04-20"}
     assert obligations["requested_conversation"]["state"] == "due"
     assert {r["obligation"] for r in package["handover"]["reasons"]} == {"requested_conversation"}
+
+
+def test_text_with_control_or_invisible_characters_and_impossible_cursors_are_400_problems(world):
+    import base64
+    import json
+
+    app, _case, handover_id = world
+    api = CaseSystem(app)
+    for bad in ("Sag\x0012", "\x1b[31mSag", "Mette\u202eSagsbehandler", "Sag\u200b12", "   "):
+        answer = api.post(f"/api/v1/handovers/{handover_id}/acknowledge", json={"external_reference": bad})
+        assert answer.status_code == 422 and answer.mimetype == PROBLEM, repr(bad)  # as every refused body
+        assert answer.get_json()["errors"][0]["field"] == "external_reference"
+    for raw in ('["2026-11-16", Infinity]', '["2026-11-16", 99999999999999999999]', '["2026-11-16", -1]',
+                '["2026-11-16", 1e400]', '["2026-11-16", true]'):
+        cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+        answer = api.get(f"/api/v1/handovers?cursor={cursor}")
+        assert answer.status_code == 400 and answer.get_json()["type"].endswith(":invalid-cursor"), raw
+    assert json.dumps(api.get("/api/v1/handovers").get_json())  # the list itself still answers

@@ -160,3 +160,39 @@ def test_absolute_urls_come_from_the_public_url_not_the_host_header(make_app):
     location = start.headers["Location"]
     assert "redirect_uri=https%3A%2F%2Fsygefravaer.example.dk%2Fauth%2Fcallback%2Fcitizen" in location
     assert "evil" not in location
+
+
+def test_ids_the_database_cannot_hold_are_404_not_500(app, client, auth):
+    auth.login(CITIZEN)
+    for path in ("/borger/sag/2147483648", "/borger/sag/99999999999999999999", "/borger/sag/2147483647"):
+        assert client.get(path).status_code == 404, path
+    caseworker = app.test_client()
+    Auth(caseworker).login("Mette Sagsbehandler", face="caseworker")
+    assert caseworker.get("/jobcenter/sag/9223372036854775808").status_code == 404
+
+
+def test_names_lose_invisible_characters_before_a_caseworker_reads_them(make_app, app):
+    from sqlmodel import select
+
+    from portal.db import session_scope
+    from portal.models import EmployerReport
+
+    employer = make_app().test_client()
+    Auth(employer).login("Hanne Arbejdsgiver", face="employer")
+    form = text(employer.get("/arbejdsgiver/sygemelding"))
+    employer.post("/arbejdsgiver/sygemelding", data={
+        "csrf_token": csrf_token(form), "cpr": "851177-4323", "employee_name": "Bo\u202e Eksem\u200bpel\x07",
+        "first_absence_day": "2026-11-09", "absence_kind": "full"})
+    with app.app_context(), session_scope(app) as db:
+        assert db.exec(select(EmployerReport.employee_name)).one() == "Bo Eksempel"
+
+
+def test_hours_in_other_digits_than_0_to_9_are_refused(client, auth):
+    from portal.forms import ASCII_NUMBER
+
+    assert ASCII_NUMBER.fullmatch("3.5") and ASCII_NUMBER.fullmatch("37")
+    assert not ASCII_NUMBER.fullmatch("\u0663\u0665")  # Arabic-Indic 3 and 5, which Decimal() would take
+    auth.login(CITIZEN)
+    refused = report_sick(client, first_absence_day="2026-11-02", absence_kind="partial",
+                          partial_hours="\u0661\u0668")  # Arabic-Indic 18
+    assert refused.status_code == 400 and "Skriv et tal" in text(refused)
