@@ -264,6 +264,66 @@ def correct_obligation(db: Session, case: SickCase, code: str, for_date: date, k
     db.commit()
 
 
-def audit_log(db: Session, municipality: str, limit: int = 200) -> list[AuditEntry]:
-    return list(db.exec(select(AuditEntry).where(AuditEntry.municipality_code == municipality)
-                        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)))
+AUDIT_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    case_id: int | None = None
+    person: str | None = None      # part of the citizen's name, whose case was read
+    actor: str | None = None       # part of the caseworker's or the case system's name
+    action: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    entries: list[tuple[AuditEntry, str | None]]   # each entry with the name of the case's citizen
+    total: int
+    page: int
+    pages: int
+
+
+def _audit_query(municipality: str, chosen: AuditFilter):
+    from zoneinfo import ZoneInfo
+
+    local = ZoneInfo("Europe/Copenhagen")
+    conditions = [AuditEntry.municipality_code == municipality]
+    if chosen.case_id is not None:
+        conditions.append(AuditEntry.case_id == chosen.case_id)
+    if chosen.actor:
+        conditions.append(func.lower(AuditEntry.actor_name).contains(chosen.actor.lower()))
+    if chosen.action:
+        conditions.append(AuditEntry.action == chosen.action)
+    if chosen.date_from:
+        conditions.append(AuditEntry.at >= datetime.combine(chosen.date_from, datetime.min.time(), local))
+    if chosen.date_to:
+        conditions.append(AuditEntry.at < datetime.combine(chosen.date_to + timedelta(days=1), datetime.min.time(),
+                                                           local))
+    if chosen.person:
+        conditions.append(func.lower(Citizen.name).contains(chosen.person.lower()))
+    return conditions
+
+
+def audit_log(db: Session, municipality: str, chosen: AuditFilter = AuditFilter(), page: int = 1,
+              page_size: int | None = AUDIT_PAGE_SIZE) -> AuditPage:
+    """The municipality's audit log for review: filtered, newest first, a page at a time (page_size
+    None: every row, for the export). Entries of purged cases keep their case number, without name."""
+    conditions = _audit_query(municipality, chosen)
+    joined = (select(AuditEntry, Citizen.name)
+              .join(SickCase, SickCase.id == AuditEntry.case_id, isouter=True)
+              .join(Citizen, Citizen.id == SickCase.citizen_id, isouter=True).where(*conditions))
+    total = db.exec(select(func.count()).select_from(joined.subquery())).one()
+    pages = max(1, -(-total // page_size)) if page_size else 1
+    page = min(max(1, page), pages)
+    query = joined.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if page_size:
+        query = query.offset((page - 1) * page_size).limit(page_size)
+    return AuditPage(list(db.exec(query).all()), total, page, pages)
+
+
+def record_audit(db: Session, municipality: str, me: str, my_name: str, action: str, detail: str | None = None) -> None:
+    db.add(AuditEntry(actor=me, actor_name=my_name, municipality_code=municipality, action=action,
+                      detail=(detail or None) and detail[:200]))
+    db.commit()

@@ -4,11 +4,11 @@ from datetime import time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, TextAreaField, TimeField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import clock
-from ..forms import DanishDateField, RequiredIf, not_in_future, options
+from ..forms import DanishDateField, RequiredIf, not_in_future, options, visible_text
 from ..rules import ReasonCode
 
 FORMS = [("in_person", _l("In person")), ("phone", _l("Phone")), ("video", _l("Video"))]
@@ -145,6 +145,28 @@ AUDIT_LABELS = {
     "api_read_case": _l("Case system: read the case"),
     "api_acknowledge": _l("Case system: acknowledged the handover"),
     "api_report_outcome": _l("Case system: reported the conversation's outcome"),
+    "audit_exported": _l("Exported the audit log"),
 }
+class AuditFilterForm(FlaskForm):
+    """The audit log's filters: a GET form, so a review can be linked and paged (never a CPR number)."""
+
+    class Meta:
+        csrf = False
+
+    case = IntegerField(_l("Case number"), validators=[
+        Optional(), NumberRange(min=1, max=2_147_483_647, message=_l("Enter a case number, for example 123."))])
+    person = StringField(_l("Citizen's name (or part of it)"), filters=[visible_text],
+                         validators=[Optional(), Length(max=100, message=_l("Write at most %(max)d characters."))])
+    actor = StringField(_l("Who read or acted (caseworker or case system)"), filters=[visible_text],
+                        validators=[Optional(), Length(max=100, message=_l("Write at most %(max)d characters."))])
+    action = SelectField(_l("What"), validators=[Optional()])
+    date_from = DanishDateField(_l("From"), validators=[Optional()])
+    date_to = DanishDateField(_l("To"), validators=[Optional()])
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date cannot be before the start date."))
+
+
 FORM_LABELS = dict(FORMS)
 OUTCOME_LABELS = dict(OUTCOMES)

@@ -24,6 +24,7 @@ from ..personal_data import decrypt_cpr
 from ..rules import Obligation, screen, timeline
 from ..standby_list import standby_groups
 from ..web import local_path, public_url
+from .export import audit_csv
 from .forms import (
     AUDIT_LABELS,
     EVENT_LABELS,
@@ -32,6 +33,7 @@ from .forms import (
     OUTCOME_LABELS,
     REASON_LABELS,
     STATUS_LABELS,
+    AuditFilterForm,
     BookConversationForm,
     CorrectionForm,
     FastTrackDecisionForm,
@@ -213,11 +215,47 @@ def held(case_id: int, conversation_id: int):
     return redirect(url_for("jobcenter.case", case_id=case_id), code=303)
 
 
+def _audit_filter():
+    form = AuditFilterForm(request.args)
+    form.action.choices = options([("", _("Everything"))] + [(k, str(v)) for k, v in AUDIT_LABELS.items()])
+    valid = form.validate()
+    chosen = cases.AuditFilter(
+        case_id=form.case.data if valid else None, person=(form.person.data or None) if valid else None,
+        actor=(form.actor.data or None) if valid else None, action=(form.action.data or None) if valid else None,
+        date_from=form.date_from.data if valid else None, date_to=form.date_to.data if valid else None)
+    return form, chosen
+
+
 @bp.get("/revisionslog")
 @role_required("caseworker")
 def audit():
-    return render_template("jobcenter/audit.html", audit_labels=AUDIT_LABELS,
-                           entries=cases.audit_log(get_session(), current_user().municipality))
+    """The audit log for review: paged and filtered (case, person, actor, what, dates); a filter that
+    is not valid says so and shows everything."""
+    form, chosen = _audit_filter()
+    page = cases.audit_log(get_session(), current_user().municipality, chosen, request.args.get("side", 1, type=int))
+    args = {k: v for k, v in request.args.items() if k != "side" and v}
+    return render_template("jobcenter/audit.html", audit_labels=AUDIT_LABELS, form=form, page=page, args=args,
+                           ), (400 if form.errors else 200)
+
+
+@bp.get("/revisionslog.csv")
+@role_required("caseworker")
+def audit_export():
+    """Every entry the filters select, as a spreadsheet file; the export itself is logged."""
+    form, chosen = _audit_filter()
+    user, db = current_user(), get_session()
+    page = cases.audit_log(db, user.municipality, chosen, page_size=None)
+    rows = [[entry.at.isoformat(timespec="seconds"), entry.actor_name, entry.actor,
+             str(AUDIT_LABELS.get(entry.action, entry.action)), entry.action, entry.case_id or "", name or "",
+             entry.detail or ""] for entry, name in page.entries]
+    cases.record_audit(db, user.municipality, user.subject, user.name, "audit_exported",
+                       f"{page.total} rows; " + "&".join(f"{k}={v}" for k, v in request.args.items() if v))
+    body = audit_csv([_("When (UTC)"), _("Who"), _("Identifier"), _("What"), _("Action code"), _("Case"),
+                      _("Citizen"), _("Detail")], rows)
+    response = current_app.response_class(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="revisionslog.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/overholdelse")

@@ -89,6 +89,7 @@ MATRIX: dict[str, dict] = {
     "jobcenter.queue": ANY_CASEWORKER,
     "jobcenter.compliance": ANY_CASEWORKER,
     "jobcenter.audit": ANY_CASEWORKER,
+    "jobcenter.audit_export": ANY_CASEWORKER,
     "jobcenter.case": COPENHAGENS_CASE,
     "jobcenter.claim": COPENHAGENS_CASE,
     "jobcenter.release": COPENHAGENS_CASE,
