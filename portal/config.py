@@ -115,8 +115,14 @@ def from_environment(instance_path: str) -> dict:
         # Rate limits: memory on a laptop, Redis (redis://host:6379/0) when instances share counts.
         "PORTAL_RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "PORTAL_RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
-        "PORTAL_RATELIMIT_LOGIN": _env("RATELIMIT_LOGIN", "60 per minute;600 per hour"),
+        # Logins a browser may start; and, far more, from one address (an office or a school behind
+        # one address must not lock each other out at nine in the morning).
+        "PORTAL_RATELIMIT_LOGIN": _env("RATELIMIT_LOGIN", "20 per minute;200 per hour"),
+        "PORTAL_RATELIMIT_LOGIN_ADDRESS": _env("RATELIMIT_LOGIN_ADDRESS", "600 per minute;6000 per hour"),
         "PORTAL_RATELIMIT_FORMS": _env("RATELIMIT_FORMS", "30 per minute;300 per hour"),
+        "PORTAL_RATELIMIT_CASEWORKER_FORMS": _env("RATELIMIT_CASEWORKER_FORMS", "300 per minute;3000 per hour"),
+        # API calls refused for their token, per address: made-up tokens stop here.
+        "PORTAL_RATELIMIT_API_REFUSED": _env("RATELIMIT_API_REFUSED", "30 per minute"),
         # Every call of one API token (a municipality's case system), reading included.
         "PORTAL_RATELIMIT_API": _env("RATELIMIT_API", "600 per minute"),
         # How many proxies (load balancer, ingress) stand in front and set X-Forwarded-For/-Proto.

@@ -1,4 +1,5 @@
-"""Rate limits (Flask-Limiter): the login by address, every form by person.
+"""Rate limits (Flask-Limiter): the login by browser and (generously) by address, every form by
+person, the API by client and its refused calls by address.
 
 Counters live in Redis in production, so every instance behind the load balancer counts the same
 requests; on a laptop they live in memory. If Redis is away the limiter falls back to memory
@@ -29,13 +30,49 @@ def address() -> str:
     return f"address:{get_remote_address()}"
 
 
+# Which client a token belongs to, learnt when a token was accepted (portal.api.oauth). Only
+# sha256 digests of tokens are kept; a forgotten entry just counts one call under the token.
+_CLIENT_OF_TOKEN: dict[str, int] = {}
+_REMEMBERED = 10_000
+
+
+def remember_client(authorization: str, client_id: int) -> None:
+    if len(_CLIENT_OF_TOKEN) >= _REMEMBERED:
+        _CLIENT_OF_TOKEN.clear()
+    _CLIENT_OF_TOKEN[hashlib.sha256(authorization.encode()).hexdigest()] = client_id
+
+
 def api_caller() -> str:
-    """An API call counts against its token (many municipalities' case systems may share one
-    hosting address); a call without one, against its address."""
+    """An API call counts against its client (a municipality's case system), whichever of its tokens
+    it uses; a token not yet seen counts as itself until the validator has placed it."""
     authorization = request.headers.get("Authorization", "")
     if authorization:
-        return "api:" + hashlib.sha256(authorization.encode()).hexdigest()[:24]
+        digest = hashlib.sha256(authorization.encode()).hexdigest()
+        client = _CLIENT_OF_TOKEN.get(digest)
+        return f"api-client:{client}" if client is not None else "api-token:" + digest[:24]
     return address()
+
+
+def refused_api_call(response) -> bool:
+    """A call refused for its token: counted against the address, so a stream of made-up tokens
+    stops at the limit instead of costing a database look-up each."""
+    return response.status_code == 401
+
+
+def api_refused_limit() -> str:
+    return current_app.config["PORTAL_RATELIMIT_API_REFUSED"]
+
+
+def browser() -> str:
+    """One browser: its session cookie (hashed), or its address before it has one."""
+    token = request.cookies.get(current_app.config["SESSION_COOKIE_NAME"])
+    if token:
+        return "browser:" + hashlib.sha256(token.encode()).hexdigest()[:24]
+    return address()
+
+
+def login_address_limit() -> str:
+    return current_app.config["PORTAL_RATELIMIT_LOGIN_ADDRESS"]
 
 
 def api_limit() -> str:
@@ -43,6 +80,10 @@ def api_limit() -> str:
 
 
 def form_limit() -> str:
+    """Caseworkers working a queue send many forms a minute (claims, bookings): their own limit."""
+    user = session.get("user") or {}
+    if user.get("role") == "caseworker":
+        return current_app.config["PORTAL_RATELIMIT_CASEWORKER_FORMS"]
     return current_app.config["PORTAL_RATELIMIT_FORMS"]
 
 

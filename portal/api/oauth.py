@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import get_session
+from ..limits import remember_client
 from ..models import ApiClient, ApiToken, AuditEntry, utcnow
 from .problems import problem
 
@@ -105,6 +106,7 @@ class StoredTokenValidator(BearerTokenValidator):
         token, client = row
         # Known from here on, even if the scope then falls short: the call is audited in its name.
         g.api_client = client
+        remember_client(request.headers.get("Authorization", ""), client.id)
         return IssuedToken(token, client)
 
 

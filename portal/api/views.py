@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from .. import clock
 from ..cases import case_system
 from ..db import get_session
-from ..limits import address, api_caller, api_limit, limiter, login_limit
+from ..limits import address, api_caller, api_limit, api_refused_limit, limiter, login_limit, refused_api_call
 from ..personal_data import decrypt_cpr
 from ..rules import ReasonCode
 from . import oauth
@@ -33,6 +33,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # One limit for every call of a token, in place of the forms' limit; the token endpoint is limited
 # by address, as the login is.
 limiter.limit(api_limit, key_func=api_caller)(bp)
+limiter.limit(api_refused_limit, key_func=address, deduct_when=refused_api_call)(bp)
 
 
 @bp.get("/openapi.json")

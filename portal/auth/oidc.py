@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from ..cases import identity
 from ..config import FACES, OIDCProvider
 from ..forms import visible_text
-from ..limits import address, limiter, login_limit
+from ..limits import address, browser, limiter, login_address_limit, login_limit
 from ..web import local_path, public_url
 from .session import User, current_user, log_in, log_out
 
@@ -55,7 +55,8 @@ def _provider(face: str) -> OIDCProvider:
 
 
 @bp.get("/log-ind/<face>")
-@limiter.limit(login_limit, key_func=address)
+@limiter.limit(login_limit, key_func=browser)
+@limiter.limit(login_address_limit, key_func=address)
 def login(face: str):
     client = _client(face)
     redirect_uri = public_url("auth.callback", face=face)
@@ -65,7 +66,8 @@ def login(face: str):
 
 
 @bp.get("/auth/callback/<face>")
-@limiter.limit(login_limit, key_func=address)
+@limiter.limit(login_limit, key_func=browser)
+@limiter.limit(login_address_limit, key_func=address)
 def callback(face: str):
     client = _client(face)
     try:

@@ -441,3 +441,18 @@ def test_text_with_control_or_invisible_characters_and_impossible_cursors_are_40
         answer = api.get(f"/api/v1/handovers?cursor={cursor}")
         assert answer.status_code == 400 and answer.get_json()["type"].endswith(":invalid-cursor"), raw
     assert json.dumps(api.get("/api/v1/handovers").get_json())  # the list itself still answers
+
+
+def test_made_up_tokens_stop_at_the_address_limit_and_a_client_is_counted_as_one(make_app):
+    import secrets
+
+    app = make_app(PORTAL_RATELIMIT_API_REFUSED="5 per minute", PORTAL_RATELIMIT_API="4 per minute")
+    client = app.test_client()
+    answers = [client.get("/api/v1/handovers", headers={"Authorization": f"Bearer {secrets.token_urlsafe(32)}"})
+               .status_code for _ in range(7)]
+    assert answers == [401] * 5 + [429] * 2, "random tokens were never limited"
+    api = CaseSystem(app)
+    tokens = [api.token, api.fetch_token()]  # one client, two tokens: 4 calls each would pass per token
+    counted = [api.http.get("/api/v1/handovers", headers={"Authorization": f"Bearer {tokens[n % 2]}"}).status_code
+               for n in range(8)]
+    assert 429 in counted, "the client's tokens share one count"
