@@ -42,13 +42,39 @@ def engine() -> Engine:
 def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = Session(engine(), expire_on_commit=False)
+        # Whether the request's last transaction committed: an error after that must not tell the
+        # user that nothing was saved (portal.errors). A use case that commits in steps (the citizen
+        # first, then her case) counts as saved only once its last step has committed.
+        event.listen(g.db_session, "after_begin", _began)
+        event.listen(g.db_session, "after_commit", _committed)
     return g.db_session
 
 
+def _began(_session, _transaction, _connection) -> None:
+    g.committed = False
+
+
+def _committed(_session) -> None:
+    g.committed = True
+
+
+def committed() -> bool:
+    return bool(g.get("committed"))
+
+
 def _close_session(_exc: BaseException | None) -> None:
+    """Close the request's session; on a connection the database has killed, the rollback inside
+    close() fails, and that must not escape Flask as a bare "Internal Server Error" page."""
     session = g.pop("db_session", None)
     if session is not None:
-        session.close()
+        try:
+            session.close()
+        except Exception as error:  # noqa: BLE001 (any driver error: the connection is gone either way)
+            current_app.logger.warning("closing a dead database session: %s", type(error).__name__)
+            try:
+                session.invalidate()
+            except Exception:  # noqa: BLE001, S110 (nothing more can be done with a dead connection)
+                pass
 
 
 @contextmanager

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from .api.problems import is_api_request, problem
+from .db import committed
 
 OWN_PAGES = (403, 404, 429, 500, 503)
 
@@ -17,17 +18,34 @@ def init_app(app: Flask) -> None:
         return render_template("errors/csrf.html"), 400
 
     @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
     def _database_away(error):
-        # The database cannot be reached (a restart, a failover, connections killed that pre-ping
-        # could not replace). The request's transaction is gone, so nothing was half saved; the
-        # page says so, and Retry-After lets the load balancer and the browser try again.
+        # The database cannot be reached (a restart, a failover, a connection killed mid-request).
+        # If the use case had committed before that, what the person sent IS saved, and the page
+        # must say so; otherwise its transaction is gone, nothing was half saved, and Retry-After
+        # lets the load balancer and the browser try again.
         current_app.logger.error("database unavailable: %s", type(error.orig).__name__)
+        if committed():
+            if is_api_request():
+                return problem(503, None, "The change was saved, but the answer could not be made. Read the "
+                                          "resource again.", {"Retry-After": "5"})
+            return render_template("errors/saved.html", home=_home()), 200
         if is_api_request():
             return problem(503, None, "The database cannot be reached. Try again shortly.", {"Retry-After": "30"})
         return render_template("errors/503.html", code=503), 503, {"Retry-After": "30"}
 
     for code in (400, 401, 403, 404, 405, 413, 415, 429, 500, 503):
         app.register_error_handler(code, _page(code))
+
+
+HOMES = {"citizen": "citizen.overview", "employer": "employer.overview", "caseworker": "jobcenter.queue"}
+
+
+def _home() -> str:
+    from flask import session, url_for
+
+    user = session.get("user") or {}
+    return url_for(HOMES.get(user.get("role"), "main.index"))
 
 
 def _page(code: int):
@@ -39,7 +57,9 @@ def _page(code: int):
                 return response
             allow = {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else None
             return problem(code, headers=allow)
+        if code == 500 and committed():  # the use case had saved: say so, not "nothing was saved"
+            return render_template("errors/saved.html", home=_home()), 200
         template = f"errors/{code}.html" if code in OWN_PAGES else "errors/generic.html"
-        return render_template(template, code=code), code
+        return render_template(template, code=code), code, ({"Retry-After": "30"} if code == 503 else {})
 
     return handler

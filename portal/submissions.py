@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from flask import Flask, Response, current_app, g, redirect, request, session
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .models import SubmittedForm, utcnow
 
@@ -73,20 +73,30 @@ def _settle(response: Response) -> Response:
     key = g.pop("submission_key", None)
     if key is None:
         return response
+    try:
+        _record_outcome(key, response)
+    except DBAPIError as error:  # the form's own work stands; a resend then runs it once more at most
+        current_app.logger.error("submission key not settled: %s", type(error.orig).__name__)
+    return response
+
+
+def _record_outcome(key: str, response: Response) -> None:
     with _engine().begin() as connection:
         if response.status_code in (301, 302, 303) and response.location:
             connection.execute(update(SubmittedForm).where(SubmittedForm.key == key)
                                .values(location=response.location[:500]))
         else:
             connection.execute(delete(SubmittedForm).where(SubmittedForm.key == key))
-    return response
 
 
 def _release_on_error(_exc: BaseException | None) -> None:
     key = g.pop("submission_key", None)
     if key is not None:
-        with _engine().begin() as connection:
-            connection.execute(delete(SubmittedForm).where(SubmittedForm.key == key))
+        try:
+            with _engine().begin() as connection:
+                connection.execute(delete(SubmittedForm).where(SubmittedForm.key == key))
+        except DBAPIError as error:
+            current_app.logger.error("submission key not released: %s", type(error.orig).__name__)
 
 
 def purge_old(connection, now=None) -> int:

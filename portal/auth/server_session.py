@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import and_, select, update
+from sqlalchemy.exc import DBAPIError
 from werkzeug.datastructures import CallbackDict
 
 from ..models import WebSession, utcnow
@@ -52,9 +53,15 @@ class DatabaseSessionInterface(SessionInterface):
         if not token:
             return ServerSession()
         key = _key(token)
-        with self._engine(app).connect() as connection:
-            row = connection.execute(select(TABLE.c.data, TABLE.c.created_at, TABLE.c.last_seen_at)
-                                     .where(TABLE.c.id == key, TABLE.c.ended_at.is_(None))).first()
+        try:
+            with self._engine(app).connect() as connection:
+                row = connection.execute(select(TABLE.c.data, TABLE.c.created_at, TABLE.c.last_seen_at)
+                                         .where(TABLE.c.id == key, TABLE.c.ended_at.is_(None))).first()
+        except DBAPIError as error:  # the database is away: the request is answered 503 (auth.session)
+            app.logger.error("session store unavailable: %s", type(error.orig).__name__)
+            unavailable = ServerSession()
+            unavailable.store_down = True
+            return unavailable
         if row is None:
             return ServerSession()
         now = utcnow()
@@ -71,6 +78,14 @@ class DatabaseSessionInterface(SessionInterface):
         return ServerSession(row.data, key, _aware(row.last_seen_at))
 
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
+        if getattr(session, "store_down", False):
+            return
+        try:
+            self._save(app, session, response)
+        except DBAPIError as error:  # never turn an answer already made into a bare server error
+            app.logger.error("session not saved: %s", type(error.orig).__name__)
+
+    def _save(self, app: Flask, session: ServerSession, response: Response) -> None:
         name, now = self.get_cookie_name(app), utcnow()
         if session.key and session.rotate_reason:
             end(app, [session.key], session.rotate_reason)

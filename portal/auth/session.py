@@ -53,6 +53,13 @@ def log_out() -> None:
         session["lang"] = lang
 
 
+def _session_store_away() -> None:
+    """No session could be read because the database is away: answer 503 (errors/503.html), not a
+    login page that would make a logged-in citizen think she was logged out."""
+    if getattr(session, "store_down", False) and request.endpoint != "static":
+        abort(503)
+
+
 def _say_why_the_session_ended() -> None:
     """The server ended a session idle too long, or older than the absolute limit however busy."""
     if request.endpoint == "static" or not getattr(session, "expired", None):
@@ -72,6 +79,8 @@ def init_app(app: Flask) -> None:
     from .server_session import DatabaseSessionInterface
 
     app.session_interface = DatabaseSessionInterface()
+    # First of all: before the CSRF check, which would otherwise call a missing session a forgery.
+    app.before_request_funcs.setdefault(None, []).insert(0, _session_store_away)
     app.before_request(_say_why_the_session_ended)
 
     @app.context_processor
