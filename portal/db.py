@@ -73,8 +73,8 @@ def _close_session(_exc: BaseException | None) -> None:
             current_app.logger.warning("closing a dead database session: %s", type(error).__name__)
             try:
                 session.invalidate()
-            except Exception:  # noqa: BLE001, S110 (nothing more can be done with a dead connection)
-                pass
+            except Exception as again:  # noqa: BLE001 (nothing more can be done with a dead connection)
+                current_app.logger.warning("invalidating it failed too: %s", type(again).__name__)
 
 
 @contextmanager
