@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 # Development-only values (bandit B105): check_production refuses every one of them.
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # nosec B105
@@ -49,15 +50,38 @@ class OIDCProvider:
     claim_org_name: str
     claim_role: str
     claim_municipality: str
+    # The MitID broker profile: claims from userinfo, the level of assurance asked for and required,
+    # extra authorization parameters (a broker's idp_values), the token endpoint's client
+    # authentication, and a fixed municipality for a caseworker provider that names none.
+    use_userinfo: bool = False
+    acr_values: str = ""
+    auth_params: tuple[tuple[str, str], ...] = ()
+    min_loa: str = ""
+    token_auth_method: str = "client_secret_basic"  # nosec B105 (a method's name, not a secret)
+    fixed_municipality: str = ""
+    claim_loa: str = "loa"
 
     @property
     def metadata_url(self) -> str:
         return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
 
 
+NSIS = "https://data.gov.dk/concept/core/nsis/"
+NSIS_SUBSTANTIAL = NSIS + "Substantial"
+LOA_ORDER = {"low": 1, "substantial": 2, "high": 3}
+
+
+def loa_rank(value: str | None) -> int:
+    """NSIS levels of assurance in order; a value the portal does not know ranks lowest."""
+    if not value:
+        return 0
+    return LOA_ORDER.get(str(value).rstrip("/").rsplit("/", 1)[-1].lower(), 0)
+
+
 def oidc_provider(face: str) -> OIDCProvider:
     """PORTAL_OIDC_<FACE>_<SETTING> wins over PORTAL_OIDC_<SETTING>, which wins over the default."""
     up = face.upper()
+    production = _env("ENV", "development") == "production"
 
     def setting(name: str, default: str) -> str:
         return _env(f"OIDC_{up}_{name}") or _env(f"OIDC_{name}") or default
@@ -74,6 +98,13 @@ def oidc_provider(face: str) -> OIDCProvider:
         claim_org_name=setting("CLAIM_ORG_NAME", "org_name"),
         claim_role=setting("CLAIM_ROLE", "role"),
         claim_municipality=setting("CLAIM_MUNICIPALITY", "municipality"),
+        use_userinfo=setting("USERINFO", "0").strip().lower() in ("1", "true", "yes", "on"),
+        acr_values=setting("ACR_VALUES", ""),
+        auth_params=tuple(parse_qsl(setting("AUTH_PARAMS", ""))),
+        min_loa=setting("MIN_LOA", NSIS_SUBSTANTIAL if production and face != "caseworker" else ""),
+        token_auth_method=setting("TOKEN_AUTH_METHOD", "client_secret_basic"),
+        fixed_municipality=setting("MUNICIPALITY", ""),
+        claim_loa=setting("CLAIM_LOA", "loa"),
     )
 
 

@@ -5,18 +5,24 @@ Each face (citizen, employer, caseworker) has its own provider settings (see con
 NemLog-in, MitID Erhverv and a municipality's own provider can be set without code changes."""
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode
 
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, session, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
 
 from ..cases import identity
-from ..config import FACES, OIDCProvider
+from ..config import FACES, OIDCProvider, loa_rank
+from ..extensions import csrf
 from ..forms import visible_text
 from ..limits import address, browser, limiter, login_address_limit, login_limit
 from ..web import local_path, public_url
+from .server_session import end_sessions
 from .session import User, current_user, log_in, log_out
 
 bp = Blueprint("auth", __name__)
@@ -36,8 +42,7 @@ def init_app(app: Flask) -> None:
             client_kwargs={
                 "scope": provider.scope,
                 "code_challenge_method": "S256",
-                # The name of an authentication method, not a secret (bandit B105).
-                "token_endpoint_auth_method": "client_secret_basic",  # nosec B105
+                "token_endpoint_auth_method": provider.token_auth_method,
                 "timeout": 10,
             },
         )
@@ -59,10 +64,30 @@ def _provider(face: str) -> OIDCProvider:
 @limiter.limit(login_address_limit, key_func=address)
 def login(face: str):
     client = _client(face)
+    provider = _provider(face)
+    refused = _check_issuer(face, client, provider)
+    if refused is not None:
+        return refused
     redirect_uri = public_url("auth.callback", face=face)
+    extra = dict(provider.auth_params)
+    if provider.acr_values:
+        extra["acr_values"] = provider.acr_values
     # portal_role lets the bundled test provider list only the identities for this face;
     # a real provider ignores the unknown parameter.
-    return client.authorize_redirect(redirect_uri, portal_role=face)
+    return client.authorize_redirect(redirect_uri, portal_role=face, **extra)
+
+
+def _check_issuer(face: str, client, provider: OIDCProvider):
+    """OpenID Connect Discovery § 4.3: the discovery document's issuer must be the one configured
+    (localhost is not 127.0.0.1). Metadata is read afresh when it was left stale by a failure."""
+    metadata = client.load_server_metadata()
+    if str(metadata.get("issuer", "")).rstrip("/") == provider.issuer.rstrip("/"):
+        return None
+    current_app.logger.error("login refused: the provider's discovery names another issuer",
+                             extra={"face": face, "provider": provider.issuer, "error": "issuer_mismatch"})
+    client.server_metadata = {}
+    flash(_("The login is not available right now. Please try again later, or call your jobcenter."), "error")
+    return redirect(url_for("main.index"))
 
 
 @bp.get("/auth/callback/<face>")
@@ -70,44 +95,125 @@ def login(face: str):
 @limiter.limit(login_address_limit, key_func=address)
 def callback(face: str):
     client = _client(face)
+    provider = _provider(face)
     try:
         token = client.authorize_access_token()
-    except OAuthError:
-        current_app.logger.warning("login failed at the identity provider", extra={"face": face})
+    except OAuthError as error:
+        current_app.logger.warning("login refused at the identity provider", extra={
+            "face": face, "provider": provider.issuer, "error": error.error})
         flash(_("The login did not succeed. Please try again."), "error")
         return redirect(url_for("main.index"))
-    claims = token.get("userinfo") or {}
-    user = _user_from_claims(face, claims)
+    except Exception as error:  # noqa: BLE001 (a token the portal cannot verify: a changed key or algorithm)
+        # Forget the provider's metadata and keys: the next login reads them afresh, so a provider
+        # that changed its signing algorithm does not fail every login until a restart.
+        client.server_metadata = {}
+        current_app.logger.error("login refused: the ID token could not be verified", extra={
+            "face": face, "provider": provider.issuer, "error": type(error).__name__})
+        flash(_("The login did not succeed. Please try again."), "error")
+        return redirect(url_for("main.index"))
+    claims = dict(token.get("userinfo") or {})
+    if provider.use_userinfo:
+        extra = client.userinfo(token=token)
+        if str(extra.get("sub")) != str(claims.get("sub")):
+            current_app.logger.error("login refused: userinfo names another subject", extra={
+                "face": face, "provider": provider.issuer, "error": "userinfo_sub_mismatch"})
+            abort(403)
+        claims = {**claims, **extra}
+    if provider.min_loa and loa_rank(claims.get(provider.claim_loa) or claims.get("acr")) < loa_rank(provider.min_loa):
+        current_app.logger.warning("login refused: level of assurance too low", extra={
+            "face": face, "provider": provider.issuer, "error": "loa_too_low"})
+        return render_template("errors/loa.html", required=provider.min_loa), 403
+    user, problem = _user_from_claims(face, claims)
     if user is None:
+        # Never the claim's value (a CPR number) in the log: only which claim was missing.
+        current_app.logger.warning("login refused: " + problem, extra={
+            "face": face, "provider": provider.issuer, "error": "claims_unusable"})
         abort(403)
     next_path = session.get("next")
     log_in(user, sid=claims.get("sid"))
     return redirect(local_path(next_path, url_for(HOME_OF[face])))
 
 
-def _user_from_claims(face: str, claims: dict) -> User | None:
+def _user_from_claims(face: str, claims: dict) -> tuple[User | None, str]:
+    """The user the claims describe for this face, or None and why (never a claim's value)."""
     provider = _provider(face)
-    role = claims.get(provider.claim_role) or face
-    if role != face:
-        return None
+    # The face decides the role. A provider's own role claim only counts when it names another of
+    # the portal's faces (one provider for several faces); a broker's "user" or "person" does not.
+    role = claims.get(provider.claim_role)
+    if role in FACES and role != face:
+        return None, f"the identity is for the {role} login"
     name = visible_text(str(claims.get(provider.claim_name) or ""))
     subject = str(claims.get("sub"))
     if face == "citizen":
         citizen_id = identity.citizen_from_login(str(claims.get(provider.claim_cpr) or ""), name)
         if citizen_id is None:
-            return None
+            return None, f"no CPR number in the claim {provider.claim_cpr!r}"
         return User(role=face, name=name, subject=subject, citizen_id=citizen_id,
-                    municipality=claims.get(provider.claim_municipality))
+                    municipality=claims.get(provider.claim_municipality)), ""
     if face == "employer":
         cvr = str(claims.get(provider.claim_cvr) or "")
         if not cvr:
-            return None
+            return None, f"no CVR number in the claim {provider.claim_cvr!r}"
         return User(role=face, name=name, subject=subject, cvr=cvr,
-                    org_name=visible_text(claims.get(provider.claim_org_name)))
-    municipality = claims.get(provider.claim_municipality)
+                    org_name=visible_text(claims.get(provider.claim_org_name))), ""
+    municipality = claims.get(provider.claim_municipality) or provider.fixed_municipality
     if not municipality:
-        return None
-    return User(role=face, name=name, subject=subject, municipality=str(municipality))
+        return None, f"no municipality in the claim {provider.claim_municipality!r} and none configured"
+    return User(role=face, name=name, subject=subject, municipality=str(municipality)), ""
+
+
+BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+LOGOUT_TOKEN_MAX_AGE = 300
+
+
+@bp.post("/auth/backchannel-logout/<face>")
+@csrf.exempt
+def backchannel_logout(face: str):
+    """OpenID Connect Back-Channel Logout 1.0: the provider says a single sign-on session ended
+    (MitID's logout elsewhere); the portal ends its own sessions for that sid or sub, on the server."""
+    client, provider = _client(face), _provider(face)
+    try:
+        claims = _logout_claims(client, provider, request.form.get("logout_token", ""))
+    except (ValueError, JoseError) as error:
+        current_app.logger.warning("back-channel logout refused", extra={
+            "face": face, "provider": provider.issuer, "error": str(error)[:80]})
+        return _no_store({"error": "invalid_request"}), 400
+    ended = end_sessions(current_app._get_current_object(), face, subject=claims.get("sub"), sid=claims.get("sid"),
+                         reason="backchannel")
+    current_app.logger.info("back-channel logout", extra={"face": face, "provider": provider.issuer,
+                                                          "ended": ended})
+    return _no_store({}), 200
+
+
+def _no_store(body: dict):
+    from flask import jsonify
+
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _logout_claims(client, provider: OIDCProvider, logout_token: str) -> dict:
+    """The logout token's claims, checked as § 2.6 of the spec says; ValueError names what failed."""
+    if not logout_token:
+        raise ValueError("no logout_token")
+    keys = KeySet.import_key_set(client.fetch_jwk_set(force=True))
+    claims = jwt.decode(logout_token, keys, algorithms=["RS256", "PS256", "ES256"]).claims
+    audience = claims.get("aud")
+    audiences = audience if isinstance(audience, list) else [audience]
+    if str(claims.get("iss", "")).rstrip("/") != provider.issuer.rstrip("/"):
+        raise ValueError("iss")
+    if provider.client_id not in audiences:
+        raise ValueError("aud")
+    if abs(time.time() - float(claims.get("iat", 0))) > LOGOUT_TOKEN_MAX_AGE:
+        raise ValueError("iat")
+    if BACKCHANNEL_EVENT not in (claims.get("events") or {}):
+        raise ValueError("events")
+    if "nonce" in claims:
+        raise ValueError("nonce")
+    if not claims.get("sub") and not claims.get("sid"):
+        raise ValueError("sub or sid")
+    return claims
 
 
 @bp.post("/session/forny")

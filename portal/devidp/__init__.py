@@ -152,6 +152,7 @@ def create_idp_app(issuer: str, clients: list[DevClient] | None = None) -> Flask
     registry = {c.client_id: c for c in (clients or [DevClient()])}
     store = Store()
     key = RSAKey.generate_key(2048, private=True, auto_kid=True)
+    app.extensions["devidp.key"] = key  # tests sign back-channel logout tokens with it
 
     class CodeGrant(grants.AuthorizationCodeGrant):
         TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]

@@ -9,12 +9,15 @@ from werkzeug.serving import make_server
 
 from . import create_idp_app
 
+RUNNING: dict = {}  # issuer -> the provider's app, so a test can act as the provider (its key)
+
 
 @contextmanager
 def running_idp(host: str = "127.0.0.1") -> Iterator[str]:
     server = make_server(host, 0, None, threaded=True)
     issuer = f"http://{host}:{server.server_port}"
     server.app = create_idp_app(issuer)
+    RUNNING[issuer] = server.app
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
