@@ -60,6 +60,7 @@ class OIDCProvider:
     token_auth_method: str = "client_secret_basic"  # nosec B105 (a method's name, not a secret)
     fixed_municipality: str = ""
     claim_loa: str = "loa"
+    private_key_file: str = ""   # PEM, for private_key_jwt
 
     @property
     def metadata_url(self) -> str:
@@ -105,6 +106,7 @@ def oidc_provider(face: str) -> OIDCProvider:
         token_auth_method=setting("TOKEN_AUTH_METHOD", "client_secret_basic"),
         fixed_municipality=setting("MUNICIPALITY", ""),
         claim_loa=setting("CLAIM_LOA", "loa"),
+        private_key_file=setting("PRIVATE_KEY_FILE", ""),
     )
 
 

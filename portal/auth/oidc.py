@@ -5,11 +5,13 @@ Each face (citizen, employer, caseworker) has its own provider settings (see con
 NemLog-in, MitID Erhverv and a municipality's own provider can be set without code changes."""
 from __future__ import annotations
 
+import base64
 import time
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
+from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from joserfc import jwt
@@ -34,10 +36,13 @@ def init_app(app: Flask) -> None:
     # One OAuth registry per app (not a module global): each app may point at its own issuers.
     registry = OAuth(app)
     for face, provider in app.config["PORTAL_OIDC"].items():
+        # private_key_jwt: the client signs a JWT with its own key instead of sending a secret.
+        key_jwt = provider.token_auth_method == "private_key_jwt"
         registry.register(
             name=face,
             client_id=provider.client_id,
-            client_secret=provider.client_secret,
+            client_secret=_private_key(provider) if key_jwt else provider.client_secret,
+            client_auth_methods=[PrivateKeyJWT()] if key_jwt else [("client_secret_basic", _basic_form_encoded)],
             server_metadata_url=provider.metadata_url,
             client_kwargs={
                 "scope": provider.scope,
@@ -47,6 +52,19 @@ def init_app(app: Flask) -> None:
             },
         )
     app.extensions["portal.oauth"] = registry
+
+
+def _basic_form_encoded(client, method, uri, headers, body):
+    """client_secret_basic as RFC 6749 § 2.3.1 says: id and secret form-urlencoded before base64.
+    Authlib sends them raw, so a secret holding + or % failed at a provider that decodes them."""
+    text = f"{quote_plus(client.client_id)}:{quote_plus(client.client_secret)}"
+    headers["Authorization"] = "Basic " + base64.b64encode(text.encode()).decode()
+    return uri, headers, body
+
+
+def _private_key(provider: OIDCProvider) -> str:
+    with open(provider.private_key_file, encoding="ascii") as pem:
+        return pem.read()
 
 
 def _client(face: str):
@@ -112,6 +130,8 @@ def callback(face: str):
         flash(_("The login did not succeed. Please try again."), "error")
         return redirect(url_for("main.index"))
     claims = dict(token.get("userinfo") or {})
+    personal = {provider.claim_cpr, "cpr", "dk.cpr"} & set(claims)
+    id_token = token.get("id_token") if not personal else None
     if provider.use_userinfo:
         extra = client.userinfo(token=token)
         if str(extra.get("sub")) != str(claims.get("sub")):
@@ -130,7 +150,7 @@ def callback(face: str):
             "face": face, "provider": provider.issuer, "error": "claims_unusable"})
         abort(403)
     next_path = session.get("next")
-    log_in(user, sid=claims.get("sid"))
+    log_in(user, sid=claims.get("sid"), id_token=id_token)
     return redirect(local_path(next_path, url_for(HOME_OF[face])))
 
 
@@ -228,6 +248,7 @@ def keep_alive():
 @bp.post("/log-ud")
 def logout():
     user = current_user()
+    id_token = session.get("id_token")
     log_out()
     if user is None:
         return redirect(url_for("main.index"))
@@ -237,11 +258,12 @@ def logout():
     flash(_("You are logged out."), "success")
     if not end_session:
         return redirect(url_for("main.index"))
-    # client_id rather than id_token_hint: the ID token carries the CPR number, and it must
-    # never travel in a URL.
+    # id_token_hint only when the ID token carries no personal number (a broker's, whose claims
+    # are in userinfo): a CPR number must never travel in a URL. Otherwise client_id alone.
     query = urlencode({
         "client_id": _provider(user.role).client_id,
         "post_logout_redirect_uri": public_url("main.index"),
+        **({"id_token_hint": id_token} if id_token else {}),
     })
     return redirect(f"{end_session}?{query}")
 

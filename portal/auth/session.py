@@ -31,7 +31,7 @@ def current_user() -> User | None:
     return User(**data) if data else None
 
 
-def log_in(user: User, sid: str | None = None) -> None:
+def log_in(user: User, sid: str | None = None, id_token: str | None = None) -> None:
     """A fresh session at login (a new token; the one from before the login ends), so nothing from
     before the login (a fixed session) carries over. `sid`: the identity provider's session."""
     lang = session.get("lang")
@@ -42,6 +42,8 @@ def log_in(user: User, sid: str | None = None) -> None:
     session["user"] = user.__dict__
     if sid:
         session["sid"] = sid
+    if id_token:  # kept on the server, for the logout's id_token_hint (never in the cookie)
+        session["id_token"] = id_token
 
 
 def log_out() -> None:
