@@ -20,7 +20,7 @@ from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import UserInfo
 from authlib.oidc.core.grants import OpenIDCode
 from flask import Flask, abort, jsonify, redirect, render_template_string, request, session
-from joserfc.jwk import RSAKey
+from joserfc.jwk import ECKey, RSAKey
 
 from .identities import BY_SUB, IDENTITIES, ROLE_TITLES
 
@@ -144,14 +144,16 @@ def claims_of(sub: str) -> dict:
     return dict(BY_SUB[sub])
 
 
-def create_idp_app(issuer: str, clients: list[DevClient] | None = None) -> Flask:
+def create_idp_app(issuer: str, clients: list[DevClient] | None = None, alg: str = "RS256") -> Flask:
+    """`alg`: RS256, or ES256 for the test of a provider that changes its signing algorithm."""
     app = Flask(__name__)
     app.config["SECRET_KEY"] = secrets.token_hex(32)
     app.config["SESSION_COOKIE_NAME"] = "devidp_session"  # apart from the portal's cookie on 127.0.0.1
     issuer = issuer.rstrip("/")
     registry = {c.client_id: c for c in (clients or [DevClient()])}
     store = Store()
-    key = RSAKey.generate_key(2048, private=True, auto_kid=True)
+    key = (ECKey.generate_key("P-256", private=True, auto_kid=True) if alg == "ES256"
+           else RSAKey.generate_key(2048, private=True, auto_kid=True))
     app.extensions["devidp.key"] = key  # tests sign back-channel logout tokens with it
 
     class CodeGrant(grants.AuthorizationCodeGrant):
@@ -189,13 +191,13 @@ def create_idp_app(issuer: str, clients: list[DevClient] | None = None) -> Flask
             return key
 
         def get_client_algorithm(self, client):
-            return "RS256"
+            return alg
 
         def get_client_claims(self, client):
             return {"iss": issuer, "aud": [client.get_client_id()]}
 
         def get_encode_header(self, client):
-            return {"alg": "RS256", "kid": key.kid}
+            return {"alg": alg, "kid": key.kid}
 
         def generate_user_info(self, user, scope):
             return UserInfo(claims_of(user.sub))
@@ -230,7 +232,7 @@ def create_idp_app(issuer: str, clients: list[DevClient] | None = None) -> Flask
             "response_types_supported": ["code"],
             "grant_types_supported": ["authorization_code"],
             "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["RS256"],
+            "id_token_signing_alg_values_supported": [alg],
             "code_challenge_methods_supported": ["S256"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
             "scopes_supported": ["openid", "profile"],

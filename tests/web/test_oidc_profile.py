@@ -124,3 +124,27 @@ def test_a_back_channel_logout_ends_the_portal_s_sessions(app, client, auth, idp
     assert done.status_code == 200 and done.headers["Cache-Control"] == "no-store"
     for browser in (client, phone):
         assert browser.get("/borger/mit-sygefravaer").status_code == 302, "ended on the server"
+
+
+def test_a_provider_that_changes_its_signing_algorithm_costs_one_login_not_a_restart(make_app, caplog):
+    """The portal had cached the provider's metadata for the life of the process, so every login
+    failed after the provider moved from RS256 to ES256. Now the failure is logged with its code,
+    the metadata is read afresh, and the next login works."""
+    from portal.devidp.testing import running_idp
+
+    from ..conftest import free_port
+
+    port = free_port()
+    with running_idp(port=port) as issuer:
+        app = make_app(PORTAL_OIDC=providers(issuer))
+        before = Auth(app.test_client()).login(CITIZEN)
+        assert urlsplit(before.headers["Location"]).path == "/borger/mit-sygefravaer"
+    with running_idp(port=port, alg="ES256") as same:
+        assert same == issuer
+        with caplog.at_level(logging.ERROR, logger="portal"):
+            failed = Auth(app.test_client()).login(CITIZEN)
+        assert urlsplit(failed.headers["Location"]).path == "/"
+        assert any(r.getMessage() == "login refused: the ID token could not be verified" and r.face == "citizen"
+                   and r.error for r in caplog.records)
+        after = Auth(app.test_client()).login(CITIZEN)
+        assert urlsplit(after.headers["Location"]).path == "/borger/mit-sygefravaer", "no restart needed"
