@@ -181,6 +181,21 @@ class RequiredIf:
             raise StopValidation()
 
 
+class OnlyIf:
+    """An optional question that applies only when another field has one of the given values
+    (what treatment, if in treatment): otherwise whatever was typed is ignored and not stored."""
+
+    def __init__(self, other: str, values: tuple):
+        self.other, self.values = other, values
+        self.field_flags = {}
+
+    def __call__(self, form, field):
+        if form[self.other].data not in self.values:
+            field.errors[:] = []
+            field.data = None
+            raise StopValidation()
+
+
 def not_in_future(today_fn, message=None):
     def check(_form, field):
         if field.data and field.data > today_fn():

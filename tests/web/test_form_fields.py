@@ -14,7 +14,7 @@ from portal.db import session_scope
 from portal.models import SickCase
 
 from ..conftest import csrf_token
-from .test_citizen_journey import CITIZEN, REPORT
+from .test_citizen_journey import CITIZEN, REPORT, STEPS
 
 BASE = {key: value for key, value in REPORT.items() if key not in ("first_absence_day", "expected_return")}
 
@@ -136,3 +136,60 @@ def test_hours_are_shown_back_with_a_comma_in_danish_and_a_point_in_english(clie
     assert "7,5 timer om ugen" in client.get(f"/borger/sag/{case_id}").get_data(as_text=True)
     client.get("/sprog/en?next=/")
     assert "7.5 hours a week" in client.get(f"/borger/sag/{case_id}").get_data(as_text=True)
+
+
+def test_questionnaire_hours_typed_with_a_comma_are_stored_as_a_number_and_shown_by_language(client, auth, app):
+    from portal.models import Questionnaire
+    auth.login(CITIZEN)
+    send(client, {**BASE, **boxes("first_absence_day", "10", "11", "2026")})
+    case_id = stored_case(app).id
+    for slug, answers in STEPS:
+        if slug == "dit-arbejde":
+            answers = {**answers, "weekly_hours": "37,5"}
+        url = f"/borger/sag/{case_id}/oplysningsskema/{slug}"
+        page = client.get(url)
+        response = client.post(url, data={**answers, "action": "continue",
+                                          "csrf_token": csrf_token(page.get_data(as_text=True))})
+        assert response.status_code == 303, slug
+    with app.app_context(), session_scope(app) as db:
+        assert db.exec(select(Questionnaire)).one().answers["dit-arbejde"]["weekly_hours"] == "37.5"
+    check = f"/borger/sag/{case_id}/oplysningsskema/tjek"
+    assert "37,5" in client.get(check).get_data(as_text=True)
+    client.get("/sprog/en?next=/")
+    assert "37.5" in client.get(check).get_data(as_text=True)
+
+
+def test_each_conditional_question_sits_under_the_radio_that_opens_it(client, auth):
+    auth.login(CITIZEN)
+    page = client.get("/borger/sygemelding").get_data(as_text=True)
+    for radio, inside in (("employment-0", ("employer_cvr", "employer_name")), ("absence_kind-1", ("partial_hours",)),
+                          ("expected_return_known-0", ("expected_return-day",))):
+        assert f'data-controls="#{radio}-collapse"' in page
+        content = re.search(rf'<div id="{radio}-collapse" class="radio-content" aria-hidden="false">(.*?)</li>',
+                            page, re.S).group(1)
+        for field in inside:
+            assert f'id="{field}"' in content  # visible without JavaScript; DKFDS folds it away with it
+
+
+@pytest.mark.parametrize("changes, ignored", [
+    ({"employment": "unemployed", "employer_cvr": "123", "employer_name": "x" * 300}, "employer_cvr"),
+    ({"absence_kind": "full", "partial_hours": "fem"}, "partial_hours_per_week"),
+    ({"absence_kind": "full", "partial_hours": "2"}, "partial_hours_per_week"),
+    ({"expected_return_known": "unknown", **boxes("expected_return", "31", "2", "2026")}, "expected_return"),
+    ({"expected_return_known": "unknown", **boxes("expected_return", "1", "1", "2027")}, "expected_return"),
+])
+def test_a_question_that_does_not_apply_is_ignored_not_refused_nor_stored(client, auth, app, changes, ignored):
+    auth.login(CITIZEN)
+    response = send(client, {**BASE, **boxes("first_absence_day", "10", "11", "2026"), **changes})
+    assert response.status_code == 303
+    assert getattr(stored_case(app), ignored) is None
+
+
+def test_the_error_summary_names_a_conditional_question_only_when_it_applies(client, auth):
+    auth.login(CITIZEN)
+    data = {**BASE, **boxes("first_absence_day", "10", "11", "2026"), "employer_cvr": "", "employer_name": "",
+            "absence_kind": "full", "partial_hours": "", "expected_return_known": "date",
+            **boxes("expected_return", "", "", "")}
+    page = send(client, data).get_data(as_text=True)
+    summary = re.search(r'<ul class="alert-text nobullet-list">(.*?)</ul>', page, re.S).group(1)
+    assert re.findall(r'href="#([\w-]+)"', summary) == ["employer_cvr", "employer_name", "expected_return-day"]
