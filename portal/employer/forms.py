@@ -12,8 +12,15 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from .. import clock
 from ..citizen.forms import ABSENCE_CHOICES, MAX_DAYS_BACK, partial_minimum_hours
 from ..citizen.questionnaire_forms import TEXT_LENGTH
-from ..forms import (FIRST_DAY_FUTURE, DanishDateField, DanishDecimalField, RequiredIf, not_in_future, options,
-                     visible_text)
+from ..forms import (
+    FIRST_DAY_FUTURE,
+    DanishDateField,
+    DanishDecimalField,
+    RequiredIf,
+    not_in_future,
+    options,
+    visible_text,
+)
 from ..models import AbsenceKind
 from ..personal_data import normalise_cpr
 
