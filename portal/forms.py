@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, DecimalField, SelectChoice
+from wtforms import Field, SelectChoice
+from wtforms.fields import DecimalField
+from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
+from wtforms.widgets import TextInput
 
 from .personal_data import valid_cvr
 
@@ -22,23 +26,141 @@ def visible_text(value: str | None) -> str | None:
         return None
     return " ".join(INVISIBLE.sub("", value).split())
 
+# Month names as people type them, Danish and English, full or cut short, with or without a dot.
+MONTHS = {
+    "jan": 1, "januar": 1, "january": 1,
+    "feb": 2, "februar": 2, "february": 2,
+    "mar": 3, "mrt": 3, "marts": 3, "march": 3,
+    "apr": 4, "april": 4,
+    "maj": 5, "may": 5,
+    "jun": 6, "juni": 6, "june": 6,
+    "jul": 7, "juli": 7, "july": 7,
+    "aug": 8, "august": 8,
+    "sep": 9, "sept": 9, "september": 9,
+    "okt": 10, "oct": 10, "oktober": 10, "october": 10,
+    "nov": 11, "november": 11,
+    "dec": 12, "december": 12,
+}
+DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() would let ٣ and ³ through
+SEPARATORS = r"[-./ ]+"
+# A whole date typed into the day box: 10-11-2026, 10.11.2026, 10/11/2026, 10 nov 2026, 10112026, 2026-11-10.
+WHOLE_DMY = re.compile(rf"(?P<d>[0-9]{{1,2}}){SEPARATORS}(?P<m>[0-9]{{1,2}}|[^\W\d_]+\.?){SEPARATORS}(?P<y>[0-9]+)")
+WHOLE_COMPACT = re.compile(r"(?P<d>[0-9]{2})(?P<m>[0-9]{2})(?P<y>[0-9]{4})")
+WHOLE_ISO = re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})")
+PARTS = ("day", "month", "year")
 
-class DanishDateField(DateField):
-    """An ISO date input (type=date) with a plain message when the value is not a date."""
+REAL_DATE = _l("The date must be a real date, for example 10 11 2026.")
+MISSING = {
+    ("day",): _l("The date must include a day."),
+    ("month",): _l("The date must include a month."),
+    ("year",): _l("The date must include a year."),
+    ("day", "month"): _l("The date must include a day and a month."),
+    ("day", "year"): _l("The date must include a day and a year."),
+    ("month", "year"): _l("The date must include a month and a year."),
+}
+YEAR_DIGITS = _l("The year must have 4 digits, for example 2026.")
+FIRST_DAY_FUTURE = _l("The first day of absence cannot be in the future.")
+
+
+class DateParseError(ValueError):
+    def __init__(self, message, parts):
+        super().__init__(message)
+        self.message, self.parts = message, tuple(parts)
+
+
+def month_number(text: str) -> int | None:
+    text = text.strip().rstrip(".").lower()
+    if DIGITS.fullmatch(text):
+        return int(text)
+    return MONTHS.get(text)
+
+
+def parse_date_parts(day: str, month: str, year: str) -> date | None:
+    """What a person typed in the three boxes -> a date, None when all are empty, or DateParseError
+    naming the message and the boxes that are wrong. A whole date in the day box is accepted too."""
+    day, month, year = (day or "").strip(), (month or "").strip(), (year or "").strip()
+    if not (day or month or year):
+        return None
+    if not month and not year and (len(day) > 2 or not DIGITS.fullmatch(day)):
+        match = (WHOLE_ISO.fullmatch(day) or WHOLE_DMY.fullmatch(day) or WHOLE_COMPACT.fullmatch(day))
+        if not match:
+            raise DateParseError(REAL_DATE, ["day"])
+        day, month, year = match["d"], match["m"], match["y"]
+    missing = tuple(part for part, text in zip(PARTS, (day, month, year), strict=True) if not text)
+    if missing:
+        raise DateParseError(MISSING[missing], missing)
+    wrong = []
+    if not DIGITS.fullmatch(day) or not 1 <= int(day) <= 31:
+        wrong.append("day")
+    number = month_number(month)
+    if number is None or not 1 <= number <= 12:
+        wrong.append("month")
+    if wrong:
+        raise DateParseError(REAL_DATE, wrong)
+    if not DIGITS.fullmatch(year):
+        raise DateParseError(REAL_DATE, ["year"])
+    if len(year) != 4 or int(year) < 1000:
+        raise DateParseError(YEAR_DIGITS, ["year"])
+    try:
+        return date(int(year), number, int(day))
+    except ValueError:
+        raise DateParseError(REAL_DATE, PARTS) from None
+
+
+class DanishDateField(Field):
+    """DKFDS's date fields: three boxes, day, month and year (name-day, name-month, name-year),
+    read as people type them (see parse_date_parts). Rendered by the date_input macro."""
 
     def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
+        super().__init__(label, validators, **kwargs)
+        self.parts = {part: "" for part in PARTS}
+        self.error_parts: tuple = ()
 
-    def process_formdata(self, valuelist):
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.process_errors = []
+        if data is unset_value:
+            data = self.default() if callable(self.default) else self.default
+        self.object_data = self.data = data
+        if self.data:
+            self.parts = {"day": str(self.data.day), "month": str(self.data.month), "year": str(self.data.year)}
+        self.raw_data = None
+        if formdata is None:
+            return
+        names = [f"{self.name}-{part}" for part in PARTS]
+        if any(name in formdata for name in names):
+            self.parts = {part: formdata.get(name, "") for part, name in zip(PARTS, names, strict=True)}
+        elif self.name in formdata:
+            # One value under the field's own name (a page from before the three boxes, still
+            # open in a browser tab, or a script): read it as a whole date typed in the day box.
+            self.parts = {"day": formdata.get(self.name, ""), "month": "", "year": ""}
+        else:
+            return
+        typed = [text.strip() for text in self.parts.values()]
+        self.raw_data = [" ".join(typed)] if any(typed) else []
         try:
-            super().process_formdata(valuelist)
-        except ValueError:
+            self.data = parse_date_parts(*typed)
+        except DateParseError as error:
             self.data = None
-            raise ValueError(_l("Enter a real date, for example 3 November 2026.")) from None
+            self.error_parts = error.parts
+            self.process_errors.append(error.message)
+
+    def post_validate(self, form, validation_stopped):
+        if self.errors and not self.error_parts:
+            self.error_parts = PARTS  # a rule about the whole date (in the future, too early)
+
+    def _value(self):
+        return "-".join(self.parts.values())
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.id}-{(self.error_parts or PARTS)[0]}"
 
 
 class RequiredIf:
-    """Required only when another field has one of the given values (e.g. employer if employed)."""
+    """Required only when another field has one of the given values (e.g. employer if employed).
+    When it does not apply, whatever was typed is ignored: its errors are dropped and its data
+    cleared, so a page without JavaScript (every question shown) is never refused for a question
+    that does not concern the person."""
 
     def __init__(self, other: str, values: tuple, message):
         self.other, self.values, self.message = other, values, message
@@ -46,20 +168,38 @@ class RequiredIf:
 
     def __call__(self, form, field):
         if form[self.other].data in self.values:
+            if field.process_errors:
+                raise StopValidation()  # typed but wrong: its own precise message stands
             if field.data is None or (isinstance(field.data, str) and not field.data.strip()):
                 field.errors[:] = []
-                # Something was typed but could not be read: say that, not "enter a value".
-                typed = bool(field.raw_data and str(field.raw_data[0]).strip())
-                raise StopValidation(field.process_errors[0] if typed and field.process_errors else self.message)
+                raise StopValidation(self.message)
         else:
             field.errors[:] = []
+            field.data = None
+            if hasattr(field, "error_parts"):
+                field.error_parts = ()
             raise StopValidation()
 
 
-def not_in_future(today_fn):
+class OnlyIf:
+    """An optional question that applies only when another field has one of the given values
+    (what treatment, if in treatment): otherwise whatever was typed is ignored and not stored."""
+
+    def __init__(self, other: str, values: tuple):
+        self.other, self.values = other, values
+        self.field_flags = {}
+
+    def __call__(self, form, field):
+        if form[self.other].data not in self.values:
+            field.errors[:] = []
+            field.data = None
+            raise StopValidation()
+
+
+def not_in_future(today_fn, message=None):
     def check(_form, field):
         if field.data and field.data > today_fn():
-            raise ValidationError(_l("The date cannot be in the future."))
+            raise ValidationError(message or _l("The date cannot be in the future."))
     return check
 
 
@@ -79,37 +219,62 @@ def cvr_number(_form, field):
     field.data = value
 
 
-ASCII_NUMBER = re.compile(r"-?([0-9]+(\.[0-9]+)?|\.[0-9]+)")
+HOURS_TEXT = re.compile(r"(?P<number>[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
+HOURS_UNIT = re.compile(r"\s*(timer|time|t|hours|hour|hrs|h)\.?$", re.IGNORECASE)
+NOT_A_NUMBER = _l("Enter the hours as a number, for example 37 or 7.5.")
+
+
+def parse_hours(text: str) -> Decimal | None:
+    """Hours as people type them: '37', '7,5', '7.5', ',5', '3,5 timer'. Refuses what is not a plain
+    number in ASCII digits (ValueError with the message), None when empty."""
+    text = HOURS_UNIT.sub("", (text or "").strip()).replace(" ", "")
+    if not text:
+        return None
+    if text.startswith("-"):
+        raise ValueError(_l("The hours cannot be a negative number."))
+    match = HOURS_TEXT.fullmatch(text)
+    if not match:
+        if re.fullmatch(r"[0-9]{1,3}([.,][0-9]{3})+([.,][0-9]+)?", text) or text.count(",") + text.count(".") > 1:
+            raise ValueError(_l("Write the hours with at most one decimal point, for example 7.5."))
+        raise ValueError(NOT_A_NUMBER)
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:  # pragma: no cover - the pattern lets only numbers through
+        raise ValueError(NOT_A_NUMBER) from None
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError(_l("Write the hours with at most 2 decimals, for example 7.25."))
+    return value
+
+
+def format_hours(value) -> str:
+    """A number of hours as the page's language writes it: 7,5 in Danish, 7.5 in English."""
+    if value is None or value == "":
+        return ""
+    text = format(Decimal(str(value)).normalize(), "f")
+    locale = get_locale()
+    return text.replace(".", ",") if locale and locale.language == "da" else text
 
 
 class DanishDecimalField(DecimalField):
-    """A number of hours as people type it: '37', '18,5' or '18.5', shown back in their language."""
+    """A number of hours as people type it: '37', '18,5' or '18.5', shown back in their language.
+    A text input (inputmode=decimal): in a type=number input the browser turns '3,5' into 35."""
+
+    widget = TextInput()
 
     def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
+        if not valuelist:
             self.data = None
             return
-        raw = valuelist[0].strip().replace(" ", "").replace(",", ".")
-        if not ASCII_NUMBER.fullmatch(raw):  # Decimal() would take Arabic-Indic or other digits
-            self.data = None
-            raise ValueError(_l("Enter a number, for example 37 or 18,5."))
         try:
-            value = Decimal(raw)
-        except InvalidOperation:
+            self.data = parse_hours(valuelist[0])
+        except ValueError:
             self.data = None
-            raise ValueError(_l("Enter a number, for example 37 or 18,5.")) from None
-        if not value.is_finite():
-            self.data = None
-            raise ValueError(_l("Enter a number, for example 37 or 18,5."))
-        self.data = value
+            raise
 
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        if self.data is None:
-            return ""
-        text = format(Decimal(self.data).normalize(), "f")
-        return text.replace(".", ",") if get_locale() and get_locale().language == "da" else text
+        return format_hours(self.data)
 
 
 def options(pairs) -> list[SelectChoice]:

@@ -10,7 +10,15 @@ from wtforms import EmailField, RadioField, StringField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import clock
-from ..forms import DanishDateField, DanishDecimalField, RequiredIf, cvr_number, not_in_future, options
+from ..forms import (
+    FIRST_DAY_FUTURE,
+    DanishDateField,
+    DanishDecimalField,
+    RequiredIf,
+    cvr_number,
+    not_in_future,
+    options,
+)
 from ..models import AbsenceKind, Employment
 from ..rules import regime_on
 
@@ -32,7 +40,7 @@ class ReportSicknessForm(FlaskForm):
     first_absence_day = DanishDateField(
         _l("First day of absence"),
         validators=[InputRequired(_l("Enter the first day you were absent because of sickness.")),
-                    not_in_future(clock.today)],
+                    not_in_future(clock.today, FIRST_DAY_FUTURE)],
         description=_l("The first day you were away from work, fully or partly, because of sickness."),
     )
     employment = RadioField(

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, StringField, TelField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp
 
-from ..forms import DanishDecimalField, choice_label, options
+from ..forms import DanishDecimalField, OnlyIf, choice_label, format_hours, options
 
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
 YES_NO_UNKNOWN = YES_NO + [("unknown", _l("I don't know"))]
@@ -85,7 +85,7 @@ class SicknessForm(FlaskForm):
     )
     treatment = TextAreaField(
         _l("What treatment are you receiving or waiting for? (optional)"),
-        validators=[Optional(), TEXT_LENGTH],
+        validators=[OnlyIf("in_treatment", ("yes",)), Optional(), TEXT_LENGTH],
         description=_l("For example physiotherapy or an operation on a date. You do not have to "
                        "tell us your diagnosis."),
     )
@@ -130,7 +130,7 @@ class ConversationForm(FlaskForm):
     )
     conversation_topic = TextAreaField(
         _l("What would you like to talk about? (optional)"),
-        validators=[Optional(), TEXT_LENGTH],
+        validators=[OnlyIf("wants_conversation", ("yes",)), Optional(), TEXT_LENGTH],
     )
 
 
@@ -188,6 +188,8 @@ def summary_rows(answers: dict) -> list[tuple[Step, list[tuple[str, str | None]]
             value = saved.get(field.name)
             if field.type == "RadioField":
                 value = choice_label(field, value)
+            elif field.type == "DanishDecimalField" and value not in ("", None):
+                value = format_hours(value)  # stored "37.5", shown 37,5 in Danish
             pairs.append((field.label.text, value if value not in ("", None) else None))
         rows.append((step, pairs))
     return rows

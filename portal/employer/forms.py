@@ -12,7 +12,15 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from .. import clock
 from ..citizen.forms import ABSENCE_CHOICES, MAX_DAYS_BACK, partial_minimum_hours
 from ..citizen.questionnaire_forms import TEXT_LENGTH
-from ..forms import DanishDateField, DanishDecimalField, RequiredIf, not_in_future, options, visible_text
+from ..forms import (
+    FIRST_DAY_FUTURE,
+    DanishDateField,
+    DanishDecimalField,
+    RequiredIf,
+    not_in_future,
+    options,
+    visible_text,
+)
 from ..models import AbsenceKind
 from ..personal_data import normalise_cpr
 
@@ -30,7 +38,8 @@ class EmployeeSickForm(FlaskForm):
                     Length(max=200, message=_l("The name can be at most 200 characters."))])
     first_absence_day = DanishDateField(
         _l("First day of absence"),
-        validators=[InputRequired(_l("Enter the employee's first day of absence.")), not_in_future(clock.today)])
+        validators=[InputRequired(_l("Enter the employee's first day of absence.")),
+                    not_in_future(clock.today, FIRST_DAY_FUTURE)])
     absence_kind = RadioField(
         _l("Is the employee fully or partly absent?"), choices=options(ABSENCE_CHOICES),
         validators=[InputRequired(_l("Choose whether the employee is fully or partly absent."))])

@@ -56,7 +56,8 @@ def deadlines():
         return _deadlines_json()
     form = DeadlineCalculatorForm(request.args)
     result = None
-    if any(request.args.get(name) for name in CALCULATOR_FIELDS) or "first_absence_day" in request.args:
+    # Sent: a date's three boxes (first_absence_day-day, ...) or one ISO value (a shared link).
+    if any(key.split("-")[0] in CALCULATOR_FIELDS for key in request.args):
         form.validate()
         entered = {name: getattr(form, name).data for name in CALCULATOR_FIELDS}
         for name, found in problems(entered).items():

@@ -164,3 +164,11 @@ class PageChecker:
         self._copy.route(url, lambda route: route.fulfill(body=html, content_type="text/html"))
         self._copy.goto(url)
         return self._copy
+
+
+def type_date(page, field: str, typed) -> None:
+    """Type a date into DKFDS's three date boxes as a person does: a string goes whole into the day
+    box (10-11-2026, 10.11.2026, 10112026), a (day, month, year) tuple into the three boxes."""
+    day, month, year = (typed, "", "") if isinstance(typed, str) else typed
+    for part, text in (("day", day), ("month", month), ("year", year)):
+        page.locator(f"#{field}-{part}").fill(text)

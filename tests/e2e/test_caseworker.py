@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import PageChecker
+from .conftest import PageChecker, type_date
 
 pytestmark = pytest.mark.e2e
 
@@ -38,17 +38,19 @@ def test_caseworker_journey(new_page, portal_url, viewport, javascript):
     page.get_by_role("button", name="Tag sagen").click()
     assert "Du har taget sagen." in page.content()
 
-    page.get_by_label("Dato", exact=True).fill("2026-11-18")
+    type_date(page, "book-day", "18.11.2026")
     page.get_by_label("Tidspunkt").fill("10:30")
     page.get_by_label("Telefon").check()
     page.get_by_role("button", name="Book samtalen").click()
     assert "Samtalen er booket." in page.content()
+    assert "18.11.2026" in page.inner_text("main")  # the date typed, stored
     check(page, "case-booked")
 
-    page.get_by_label("Afholdt den").fill("2026-11-16")
+    type_date(page, "held-held_on", "16-11-2026")
     page.get_by_label("Tilbage til selvbetjening").check()
     page.get_by_role("button", name="Registrér som afholdt").click()
     assert "Samtalen er registreret som afholdt." in page.content()
+    assert "Afholdt 16.11.2026" in page.inner_text("main")
     check(page, "case-held")
 
     page.get_by_role("link", name="Overholdelse").click()

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import PageChecker
+from .conftest import PageChecker, type_date
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +18,8 @@ TEXT = {
         "employer": "Arbejdsgiverens navn", "full": "Helt fraværende", "unknown": "Det ved jeg ikke endnu",
         "answer": "Besvar oplysningsskemaet", "continue": "Gem og fortsæt", "yes": "Ja", "no": "Nej",
         "declaration": "Jeg erklærer", "send": "Send oplysningsskemaet", "received": "Vi har modtaget",
-        "logout": "Log ud", "problem": "Der er et problem",
+        "logout": "Log ud", "problem": "Der er et problem", "sick_from": "Sygemeldt fra 10. november 2026.",
+        "hours_shown": "37,5",
     },
     "en": {
         "login": "Log in with MitID", "report": "Report sick", "submit_report": "Report sick",
@@ -26,7 +27,8 @@ TEXT = {
         "employer": "Employer's name", "full": "Fully absent", "unknown": "I don't know yet",
         "answer": "Answer the questionnaire", "continue": "Save and continue", "yes": "Yes", "no": "No",
         "declaration": "I declare", "send": "Send the questionnaire", "received": "We have received",
-        "logout": "Log out", "problem": "There is a problem",
+        "logout": "Log out", "problem": "There is a problem", "sick_from": "Sick leave from November 10, 2026.",
+        "hours_shown": "37.5",
     },
 }
 CITIZEN = "Lise Testesen"
@@ -41,7 +43,12 @@ def log_in(page, portal_url, who, t, check):
     page.wait_for_url(re.compile(r"/borger/mit-sygefravaer"))
 
 
-def journey(page, portal_url, lang, who, check):
+# How people type 10 November 2026 and 37,5 hours: the page must store exactly that, whatever the language.
+TYPED_DATES = {("da", "phone"): "10-11-2026", ("da", "desktop"): "10.11.2026",
+               ("en", "phone"): ("10", "nov", "2026"), ("en", "desktop"): "10/11/2026"}
+
+
+def journey(page, portal_url, lang, who, check, typed_date="10-11-2026", typed_hours="37,5"):
     t = TEXT[lang]
     page.goto(portal_url + "/")
     if lang == "en":
@@ -56,7 +63,7 @@ def journey(page, portal_url, lang, who, check):
     check(page, "report-errors")
     assert page.get_by_role("alert").first.inner_text().startswith(t["problem"])
 
-    page.get_by_label(t["first_day"]).fill("2026-11-10")
+    type_date(page, "first_absence_day", typed_date)
     page.get_by_label(t["employed"], exact=True).check()
     page.get_by_label(t["cvr"]).fill("12345674")
     page.get_by_label(t["employer"]).fill("Testbageriet ApS")
@@ -64,13 +71,14 @@ def journey(page, portal_url, lang, who, check):
     page.get_by_label(t["unknown"]).check()
     page.get_by_role("button", name=t["submit_report"]).click()
     check(page, "reported")
+    assert t["sick_from"] in page.inner_text("main")  # what was stored, read back
 
     page.get_by_role("link", name=t["answer"]).click()
     page.get_by_label(re.compile("Telefonnummer|Phone number")).fill("12 34 56 78")
     check(page, "q1-contact")
     page.get_by_role("button", name=t["continue"]).click()
     page.get_by_label(re.compile("Stillingsbetegnelse|Job title")).fill("Bager")
-    page.get_by_label(re.compile("arbejdstid|working hours")).fill("37")
+    page.get_by_label(re.compile("arbejdstid|working hours")).fill(typed_hours)
     page.get_by_label(re.compile("arbejdsopgaver|work tasks")).fill("Tunge løft ved ovnen.")
     check(page, "q2-work")
     page.get_by_role("button", name=t["continue"]).click()
@@ -90,6 +98,8 @@ def journey(page, portal_url, lang, who, check):
     check(page, "q6-conversation")
     page.get_by_role("button", name=t["continue"]).click()
     check(page, "check-answers")
+    hours_row = page.locator(".summary-list-row", has_text=re.compile("Normal arbejdstid|Normal working hours"))
+    assert hours_row.locator("dd").first.inner_text().strip() == t["hours_shown"]  # stored 37.5, shown by language
     page.get_by_label(re.compile(t["declaration"])).check()
     page.get_by_role("button", name=t["send"]).click()
     page.wait_for_url(re.compile(r"kvittering"))
@@ -105,13 +115,14 @@ def journey(page, portal_url, lang, who, check):
                                             ("en", "desktop")])
 def test_citizen_journey(new_page, portal_url, lang, viewport):
     page = new_page(viewport)
-    journey(page, portal_url, lang, CITIZEN, PageChecker(f"{lang}-{viewport}"))
+    journey(page, portal_url, lang, CITIZEN, PageChecker(f"{lang}-{viewport}"), TYPED_DATES[lang, viewport],
+            "37,5" if viewport == "phone" else "37.5")
 
 
 def test_citizen_journey_without_javascript(new_page, portal_url):
     """htmx and DKFDS's script only improve the pages: the journey works with JavaScript off."""
     page = new_page("phone", javascript=False)
-    journey(page, portal_url, "da", CITIZEN, PageChecker("da-phone-nojs", javascript=False))
+    journey(page, portal_url, "da", CITIZEN, PageChecker("da-phone-nojs", javascript=False), "10112026", "37,5")
 
 
 def focused(page) -> dict:
@@ -179,9 +190,9 @@ def test_keyboard_alone(new_page, portal_url):
     assert focused(page)["summary"], focused(page)
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    assert focused(page)["id"] == "first_absence_day"
+    assert focused(page)["id"] == "first_absence_day-day"
 
-    page.keyboard.type("10112026")  # a date input takes the digits of dd-mm-yyyy in Danish
+    page.keyboard.type("10112026")  # the whole date in the day box, as many Danes type it
     radios = page.locator("input[name=employment]")
     choose(page, radios.first, page.get_by_label(t["employed"], exact=True))
     tab_to(page, page.get_by_label(t["cvr"]))
@@ -194,6 +205,7 @@ def test_keyboard_alone(new_page, portal_url):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/modtaget"))
+    assert t["sick_from"] in page.inner_text("main")  # 10 November, not 11 October
     tab_to(page, page.get_by_role("link", name=t["answer"]))
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -206,7 +218,7 @@ def test_keyboard_alone(new_page, portal_url):
     tab_to(page, page.get_by_label("Stillingsbetegnelse"))
     page.keyboard.type("Bager")
     page.keyboard.press("Tab")
-    page.keyboard.type("37")
+    page.keyboard.type("37,5")
     page.keyboard.press("Tab")
     page.keyboard.type("Tunge løft ved ovnen.")
     tab_to(page, page.get_by_role("button", name=t["continue"]))
@@ -221,6 +233,7 @@ def test_keyboard_alone(new_page, portal_url):
         tab_to(page, page.get_by_role("button", name=t["continue"]))
         press_and_wait(page)
     assert "Tjek dine svar" in page.content()
+    assert "37,5" in page.inner_text("main")
     tab_to(page, page.get_by_label(re.compile(t["declaration"])))
     page.keyboard.press("Space")
     tab_to(page, page.get_by_role("button", name=t["send"]))

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from .conftest import PageChecker
+from .conftest import PageChecker, type_date
 from .test_citizen_journey import TEXT
 from .test_ongoing_case import either
 
@@ -32,7 +32,7 @@ def report_employee(page, cpr, name, first_day, check=None):
         check(page, "employer-report")
     page.locator("#cpr").fill(cpr)
     page.locator("#employee_name").fill(name)
-    page.locator("#first_absence_day").fill(first_day)
+    type_date(page, "first_absence_day", first_day)
     page.locator("#absence_kind-0").check()
     page.get_by_role("button", name=either("Send sygemeldingen", "Send the sick report")).click()
     page.wait_for_url(re.compile(r"/arbejdsgiver/$"))
@@ -80,8 +80,8 @@ def test_the_employer_journey(new_page, portal_url, lang, viewport):
     check = PageChecker(f"employer-{lang}-{viewport}")
     hanne = new_page(viewport)
     employer_login(hanne, portal_url, lang, "Hanne Arbejdsgiver", check)
-    report_employee(hanne, "851177-4323", "Bo Eksempel", "2026-11-09", check)
-    report_employee(hanne, "720385-4312", "Ahmed Prøvesen", "2026-11-09")
+    report_employee(hanne, "851177-4323", "Bo Eksempel", "9-11-2026", check)
+    report_employee(hanne, "720385-4312", "Ahmed Prøvesen", ("09", "november", "2026"))
     listing = hanne.content()
     assert "851177-xxxx" in listing and "4323" not in listing
     check(hanne, "employer-list")
@@ -92,7 +92,7 @@ def test_the_employer_journey(new_page, portal_url, lang, viewport):
     row.get_by_role("link", name=either("Besvar arbejdsgiverspørgsmålene", "Answer the employer questions")).click()
     check(hanne, "employer-questions")
     hanne.locator("#conversation_held-0").check()
-    hanne.locator("#conversation_on").fill("2026-11-13")
+    type_date(hanne, "conversation_on", "13.11.2026")
     hanne.locator("#conversation_form-1").check()
     hanne.locator("#expected_known-1").check()
     hanne.locator("#adjustments").fill("Kortere vagter.")

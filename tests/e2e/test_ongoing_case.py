@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from .conftest import PageChecker
+from .conftest import PageChecker, type_date
 from .test_citizen_journey import TEXT
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +34,7 @@ def log_in(page, portal_url, lang, who):
 def report_sick(page, lang, first_day, check):
     t = TEXT[lang]
     page.get_by_role("link", name=t["report"]).click()
-    page.get_by_label(t["first_day"]).fill(first_day)
+    type_date(page, "first_absence_day", first_day)
     page.get_by_label(t["employed"], exact=True).check()
     page.get_by_label(t["cvr"]).fill("12345674")
     page.get_by_label(t["employer"]).fill("Testbageriet ApS")
@@ -61,14 +61,19 @@ def report_week(page, week, normal, worked):
 
 def lise(page, portal_url, lang, check):
     log_in(page, portal_url, lang, "Lise Testesen")
-    report_sick(page, lang, "2026-10-01", check)
+    report_sick(page, lang, "1.10.2026", check)
+    assert re.search(r"1\. oktober 2026|October 1, 2026", page.inner_text("main"))
 
     # three weeks of partial hours; one is refused, with the rule and its source
     page.get_by_role("link", name=either("Indberet timer ved delvis sygemelding",
                                          "Report partial sick leave hours")).click()
     check(page, "hours")
-    report_week(page, "2026-W45", "37", "12")
+    report_week(page, "2026-W45", "37,5", "12,5")  # a decimal comma, in English too
     assert page.get_by_text(either("Dine timer for uge 45 er gemt", "Your hours for week 45 are saved")).is_visible()
+    week45 = page.locator("table tbody tr", has_text="45").first.locator("td")
+    comma = "," if lang == "da" else "."
+    assert [week45.nth(i).inner_text().strip() for i in range(2)] == [f"37{comma}5", f"12{comma}5"]
+    assert week45.nth(2).inner_text().startswith("25 ")  # 25 hours of absence, stored and worked out
     report_week(page, "2026-W46", "37", "34")
     assert page.get_by_role("alert").first.is_visible()
     assert re.search(r"mindst 4 timer om ugen|at least 4 hours a week", page.content())
@@ -127,7 +132,7 @@ def lise(page, portal_url, lang, check):
     page.get_by_role("link", name=either("Raskmeld dig", "Report that you are well")).click()
     check(page, "recovery")
     page.locator("#kind-0").check()
-    page.locator("#recovered_on").fill("2026-11-16")
+    type_date(page, "recovered_on", ("16", "11", "2026"))
     page.get_by_role("button", name=either("Indberet", "Report")).click()
     page.wait_for_url(re.compile(r"/borger/sag/\d+$"))
     assert re.search(r"Afsluttet|Closed", page.content())
@@ -137,7 +142,8 @@ def lise(page, portal_url, lang, check):
 
 def ahmed(page, portal_url, lang, check):
     log_in(page, portal_url, lang, "Ahmed Prøvesen")
-    report_sick(page, lang, "2026-11-02", check)
+    report_sick(page, lang, ("2", "nov.", "2026"), check)
+    assert re.search(r"2\. november 2026|November 2, 2026", page.inner_text("main"))
     page.get_by_role("link", name=either("Bed om fast track", "Ask for fast track")).click()
     check(page, "fast-track")
     page.locator("#expected_duration-0").check()  # within 8 weeks: refused, with the rule

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import PageChecker
+from .conftest import PageChecker, type_date
 from .test_employer import employer_login, report_employee
 from .test_ongoing_case import either, log_in, report_sick
 
@@ -35,12 +35,12 @@ def test_the_deadline_calculator(new_page, portal_url, lang, viewport):
     assert page.locator(".error-summary").is_visible()
     assert re.search(r"Skriv første fraværsdag|Enter the first day of absence", page.content())
     check(page, "calculator-error")
-    page.locator("#first_absence_day").fill("2026-05-13")
+    type_date(page, "first_absence_day", "13.5.2026")
     page.locator("summary", has_text=either("Flere datoer", "More dates")).click()
-    page.locator("#expected_return").fill("2026-09-01")
-    page.locator("#on").fill("2026-06-20")
+    type_date(page, "expected_return", ("1", "sep", "2026"))
+    type_date(page, "on", "20-06-2026")
     page.get_by_role("button", name=either("Beregn", "Calculate")).click()
-    page.wait_for_url(re.compile(r"first_absence_day=2026-05-13"))
+    page.wait_for_url(re.compile(r"first_absence_day-day=13.5.2026"))
     result = page.locator("section", has=page.locator("#result-heading")).inner_text()
     assert re.search(r"7\. juli 2026|July 7, 2026", result), "the first conversation by the end of week 8"
     assert re.search(r"11\. juni 2026|June 11, 2026", result), "the employer period's last day"

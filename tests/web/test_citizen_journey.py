@@ -154,9 +154,9 @@ def test_the_journey_in_english(client, auth):
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"first_absence_day": "2026-11-17"}, "Datoen kan ikke ligge i fremtiden."),
+    ({"first_absence_day": "2026-11-17"}, "Første fraværsdag kan ikke være i fremtiden."),
     ({"first_absence_day": ""}, "Skriv den første dag, du var fraværende på grund af sygdom."),
-    ({"first_absence_day": "2026-02-30"}, "Skriv en rigtig dato"),
+    ({"first_absence_day": "2026-02-30"}, "Datoen skal være en rigtig dato"),
     ({"first_absence_day": "2025-11-01"}, "højst ligge 12 måneder tilbage"),
     ({"absence_kind": "partial", "partial_hours": "3.5"}, "mindst 4 timers fravær om ugen"),
     ({"absence_kind": "partial", "partial_hours": ""}, "Skriv, hvor mange timer om ugen du er fraværende."),

@@ -92,7 +92,7 @@ def test_bad_input_gets_clear_errors_and_the_cpr_number_is_never_shown_back(make
     employer = login(make_app, HANNE, "employer")
     for changes, message in [({"cpr": "12345"}, "10 cifre"), ({"cpr": "321390-1234"}, "10 cifre"),
                              ({"employee_name": ""}, "medarbejderens navn"),
-                             ({"first_absence_day": "2026-12-01"}, "ikke ligge i fremtiden"),
+                             ({"first_absence_day": "2026-12-01"}, "Første fraværsdag kan ikke være i fremtiden"),
                              ({"absence_kind": "partial", "partial_hours": "2"}, "mindst 4")]:
         response = report_employee(employer, **changes)
         assert response.status_code == 400 and message in text(response), changes

@@ -64,7 +64,7 @@ def test_a_week_with_under_4_hours_of_absence_is_refused_with_the_rule(client, a
 def test_hours_that_make_no_sense_get_a_field_error(client, auth):
     case_id = start_case(client, auth, first_absence_day="2026-10-26")
     for normal, worked, message in [("37", "40", "flere timer end din normale arbejdstid"),
-                                    ("37", "-1", "mellem 0 og 80"), ("abc", "1", "Skriv et tal"),
+                                    ("37", "-1", "negativt tal"), ("abc", "1", "Skriv timerne som et tal"),
                                     ("", "", "normale arbejdstid den uge")]:
         response = report_week(client, case_id, "2026-W46", normal, worked)
         assert response.status_code == 400 and message in text(response), (normal, worked)

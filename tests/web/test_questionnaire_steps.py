@@ -1,0 +1,49 @@
+"""The questionnaire's step indicator as DKFDS describes it: answered steps are links back (with
+the check icon, not a "✓" outside the font subset), the current step is marked, steps not reached
+are not links, and the receipt is not a step."""
+from __future__ import annotations
+
+import re
+
+from ..conftest import csrf_token
+from .test_citizen_journey import CITIZEN, STEPS, case_id_from, report_sick, text
+
+
+def answer(client, case_id, slug, answers):
+    url = f"/borger/sag/{case_id}/oplysningsskema/{slug}"
+    page = client.get(url)
+    return client.post(url, data={**answers, "action": "continue", "csrf_token": csrf_token(text(page))})
+
+
+def steps_of(page: str) -> list[str]:
+    nav = re.search(r'<div class="steps-wide">(.*?)</div>\s*</nav>', page, re.S).group(1)
+    return re.findall(r"<li[^>]*>.*?</li>", nav, re.S)
+
+
+def test_answered_steps_are_links_the_current_is_marked_and_later_ones_are_not_links(client, auth):
+    auth.login(CITIZEN)
+    case_id = case_id_from(report_sick(client))
+    for slug, answers in STEPS[:2]:
+        assert answer(client, case_id, slug, answers).status_code == 303
+    page = text(client.get(f"/borger/sag/{case_id}/oplysningsskema/din-sygdom"))
+    assert "✓" not in page
+    assert "Trin 3 af 7" in page
+    items = steps_of(page)
+    assert len(items) == 7  # six topics and check-and-send; no receipt
+    for done in items[:2]:
+        assert re.search(r'<a href="/borger/sag/\d+/oplysningsskema/[a-z-]+" class="step">', done)
+        assert 'class="step-icon"' in done and "Besvaret" in done
+    assert 'class="current"' in items[2] and 'aria-current="step"' in items[2]
+    assert 'class="disabled"' in items[3] and "<a " not in items[3]
+    assert 'class="disabled"' in items[6] and "<a " not in items[6]
+
+
+def test_on_the_check_page_every_step_can_be_revisited(client, auth):
+    auth.login(CITIZEN)
+    case_id = case_id_from(report_sick(client))
+    for slug, answers in STEPS:
+        assert answer(client, case_id, slug, answers).status_code == 303
+    page = text(client.get(f"/borger/sag/{case_id}/oplysningsskema/tjek"))
+    items = steps_of(page)
+    assert all("<a href=" in item for item in items)
+    assert 'aria-current="step"' in items[6] and page.count("Besvaret") == 12  # 6 steps, in two lists
