@@ -12,7 +12,7 @@ from flask import Flask
 from sqlmodel import select
 
 from . import clock
-from .cases import followup
+from .cases import feedback, followup
 from .cases import hours as hours_cases
 from .cases import questionnaire as questionnaire_cases
 from .cases.sickness import SickReport, report_sickness
@@ -40,6 +40,16 @@ ANSWERS = {
 
 def demo_cpr(n: int) -> str:
     return f"{61 + n % 28:02d}{1 + n % 12:02d}{70 + n % 25:02d}{4000 + n:04d}"
+
+
+DEMO_FEEDBACK = [
+    ("very_satisfied", "Nemt at udfylde på telefonen."),
+    ("satisfied", None),
+    ("satisfied", "Godt at jeg kunne gemme og fortsætte senere."),
+    ("neutral", "Spørgsmålene om arbejdet var lidt svære at forstå."),
+    ("dissatisfied", "Jeg vidste ikke, hvad jeg skulle svare om min arbejdstid."),
+    ("very_satisfied", None),
+]
 
 
 def seed(app: Flask) -> int:
@@ -77,6 +87,10 @@ def seed(app: Flask) -> int:
                 questionnaire_cases.save_step(db, questionnaire, slug, ANSWERS[slug], actor="demo")
             if steps_done >= len(ANSWERS):
                 questionnaire_cases.submit(db, questionnaire, today, actor="demo")
+                if n % 3 != 2:  # most who send it answer "how was it?" on the receipt
+                    rating, comment = DEMO_FEEDBACK[n % len(DEMO_FEEDBACK)]
+                    feedback.give(db, case.municipality_code, "questionnaire", rating, comment,
+                                  today - timedelta(days=(n * 7) % 60))  # not rng: the demo cases stay as they were
             _ongoing(db, case, n, today)
             created += 1
     return created

@@ -438,3 +438,18 @@ class WebSession(SQLModel, table=True):
     user_agent: str = Field(default="", max_length=200)
     ended_at: datetime | None = Field(default=None, index=True)
     end_reason: str | None = Field(default=None, max_length=32)
+
+
+class Feedback(SQLModel, table=True):
+    """An anonymous answer to "how was it?" on a receipt (portal.cases.feedback): no person, case
+    or time of day, only the municipality, the week and what was said."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (Index("ix_feedback_municipality_week", "municipality_code", "week_of"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_code: str = Field(max_length=3)
+    service: str = Field(max_length=32)
+    rating: str = Field(max_length=24)
+    comment: str | None = Field(default=None, max_length=1200)
+    week_of: date

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, StringField
+from wtforms import EmailField, RadioField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import clock
@@ -114,3 +114,24 @@ class ReportSicknessForm(FlaskForm):
 
 def partial_minimum_hours(on):
     return regime_on(on).partial_min_hours_per_week.value
+
+
+RATING_CHOICES = [
+    ("very_satisfied", _l("Very satisfied")),
+    ("satisfied", _l("Satisfied")),
+    ("neutral", _l("Neither satisfied nor dissatisfied")),
+    ("dissatisfied", _l("Dissatisfied")),
+    ("very_dissatisfied", _l("Very dissatisfied")),
+]
+
+
+class FeedbackForm(FlaskForm):
+    """GOV.UK's "how was it?" on a receipt: one question and an optional comment, both anonymous."""
+
+    rating = RadioField(_l("Overall, how did you feel about answering the questionnaire?"),
+                        choices=options(RATING_CHOICES),
+                        validators=[InputRequired(_l("Choose how you felt about it."))])
+    comment = TextAreaField(
+        _l("How could we improve it? (optional)"),
+        validators=[Optional(), Length(max=1200, message=_l("Write at most 1,200 characters."))],
+        description=_l("Your answer is anonymous: do not write your name, CPR number or anything about your health."))

@@ -10,12 +10,12 @@ from flask_babel import gettext as _
 from .. import clock
 from ..auth.server_session import end, live_sessions
 from ..auth.session import current_user, role_required
-from ..cases import deadlines, retention
+from ..cases import deadlines, feedback, retention
 from ..cases import questionnaire as questionnaire_cases
 from ..cases.sickness import CaseAlreadyOpen, SickReport, case_of, cases_of, report_sickness
 from ..db import get_session
 from ..models import AbsenceKind, Employment, QuestionnaireStatus
-from .forms import ReportSicknessForm
+from .forms import FeedbackForm, ReportSicknessForm
 from .ongoing_forms import ConfirmForm
 from .questionnaire_forms import STEP_BY_SLUG, STEPS, DeclarationForm, answers_of, summary_rows
 
@@ -190,9 +190,36 @@ def questionnaire_receipt(case_id: int):
     summary = _own_case(case_id)
     if summary.questionnaire.status != QuestionnaireStatus.SUBMITTED:
         return redirect(url_for("citizen.questionnaire_start", case_id=case_id))
+    return _receipt(summary, FeedbackForm(formdata=None))
+
+
+FEEDBACK_GIVEN = "feedback_given"
+
+
+def _receipt(summary, feedback_form, status=200):
+    given = summary.questionnaire.id in session.get(FEEDBACK_GIVEN, [])
     return render_template("citizen/questionnaire_receipt.html", summary=summary,
                            rows=summary_rows(summary.questionnaire.answers or {}),
-                           plan=deadlines.plan_for(get_session(), summary.case, summary.questionnaire, clock.today()))
+                           plan=deadlines.plan_for(get_session(), summary.case, summary.questionnaire, clock.today()),
+                           feedback_form=None if given else feedback_form), status
+
+
+@bp.post("/sag/<int:case_id>/oplysningsskema/kvittering")
+@role_required("citizen")
+def questionnaire_feedback(case_id: int):
+    """The receipt's "how was it?": stored with no tie to the citizen; the session only remembers
+    that this receipt has had its answer, so the question is not asked twice."""
+    summary = _own_case(case_id)
+    if summary.questionnaire.status != QuestionnaireStatus.SUBMITTED:
+        return redirect(url_for("citizen.questionnaire_start", case_id=case_id))
+    form = FeedbackForm()
+    if not form.validate_on_submit():
+        return _receipt(summary, form, 400)
+    if summary.questionnaire.id not in session.get(FEEDBACK_GIVEN, []):
+        feedback.give(get_session(), summary.case.municipality_code, "questionnaire", form.rating.data,
+                      form.comment.data, clock.today())
+        session[FEEDBACK_GIVEN] = [*session.get(FEEDBACK_GIVEN, []), summary.questionnaire.id]
+    return redirect(url_for("citizen.questionnaire_receipt", case_id=case_id, _anchor="feedback"), code=303)
 
 
 def _own_case(case_id: int):

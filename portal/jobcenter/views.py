@@ -265,3 +265,16 @@ def compliance():
 
     return render_template("jobcenter/compliance.html",
                            figures=figures(get_session(), current_user().municipality, clock.today()))
+
+
+@bp.get("/tilbagemeldinger")
+@role_required("caseworker")
+def feedback():
+    """What citizens answered to "how was it?" on their receipts, for this municipality."""
+    from ..cases.feedback import summary
+    from ..citizen.forms import RATING_CHOICES
+
+    ratings = dict(RATING_CHOICES)
+    figures = summary(get_session(), current_user().municipality, clock.today())
+    return render_template("jobcenter/feedback.html", ratings=ratings, figures=figures,
+                           rating_rows=[(ratings[rating], count) for rating, count in figures.counts.items()])
