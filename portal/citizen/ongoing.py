@@ -99,7 +99,8 @@ def employer_relation(case_id: int, report_id: int):
 # Partial hours ------------------------------------------------------------------------------------
 
 def _week_choices(weeks: list[IsoWeek]) -> list:
-    return options([(str(w), _("Week %(week)d: %(start)s to %(end)s", week=w.week,
+    # A required select starts with an empty choice (HTML); the page still preselects a real week.
+    return options([("", _("Choose the week"))] + [(str(w), _("Week %(week)d: %(start)s to %(end)s", week=w.week,
                                 start=format_date(w.monday, "d. MMM"), end=format_date(w.sunday, "d. MMM yyyy")))
                     for w in weeks])
 
@@ -132,6 +133,8 @@ def hours(case_id: int):
     form = WeekHoursForm()
     form.week.choices = _week_choices(weeks)
     chosen = IsoWeek.parse(request.args.get("uge", ""))
+    if request.method == "GET" and weeks and chosen not in weeks:
+        form.week.data = str(weeks[0])
     if request.method == "GET" and chosen in weeks:
         form.week.data = str(chosen)
         existing = hours_cases.reported_week(db, case_id, chosen)
@@ -187,6 +190,8 @@ def step_up_plan(case_id: int):
                           "weekly_increase": existing.weekly_increase, "full_hours": existing.full_hours}
                     if existing and request.method == "GET" else None)
     form.start_week.choices = _week_choices(weeks)
+    if request.method == "GET" and not form.start_week.data:
+        form.start_week.data = str(weeks[0])
     if form.validate_on_submit():
         plan = Plan(IsoWeek.parse(form.start_week.data).monday, form.start_hours.data,
                     form.weekly_increase.data, form.full_hours.data)

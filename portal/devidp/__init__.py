@@ -323,7 +323,8 @@ LOGIN_PAGE = _HEAD.format(title="Testlogin – kun til udvikling") + """
   <h2>{{ title }}</h2>
   <ul>
   {% for identity in group %}
-    <li><form method="post"><input type="hidden" name="csrf" value="{{ csrf }}">
+    <li><form method="post" aria-label="Log ind som {{ identity.name }}">
+      <input type="hidden" name="csrf" value="{{ csrf }}">
       <button type="submit" name="identity" value="{{ identity.sub }}" data-identity="{{ identity.sub }}">
         Log ind som {{ identity.name }}
         <span class="detail">{% if identity.cpr %}CPR {{ identity.cpr[:6] }}-{{ identity.cpr[6:] }} (fiktivt){% endif %}

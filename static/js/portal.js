@@ -3,6 +3,21 @@ document.addEventListener("DOMContentLoaded", function () {
   if (window.DKFDS && typeof window.DKFDS.init === "function") {
     window.DKFDS.init();
   }
+  // A table that scrolls sideways is a tab stop, so a keyboard can scroll it; one that fits is not.
+  var scrollers = document.querySelectorAll(".table-scroll");
+  function tabStopsWhereScrolling() {
+    scrollers.forEach(function (scroller) {
+      if (scroller.scrollWidth > scroller.clientWidth) {
+        scroller.setAttribute("tabindex", "0");
+      } else {
+        scroller.removeAttribute("tabindex");
+      }
+    });
+  }
+  if (scrollers.length) {
+    tabStopsWhereScrolling();
+    window.addEventListener("resize", tabStopsWhereScrolling);
+  }
   // After a failed submit, take the user to the list of problems (GOV.UK / DKFDS pattern).
   var summary = document.querySelector("[data-error-summary]");
   if (summary) {

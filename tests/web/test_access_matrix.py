@@ -53,6 +53,7 @@ API_ONLY = {role: NO_TOKEN for role in ROLES}
 MATRIX: dict[str, dict] = {
     "main.index": EVERYONE,
     "main.switch_language": EVERYONE,
+    "main.favicon": EVERYONE,
     "main.deadlines": EVERYONE,
     "auth.login": EVERYONE,
     "auth.callback": EVERYONE,      # without a valid state it only says the login failed
@@ -68,6 +69,8 @@ MATRIX: dict[str, dict] = {
     "citizen.end_other_sessions": ANY_CITIZEN,
     "citizen.report": ANY_CITIZEN,
     "citizen.reported": LISES_CASE,
+    "citizen.questionnaire_feedback": LISES_CASE,
+    "jobcenter.feedback": ANY_CASEWORKER,
     "citizen.case": LISES_CASE,
     "citizen.questionnaire_start": LISES_CASE,
     "citizen.questionnaire_step": LISES_CASE,

@@ -110,3 +110,14 @@ def test_production_starts_when_everything_is_real(monkeypatch, tmp_path):
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_the_favicon_and_the_page_description_are_there(client):
+    """Browsers ask for /favicon.ico whatever a page links: a 404 there is an error in every
+    console. Search engines show the description under the title; the front page's title does not
+    repeat the site's name."""
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    page = client.get("/").get_data(as_text=True)
+    assert '<meta name="description" content="Sygemeld dig, besvar oplysningsskemaet' in page
+    assert "<title>Sygefravær selvbetjening</title>" in page
