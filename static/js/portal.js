@@ -4,9 +4,8 @@ document.addEventListener("DOMContentLoaded", function () {
     window.DKFDS.init();
   }
   // A table that scrolls sideways is a tab stop, so a keyboard can scroll it; one that fits is not.
-  var scrollers = document.querySelectorAll(".table-scroll");
   function tabStopsWhereScrolling() {
-    scrollers.forEach(function (scroller) {
+    document.querySelectorAll(".table-scroll").forEach(function (scroller) {
       if (scroller.scrollWidth > scroller.clientWidth) {
         scroller.setAttribute("tabindex", "0");
       } else {
@@ -14,10 +13,9 @@ document.addEventListener("DOMContentLoaded", function () {
       }
     });
   }
-  if (scrollers.length) {
-    tabStopsWhereScrolling();
-    window.addEventListener("resize", tabStopsWhereScrolling);
-  }
+  tabStopsWhereScrolling();
+  window.addEventListener("resize", tabStopsWhereScrolling);
+  document.body.addEventListener("htmx:afterSettle", tabStopsWhereScrolling);
   // After a failed submit, take the user to the list of problems (GOV.UK / DKFDS pattern).
   var summary = document.querySelector("[data-error-summary]");
   if (summary) {
