@@ -5,6 +5,7 @@ Without Chromium these tests skip and say so; with PORTAL_REQUIRE_E2E=1 (set by 
 browser fails the run instead."""
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -21,6 +22,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ACE = ROOT / "node_modules" / "accessibility-checker-engine" / "ace.js"
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+JAVA = os.environ.get("PORTAL_JAVA", "java")
 SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
 TODAY = "2026-11-16"
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
@@ -43,8 +47,10 @@ def pytest_collection_modifyitems(config, items):
 def _missing_browser() -> str | None:
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    if not AXE.exists():
-        return "axe-core is not installed (npm ci)"
+    if not (AXE.exists() and ACE.exists() and VNU_JAR.exists()):
+        return "axe-core, accessibility-checker-engine or vnu-jar is not installed (npm ci)"
+    if not shutil.which(JAVA):
+        return "no Java for the Nu HTML Checker (apt-get install default-jre-headless)"
     return None
 
 
@@ -112,11 +118,28 @@ def new_page(browser):
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15000)
+        page.on("response", lambda response: _remember_document(page, response))
         return page
 
     yield make
     for context in contexts:
         context.close()
+
+
+def _remember_document(page, response) -> None:
+    """The HTML the server sent for the page now shown, for the Nu HTML Checker: the page as served,
+    not as scripts have changed it since."""
+    if response.request.is_navigation_request() and response.frame == page.main_frame and response.status < 300:
+        # Read at once: the browser lets go of a POST's answer when the page moves on.
+        page.served_document = (response.url, response.text())
+
+
+def served_html(page) -> str:
+    url, html = getattr(page, "served_document", (None, None))
+    if url == page.url:
+        return html
+    # A page htmx has changed and given a new address: that address, as the server sends it.
+    return page.request.get(page.url).text()
 
 
 def axe_violations(page) -> list[dict]:
@@ -133,7 +156,9 @@ def axe_violations(page) -> list[dict]:
 
 
 class PageChecker:
-    """Every page the journey reaches: no axe violation, no horizontal overflow, a screenshot."""
+    """Every page the journey reaches, checked by three engines (axe-core, IBM Equal Access, the
+    Nu HTML Checker), for reflow at 320 px with and without the WCAG text-spacing values, for the
+    language of its parts; and a screenshot to look at."""
 
     def __init__(self, label: str, javascript: bool = True):
         self.label = label
@@ -145,11 +170,31 @@ class PageChecker:
     def __call__(self, page, name: str) -> None:
         self.count += 1
         page.screenshot(path=str(SCREENSHOTS / f"{self.label}-{self.count:02d}-{name}.png"), full_page=True)
+        html = served_html(page)
         checked = page if self.javascript else self._scriptless_copy(page)
+        # Closed <details> hold forms too: the engines check what a user sees who opens them.
+        closed = checked.evaluate("() => [...document.querySelectorAll('details:not([open])')]"
+                                  ".map(d => { d.open = true; d.dataset.checkerOpened = '1'; return d; }).length")
         overflow = checked.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"{name}: the page is {overflow}px wider than the screen"
-        violations = axe_violations(checked)
-        assert not violations, f"{name}: axe found\n" + json.dumps(violations, indent=2, ensure_ascii=False)
+        findings = {
+            "overflow": f"the page is {overflow}px wider than the screen" if overflow > 0 else None,
+            "axe-core": axe_violations(checked),
+            "IBM Equal Access": equal_access_violations(checked),
+            "Nu HTML Checker": html_errors(html),
+            "language of parts": unmarked_language(checked),
+            "reflow at 320 px": reflow_problems(checked),
+        }
+        findings = {engine: found for engine, found in findings.items() if found}
+        if closed:
+            checked.evaluate("() => document.querySelectorAll('details[data-checker-opened]')"
+                             ".forEach(d => { d.open = false; delete d.dataset.checkerOpened; })")
+        if findings and os.environ.get("PORTAL_E2E_FINDINGS"):
+            # For a developer fixing many pages at once: write every finding down and go on.
+            with open(os.environ["PORTAL_E2E_FINDINGS"], "a") as out:
+                out.write(json.dumps({"page": f"{self.label}/{name}", "url": page.url, **findings},
+                                     ensure_ascii=False) + "\n")
+            return
+        assert not findings, f"{name}:\n" + json.dumps(findings, indent=2, ensure_ascii=False)
 
     def _scriptless_copy(self, page):
         """axe needs JavaScript, which the page under test has off. So the very HTML that page
@@ -172,3 +217,122 @@ def type_date(page, field: str, typed) -> None:
     day, month, year = (typed, "", "") if isinstance(typed, str) else typed
     for part, text in (("day", day), ("month", month), ("year", year)):
         page.locator(f"#{field}-{part}").fill(text)
+
+
+def equal_access_violations(page) -> list[dict]:
+    """IBM's Equal Access engine (the rules of IBM's accessibility checker) with its WCAG 2.2 AA
+    rule set: every result it calls a violation, not the ones it leaves to a person to judge."""
+    if not page.evaluate("() => typeof window.ace !== 'undefined'"):
+        page.add_script_tag(content=ACE.read_text())
+    return page.evaluate("""async () => {
+        const report = await new ace.Checker().check(document, ['WCAG_2_2']);
+        return report.results.filter(r => r.value[0] === 'VIOLATION' && r.value[1] === 'FAIL')
+            .map(r => ({rule: r.ruleId, message: r.message, path: r.path.dom, snippet: r.snippet}));
+    }""")
+
+
+_vnu: dict = {}
+
+
+def _start_vnu() -> None:
+    if "url" not in _vnu:
+        port = _free_port()
+        process = subprocess.Popen([JAVA, "-cp", str(VNU_JAR), "nu.validator.servlet.Main", str(port)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        atexit.register(lambda: os.killpg(process.pid, signal.SIGTERM))
+        _vnu.update(url=f"http://127.0.0.1:{port}/", ready=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _nu_html_checker(request):
+    """The Nu HTML Checker as a local web service, started once and early: it reads its schemas
+    for half a minute while the first portal starts."""
+    if any("e2e" in item.keywords for item in request.session.items) and not _missing_browser():
+        _start_vnu()
+
+
+def _vnu_url() -> str:
+    _start_vnu()
+    if not _vnu["ready"]:
+        _wait(_vnu["url"], seconds=300)
+        _vnu["ready"] = True
+    return _vnu["url"] + "?out=json"
+
+
+def html_errors(html: str) -> list[str]:
+    """What the Nu HTML Checker calls an error in the page's HTML as the browser has it now."""
+    request = urllib.request.Request(_vnu_url(), data=html.encode(),
+                                     headers={"Content-Type": "text/html; charset=utf-8"})
+    with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310 (loopback)
+        messages = json.load(answer)["messages"]
+    return [f"{m.get('lastLine')}: {m['message']} :: {m.get('extract', '')}" for m in messages
+            if m["type"] == "error" or m.get("subType") == "fatal"]
+
+
+# Words that are only Danish (the official terms and the legal sources) and only English: a text in
+# a page of the other language that holds one must sit inside an element with that lang (WCAG 3.1.2).
+OTHER_LANGUAGE_WORDS = {
+    "en": r"\b(lønmodtager|oplysningsskema\w*|opfølgning\w*|fraværssamtale\w*|fraværsdag\w*|sygedagpenge\w*|"
+          r"raskmelding\w*|sygemelding\w*|standby-ordning\w*|bekendtgørelse\w*|lov nr\.|sygedagpengeloven\w*|"
+          r"delvis|sygemeldt|uger|dage)\b",
+    "da": r"\b(the|you|your|and|with|from|this|which|when)\b",
+}
+
+
+def unmarked_language(page) -> list[str]:
+    return page.evaluate("""(words) => {
+        const pageLang = document.documentElement.lang;
+        const other = new RegExp(words[pageLang], 'iu');
+        const found = [];
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const element = node.parentElement;
+            if (!element || element.closest('script, style, [hidden]')) continue;
+            const lang = element.closest('[lang]').getAttribute('lang');
+            if (lang === pageLang && other.test(node.textContent)) found.push(node.textContent.trim().slice(0, 80));
+        }
+        for (const element of document.querySelectorAll('[aria-label], [title], [placeholder]')) {
+            const lang = element.closest('[lang]').getAttribute('lang');
+            for (const attribute of ['aria-label', 'title', 'placeholder']) {
+                const value = element.getAttribute(attribute);
+                if (value && lang === pageLang && other.test(value)) found.push(attribute + ': ' + value);
+            }
+        }
+        return found;
+    }""", OTHER_LANGUAGE_WORDS)
+
+
+# WCAG 1.4.12: line height 1.5, paragraphs 2, letters 0.12 and words 0.16 times the font size.
+TEXT_SPACING = ("* { line-height: 1.5 !important; letter-spacing: 0.12em !important;"
+                " word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }")
+
+
+def reflow_problems(page) -> list[str]:
+    """WCAG 1.4.10 and 1.4.12: at 320 CSS pixels, and there with the text-spacing values, nothing
+    makes the page scroll sideways. Names the widest elements when something does."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 640})
+    problems = []
+    try:
+        for spacing in (False, True):
+            if spacing:
+                page.evaluate("(css) => { const s = document.createElement('style');"
+                              " s.id = 'wcag-text-spacing'; s.textContent = css; document.head.append(s); }",
+                              TEXT_SPACING)
+            wide = page.evaluate("""() => {
+                const overflow = document.documentElement.scrollWidth - window.innerWidth;
+                if (overflow <= 0) return null;
+                const widest = [...document.body.querySelectorAll('*')]
+                    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+                    .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+                              (typeof e.className === 'string' && e.className ?
+                               '.' + e.className.split(' ').join('.') : ''))
+                    .slice(-5);
+                return overflow + 'px: ' + widest.join(', ');
+            }""")
+            if wide:
+                problems.append(("with text spacing " if spacing else "") + wide)
+    finally:
+        page.evaluate("() => document.getElementById('wcag-text-spacing')?.remove()")
+        page.set_viewport_size(size)
+    return problems

@@ -19,7 +19,8 @@ TEXT = {
         "answer": "Besvar oplysningsskemaet", "continue": "Gem og fortsæt", "yes": "Ja", "no": "Nej",
         "declaration": "Jeg erklærer", "send": "Send oplysningsskemaet", "received": "Vi har modtaget",
         "logout": "Log ud", "problem": "Der er et problem", "sick_from": "Sygemeldt fra 10. november 2026.",
-        "hours_shown": "37,5",
+        "hours_shown": "37,5", "satisfied": "Tilfreds", "improve": "Hvad kan vi gøre bedre",
+        "send_feedback": "Send dit svar", "thanks": "Tak for dit svar",
     },
     "en": {
         "login": "Log in with MitID", "report": "Report sick", "submit_report": "Report sick",
@@ -28,7 +29,8 @@ TEXT = {
         "answer": "Answer the questionnaire", "continue": "Save and continue", "yes": "Yes", "no": "No",
         "declaration": "I declare", "send": "Send the questionnaire", "received": "We have received",
         "logout": "Log out", "problem": "There is a problem", "sick_from": "Sick leave from November 10, 2026.",
-        "hours_shown": "37.5",
+        "hours_shown": "37.5", "satisfied": "Satisfied", "improve": "How could we improve it",
+        "send_feedback": "Send your answer", "thanks": "Thank you for your answer",
     },
 }
 CITIZEN = "Lise Testesen"
@@ -106,6 +108,12 @@ def journey(page, portal_url, lang, who, check, typed_date="10-11-2026", typed_h
     check(page, "receipt")
     assert t["received"] in page.content()
     assert re.search(r"OS-[A-Z2-9]{8}", page.content())
+    # GOV.UK's confirmation pattern: one anonymous question about the service
+    page.get_by_label(t["satisfied"], exact=True).check()
+    page.get_by_label(re.compile(t["improve"])).fill("Let at udfylde på telefonen.")
+    page.get_by_role("button", name=t["send_feedback"]).click()
+    assert t["thanks"] in page.inner_text("#feedback")
+    check(page, "receipt-feedback-sent")
     page.get_by_role("button", name=t["logout"]).click()
     page.wait_for_url(re.compile(r"/$|/logout"))
     check(page, "logged-out")

@@ -48,6 +48,33 @@ def report_sick(page, lang, first_day, check):
     check(page, "case")
 
 
+CHART_CONTRASTS = """() => {
+    const luminance = (css) => {
+        const [r, g, b] = css.match(/[\\d.]+/g).slice(0, 3).map(Number).map(v => v / 255)
+            .map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const against_white = (css) => 1.05 / (luminance(css) + 0.05);
+    const contrasts = {};
+    for (const [part, selector] of [['normal hours', '.hours-normal'], ['worked hours', '.hours-worked'],
+                                    ['plan', '.hours-plan']]) {
+        const element = document.querySelector(selector);
+        if (!element) continue;
+        const style = getComputedStyle(element);
+        // A part is seen by its fill or, where the fill is light, by its outline: the better of the two.
+        const colours = [style.fill, style.stroke].filter(c => c && c.startsWith('rgb'));
+        contrasts[part] = Math.max(...colours.map(against_white));
+    }
+    return contrasts;
+}"""
+
+
+def chart_contrasts(page) -> dict:
+    contrasts = page.evaluate(CHART_CONTRASTS)
+    assert contrasts, "the hours chart should be on the page"
+    return contrasts
+
+
 def back_to_case(page):
     page.goto(re.sub(r"(/borger/sag/\d+).*", r"\1", page.url))
 
@@ -93,6 +120,8 @@ def lise(page, portal_url, lang, check):
     page.get_by_role("button", name=either("Gem planen", "Save the plan")).click()
     assert re.search(r"fuld tid i uge 50|full hours in week 50", page.content())
     check(page, "hours-with-plan")
+    for part, contrast in chart_contrasts(page).items():
+        assert contrast >= 3, f"WCAG 1.4.11: the chart's {part} is {contrast:.2f}:1 against white"
 
     # the check-in is due (every 6 weeks): asking to talk hands the case over
     back_to_case(page)

@@ -42,3 +42,33 @@ def test_first_visit_under_200_kb_and_repeat_under_20_kb(new_page, portal_url, p
     repeat, entries = transferred(page)
     assert repeat < REPEAT_VISIT_LIMIT, entries
     print(f"{path}: first visit {first / 1024:.1f} KB, repeat visit {repeat / 1024:.1f} KB")
+
+
+STEP_FIRST_VISIT_LIMIT = 110 * 1024
+
+
+def test_a_questionnaire_step_under_110_kb_first_visit(new_page, portal_url):
+    """The page a sick citizen spends longest on, on a phone's first visit: step 1 of the
+    questionnaire, with the step list's check icon (an SVG, not a glyph outside the font subset)."""
+    page = new_page("phone")
+    log_in(page, portal_url, "Lise Testesen", {"login": "Log ind med MitID"}, lambda *_: None)
+    page.get_by_role("link", name="Sygemeld dig").click()
+    page.locator("#first_absence_day-day").fill("10-11-2026")
+    page.get_by_label("Lønmodtager", exact=True).check()
+    page.get_by_label("Arbejdsgiverens CVR-nummer").fill("12345674")
+    page.get_by_label("Arbejdsgiverens navn").fill("Testbageriet ApS")
+    page.get_by_label("Helt fraværende").first.check()
+    page.get_by_label("Det ved jeg ikke endnu").check()
+    page.get_by_role("button", name="Sygemeld dig").click()
+    page.get_by_role("link", name="Besvar oplysningsskemaet").click()
+    page.get_by_label("Telefonnummer").fill("12 34 56 78")
+    page.get_by_role("button", name="Gem og fortsæt").click()  # step 1 answered: its check icon shows
+    step_two = page.url
+    cookies = page.context.cookies()
+    page = new_page("phone")
+    page.context.add_cookies(cookies)
+    page.goto(step_two)
+    first, entries = transferred(page)
+    assert page.locator(".step-icon svg").count() >= 1, "an answered step shows the check icon"
+    assert first < STEP_FIRST_VISIT_LIMIT, entries
+    print(f"questionnaire step 2: first visit {first / 1024:.1f} KB")
