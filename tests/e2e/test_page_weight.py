@@ -72,3 +72,27 @@ def test_a_questionnaire_step_under_110_kb_first_visit(new_page, portal_url):
     assert page.locator(".step-icon svg").count() >= 1, "an answered step shows the check icon"
     assert first < STEP_FIRST_VISIT_LIMIT, entries
     print(f"questionnaire step 2: first visit {first / 1024:.1f} KB")
+
+
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+    let shift = 0;
+    new PerformanceObserver(list => {
+        for (const entry of list.getEntries()) if (!entry.hadRecentInput) shift += entry.value;
+    }).observe({type: 'layout-shift', buffered: true});
+    setTimeout(() => resolve(shift), 300);
+})"""
+
+
+@pytest.mark.parametrize("path", ["/", "/frister"])
+def test_the_web_font_arriving_late_moves_nothing(new_page, portal_url, path):
+    """Cumulative layout shift on a slow phone connection (400 ms, 400 kbit/s), where the fonts
+    arrive after the first paint: under 0.1, what Google calls good."""
+    page = new_page("phone")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 400,
+                                                  "downloadThroughput": 400 * 1024 / 8,
+                                                  "uploadThroughput": 400 * 1024 / 8})
+    page.goto(portal_url + path, wait_until="load")
+    shift = page.evaluate(LAYOUT_SHIFT)
+    assert shift < 0.1, f"{path}: cumulative layout shift {shift:.3f}"
+    print(f"{path}: cumulative layout shift {shift:.3f}")
