@@ -185,7 +185,7 @@ class Conversation(SQLModel, table=True):
     handover_id: int | None = Field(default=None, foreign_key="handover.id")
     scheduled_at: datetime
     form: str = Field(max_length=16)          # in_person | phone | video
-    status: str = Field(default="booked", max_length=16)  # booked | held
+    status: str = Field(default="booked", max_length=16)  # booked | held | cancelled
     held_on: date | None = None
     outcome: str | None = Field(default=None, max_length=16)  # self_service | jobcenter | closed
     booked_by: str = Field(max_length=100)
@@ -194,6 +194,25 @@ class Conversation(SQLModel, table=True):
     # Booked although the citizen is on standby: the caseworker's deliberate reason.
     standby_reason: str | None = Field(default=None, max_length=2000)
     created_at: datetime = Field(default_factory=utcnow)
+    # The invitation: where or how, what it is about, what to bring. Each change of time or form, and
+    # a cancellation, raises the calendar file's SEQUENCE, so mail programs update the one event.
+    details: str | None = Field(default=None, max_length=500)
+    agenda: str | None = Field(default=None, max_length=1000)
+    bring: str | None = Field(default=None, max_length=500)
+    sequence: int = Field(default=0)
+    cancelled_on: date | None = None
+    cancel_reason: str | None = Field(default=None, max_length=2000)
+    # The citizen's answer to the invitation: coming | other_time | not_coming.
+    answer: str | None = Field(default=None, max_length=16)
+    answer_reason: str | None = Field(default=None, max_length=2000)
+    answer_preferred: str | None = Field(default=None, max_length=500)
+    answered_at: datetime | None = None
+    # The minutes, written by the caseworker after the conversation and read by the citizen.
+    minutes_talked: str | None = Field(default=None, max_length=4000)
+    minutes_agreed: str | None = Field(default=None, max_length=4000)
+    next_follow_up_on: date | None = None
+    minutes_by: str | None = Field(default=None, max_length=200)
+    minutes_written_at: datetime | None = None
 
 
 class AuditEntry(SQLModel, table=True):

@@ -93,7 +93,7 @@ def _schemas() -> dict:
                         "properties": {"kind": {"type": "string", "enum": ["waive", "move"]}, "reason": STRING,
                                        "by": STRING, "decided_on": DATE, "new_date": _nullable(DATE)}}),
         "Conversation": _closed_object(
-            id=INTEGER, status={"type": "string", "enum": ["booked", "held"]}, scheduled_at=DATETIME,
+            id=INTEGER, status={"type": "string", "enum": ["booked", "held", "cancelled"]}, scheduled_at=DATETIME,
             form={"type": "string", "enum": list(FORMS)}, held_on=_nullable(DATE),
             outcome={"type": ["string", "null"], "enum": [*OUTCOMES, None]},
             recorded_via={**_nullable(STRING), "description": "The case system that reported it, if one did."}),

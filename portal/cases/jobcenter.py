@@ -21,6 +21,7 @@ from ..models import (
     SickCase,
     utcnow,
 )
+from ..notify.reminders import Invitations, queue_invitation, queue_minutes_ready
 from ..rules import Who, active_reasons, screen
 from . import events
 from .facts import case_facts, timeline_of
@@ -46,6 +47,7 @@ class QueueRow:
     citizen_name: str
     overdue: bool
     due_soon: bool
+    answer: str | None = None  # the citizen's answer to a booked conversation, when it needs action
 
 
 @dataclass(frozen=True)
@@ -86,9 +88,14 @@ def queue(db: Session, municipality: str, me: str, chosen: QueueFilter, today: d
         .order_by(Handover.due, Handover.id)
         .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     ).all()
+    # One query for the page's answers: a citizen who needs another time, or cannot come.
+    answers = dict(db.exec(select(Conversation.case_id, Conversation.answer).where(
+        Conversation.case_id.in_([c.id for _h, c, _n in rows]), Conversation.status == "booked",
+        Conversation.answer.in_(("other_time", "not_coming")))).all()) if rows else {}
     return QueuePage(
         rows=[QueueRow(h, c, name, overdue=h.due < today and h.status != HandoverStatus.CLOSED,
-                       due_soon=today <= h.due <= today + timedelta(days=SOON_DAYS)) for h, c, name in rows],
+                       due_soon=today <= h.due <= today + timedelta(days=SOON_DAYS), answer=answers.get(c.id))
+              for h, c, name in rows],
         total=total, page=page, pages=pages)
 
 
@@ -141,6 +148,12 @@ class CaseFile:
     check_ins: list = ()           # answered check-ins, oldest first
 
 
+def conversations_of(db: Session, case_id: int) -> list[Conversation]:
+    """A case's conversations, the latest first: what the citizen sees on her page."""
+    return list(db.exec(select(Conversation).where(Conversation.case_id == case_id)
+                        .order_by(Conversation.scheduled_at.desc(), Conversation.id.desc())))
+
+
 def open_case_file(db: Session, case_id: int, municipality: str, me: str, my_name: str,
                    today: date | None = None) -> CaseFile | None:
     """The whole case for a caseworker of its municipality; the view is written to the audit log.
@@ -181,12 +194,11 @@ class StandbyReasonMissing(Exception):
 
 
 def book_conversation(db: Session, case: SickCase, when: datetime, form: str, me: str,
-                      timezone: str = "Europe/Copenhagen", link: str = "",
-                      standby_reason: str | None = None) -> Conversation:
+                      settings: Invitations | None = None, standby_reason: str | None = None,
+                      details: str | None = None, agenda: str | None = None, bring: str | None = None
+                      ) -> Conversation:
     """Book it and, in the same transaction, queue the citizen's invitation with an .ics file. A
     citizen on standby is not contacted unless the caseworker gives a reason for it."""
-    from ..notify.reminders import queue_conversation_booked
-
     standby_reason = (standby_reason or "").strip() or None
     if case.standby_since is not None and standby_reason is None:
         raise StandbyReasonMissing()
@@ -194,13 +206,103 @@ def book_conversation(db: Session, case: SickCase, when: datetime, form: str, me
                                           Handover.status != HandoverStatus.CLOSED)).first()
     conversation = Conversation(case_id=case.id, handover_id=live.id if live else None,
                                 scheduled_at=when, form=form, booked_by=me,
-                                standby_reason=standby_reason if case.standby_since is not None else None)
+                                standby_reason=standby_reason if case.standby_since is not None else None,
+                                details=_text(details), agenda=_text(agenda), bring=_text(bring))
     db.add(conversation)
     events.record(db, case.id, f"caseworker:{me}", "conversation_booked",
                   at=when.isoformat(), form=form,
                   **({"on_standby_because": standby_reason} if conversation.standby_reason else {}))
     db.flush()
-    queue_conversation_booked(db, conversation, timezone, link)
+    queue_invitation(db, conversation, settings or Invitations())
+    db.commit()
+    return conversation
+
+
+def _text(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+class ConversationNotOpen(Exception):
+    """Only a booked conversation can be moved, cancelled or answered."""
+
+
+def _booked(db: Session, case: SickCase, conversation_id: int) -> Conversation:
+    conversation = db.exec(select(Conversation).where(Conversation.id == conversation_id,
+                                                      Conversation.case_id == case.id)).first()
+    if conversation is None or conversation.status != "booked":
+        raise ConversationNotOpen()
+    return conversation
+
+
+def move_conversation(db: Session, case: SickCase, conversation_id: int, when: datetime, form: str, me: str,
+                      settings: Invitations | None = None) -> Conversation:
+    """A new time or form: the same calendar event with a higher SEQUENCE, and the citizen's answer
+    to the old time no longer stands."""
+    conversation = _booked(db, case, conversation_id)
+    moved_from = conversation.scheduled_at
+    conversation.scheduled_at, conversation.form = when, form
+    conversation.sequence += 1
+    conversation.answer = conversation.answer_reason = conversation.answer_preferred = None
+    conversation.answered_at = None
+    db.add(conversation)
+    events.record(db, case.id, f"caseworker:{me}", "conversation_moved", at=when.isoformat(), form=form,
+                  moved_from=moved_from.isoformat())
+    db.flush()
+    queue_invitation(db, conversation, settings or Invitations(), "moved")
+    db.commit()
+    return conversation
+
+
+def cancel_conversation(db: Session, case: SickCase, conversation_id: int, reason: str, today: date, me: str,
+                        settings: Invitations | None = None) -> Conversation:
+    conversation = _booked(db, case, conversation_id)
+    conversation.status, conversation.cancelled_on = "cancelled", today
+    conversation.cancel_reason = reason.strip()
+    conversation.sequence += 1
+    db.add(conversation)
+    events.record(db, case.id, f"caseworker:{me}", "conversation_cancelled", reason=reason.strip())
+    db.flush()
+    queue_invitation(db, conversation, settings or Invitations(), "cancelled")
+    db.commit()
+    return conversation
+
+
+ANSWERS = ("coming", "other_time", "not_coming")
+
+
+def answer_invitation(db: Session, case: SickCase, conversation_id: int, answer: str, reason: str | None,
+                      preferred: str | None, actor: str) -> Conversation:
+    """The citizen's answer: coming, another time (why, and when would suit), or not coming (why).
+    The caseworker sees it in the queue and the case view; a new answer replaces the old."""
+    if answer not in ANSWERS:
+        raise ValueError(answer)
+    conversation = _booked(db, case, conversation_id)
+    conversation.answer, conversation.answered_at = answer, utcnow()
+    conversation.answer_reason = _text(reason) if answer != "coming" else None
+    conversation.answer_preferred = _text(preferred) if answer == "other_time" else None
+    db.add(conversation)
+    events.record(db, case.id, actor, "invitation_answered", answer=answer)
+    db.commit()
+    return conversation
+
+
+def write_minutes(db: Session, case: SickCase, conversation_id: int, talked: str, agreed: str,
+                  next_follow_up_on: date | None, me: str, my_name: str, link: str = "") -> Conversation:
+    """Minutes of a held conversation: what was talked about, what was agreed, the next follow-up.
+    Written again, they replace the earlier text; the event log keeps that they changed."""
+    conversation = db.exec(select(Conversation).where(Conversation.id == conversation_id,
+                                                      Conversation.case_id == case.id)).first()
+    if conversation is None or conversation.status != "held":
+        raise ConversationNotOpen()
+    first = conversation.minutes_written_at is None
+    conversation.minutes_talked, conversation.minutes_agreed = talked.strip(), agreed.strip()
+    conversation.next_follow_up_on, conversation.minutes_by = next_follow_up_on, my_name
+    conversation.minutes_written_at = utcnow()
+    db.add(conversation)
+    events.record(db, case.id, f"caseworker:{me}", "minutes_written" if first else "minutes_changed")
+    db.flush()
+    if first:
+        queue_minutes_ready(db, conversation, link)
     db.commit()
     return conversation
 

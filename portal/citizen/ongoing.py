@@ -13,7 +13,9 @@ from ..auth.session import role_required
 from ..cases import deadlines, followup
 from ..cases import employer as employer_cases
 from ..cases import hours as hours_cases
+from ..cases import jobcenter as jobcenter_cases
 from ..cases.handover import live_handover
+from ..cases.jobcenter import conversations_of
 from ..db import get_session
 from ..employer.forms import ADAPTED, DURATIONS, EmployeeFastTrackAnswer
 from ..forms import options
@@ -22,11 +24,13 @@ from ..rules import EXPECTED_WEEKS, FastTrackRefusal, IsoWeek, Plan, expected_to
 from ..rules.hours import HoursProblem, reportable_weeks
 from ..standby_list import standby_groups
 from .ongoing_forms import (
+    CONVERSATION_FORMS,
     CheckInForm,
     ConfirmForm,
     ConversationRequestForm,
     EmployerRelationForm,
     FastTrackForm,
+    InvitationAnswerForm,
     PlanForm,
     RecoveryForm,
     StandbyForm,
@@ -69,7 +73,35 @@ def case(case_id: int):
         relations=[(report, EmployerRelationForm(prefix=f"relation-{report.id}"))
                    for report in employer_cases.unconfirmed_reports(db, the_case.citizen_id)]
         if the_case.status == CaseStatus.OPEN else [],
+        conversations=conversations_of(db, the_case.id), forms_labels=dict(CONVERSATION_FORMS),
     )
+
+
+@bp.route("/sag/<int:case_id>/samtale/<int:conversation_id>/svar", methods=["GET", "POST"])
+@role_required("citizen")
+def answer_invitation(case_id: int, conversation_id: int):
+    """Answer a booked conversation: coming, another time, or not coming."""
+    summary, closed = _open_case(case_id)
+    if closed:
+        return closed
+    db = get_session()
+    conversation = next((c for c in conversations_of(db, case_id)
+                         if c.id == conversation_id and c.status == "booked"), None)
+    if conversation is None:
+        abort(404)
+    form = InvitationAnswerForm(data={"answer": conversation.answer} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        reason = form.other_reason.data if form.answer.data == "other_time" else form.not_coming_reason.data
+        jobcenter_cases.answer_invitation(db, summary.case, conversation_id, form.answer.data, reason,
+                                          form.preferred.data, "citizen")
+        return _back_to_case(case_id, {
+            "coming": _("Thank you. The jobcenter can see that you are coming."),
+            "other_time": _("Thank you. The jobcenter will find another time and tell you."),
+            "not_coming": _("Thank you. The jobcenter can see that you cannot come, and contacts you."),
+        }[form.answer.data])
+    return render_template("citizen/invitation.html", summary=summary, case=summary.case,
+                           conversation=conversation, form=form, forms_labels=dict(CONVERSATION_FORMS)), \
+        (400 if form.errors else 200)
 
 
 def _requester(db, case_id: int):

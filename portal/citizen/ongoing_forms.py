@@ -11,7 +11,7 @@ from wtforms import BooleanField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from .. import clock
-from ..forms import DanishDateField, DanishDecimalField, RequiredIf, not_in_future, options
+from ..forms import DanishDateField, DanishDecimalField, OnlyIf, RequiredIf, not_in_future, options
 from .questionnaire_forms import TEXT_LENGTH, YES_NO, YES_NO_UNKNOWN
 
 HOURS_RANGE = NumberRange(min=0, max=80, message=_l("Enter a number of hours between 0 and 80."))
@@ -167,3 +167,27 @@ class RecoveryForm(FlaskForm):
         validators=[RequiredIf("kind", ("partial",), _l("Enter how many hours a week you are still absent.")),
                     NumberRange(max=60, message=_l("Enter at most 60 hours a week."))],
         description=_l("Only if you are back part of the time. Count treatment and travel time."))
+
+
+INVITATION_ANSWERS = [("coming", _l("I'm coming")), ("other_time", _l("I need another time")),
+                      ("not_coming", _l("I can't come"))]
+
+
+class InvitationAnswerForm(FlaskForm):
+    """The citizen's answer to a conversation the jobcenter has booked."""
+
+    answer = RadioField(_l("Can you come?"), choices=options(INVITATION_ANSWERS),
+                        validators=[InputRequired(_l("Tell us whether you can come."))])
+    other_reason = TextAreaField(
+        _l("Why the time does not suit you"),
+        validators=[RequiredIf("answer", ("other_time",), _l("Tell us briefly why the time does not suit you.")),
+                    TEXT_LENGTH])
+    preferred = TextAreaField(
+        _l("Which days or times suit you? (optional)"),
+        description=_l("For example: mornings, or any day but Wednesday."),
+        validators=[OnlyIf("answer", ("other_time",)), Optional(), TEXT_LENGTH])
+    not_coming_reason = TextAreaField(
+        _l("Why you cannot come"),
+        description=_l("You do not have to tell us your diagnosis."),
+        validators=[RequiredIf("answer", ("not_coming",), _l("Tell us briefly why you cannot come.")),
+                    TEXT_LENGTH])

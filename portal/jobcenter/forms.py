@@ -5,7 +5,7 @@ from datetime import time
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import clock
 from ..forms import DanishDateField, RequiredIf, not_in_future, options, visible_text
@@ -29,6 +29,9 @@ REASON_LABELS = {
     ReasonCode.FOLLOW_UP_DUE: _l("Follow-up conversation due"),
 }
 STATUS_LABELS = {"open": _l("Waiting"), "claimed": _l("Taken"), "closed": _l("Done")}
+# The citizen's answer to an invitation, as the caseworker reads it.
+ANSWER_LABELS = {"coming": _l("Is coming"), "other_time": _l("Asks for another time"),
+                 "not_coming": _l("Cannot come")}
 
 
 class QueueFilterForm(FlaskForm):
@@ -44,16 +47,20 @@ class QueueFilterForm(FlaskForm):
                            validators=[Optional()])
 
 
-class BookConversationForm(FlaskForm):
+def strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+NO_HEALTH_IN_MAIL = _l("It goes into the invitation mail: no health information.")
+
+
+class WhenForm(FlaskForm):
+    """Day, time and form of a conversation: booking it, and moving it."""
+
     day = DanishDateField(_l("Date"), validators=[InputRequired(_l("Enter the date of the conversation."))])
     at = TimeField(_l("Time"), validators=[InputRequired(_l("Enter the time of the conversation, for example 10:30."))])
     form = RadioField(_l("Form"), choices=options(FORMS),
                       validators=[InputRequired(_l("Choose how the conversation is held."))])
-    standby_reason = TextAreaField(
-        _l("Why the citizen should be contacted although on standby"),
-        description=_l("The citizen chose standby, so the jobcenter does not contact her or him. Book only "
-                       "if the citizen asked for it or there is another good reason, and write it here."),
-        validators=[Optional(), Length(max=500, message=_l("Write at most %(max)d characters."))])
 
     def validate_day(self, field):
         if field.data and field.data < clock.today():
@@ -62,6 +69,47 @@ class BookConversationForm(FlaskForm):
     def validate_at(self, field):
         if field.data and not time(7, 0) <= field.data <= time(18, 0):
             raise ValidationError(_l("Choose a time between 07:00 and 18:00."))
+
+
+class MoveConversationForm(WhenForm):
+    pass
+
+
+class CancelConversationForm(FlaskForm):
+    reason = TextAreaField(_l("Why the conversation is cancelled"),
+                           description=_l("The citizen reads it on her or his page."),
+                           filters=[strip], validators=[DataRequired(_l("Write why the conversation is cancelled.")),
+                                       Length(max=2000, message=_l("Write at most %(max)d characters."))])
+
+
+class MinutesForm(FlaskForm):
+    talked = TextAreaField(_l("What you talked about"),
+                           filters=[strip], validators=[DataRequired(_l("Write what you talked about.")),
+                                       Length(max=4000, message=_l("Write at most %(max)d characters."))])
+    agreed = TextAreaField(_l("What you agreed"),
+                           filters=[strip],
+                           validators=[DataRequired(_l("Write what you agreed, or that nothing was agreed.")),
+                                       Length(max=4000, message=_l("Write at most %(max)d characters."))])
+    next_follow_up_on = DanishDateField(_l("Next follow-up (optional)"), validators=[Optional()])
+
+    def validate_next_follow_up_on(self, field):
+        if field.data and field.data <= clock.today():
+            raise ValidationError(_l("The next follow-up must be after today."))
+
+
+class BookConversationForm(WhenForm):
+    details = StringField(_l("Where, or how you call (optional)"),
+                          description=_l("For example the address and room, or that you call the citizen's phone."),
+                          validators=[Optional(), Length(max=500, message=_l("Write at most %(max)d characters."))])
+    agenda = TextAreaField(_l("What the conversation is about (optional)"), description=NO_HEALTH_IN_MAIL,
+                           validators=[Optional(), Length(max=1000, message=_l("Write at most %(max)d characters."))])
+    bring = StringField(_l("What to bring (optional)"), description=NO_HEALTH_IN_MAIL,
+                        validators=[Optional(), Length(max=500, message=_l("Write at most %(max)d characters."))])
+    standby_reason = TextAreaField(
+        _l("Why the citizen should be contacted although on standby"),
+        description=_l("The citizen chose standby, so the jobcenter does not contact her or him. Book only "
+                       "if the citizen asked for it or there is another good reason, and write it here."),
+        validators=[Optional(), Length(max=500, message=_l("Write at most %(max)d characters."))])
 
 
 class RecordConversationForm(FlaskForm):

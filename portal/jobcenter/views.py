@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -20,12 +21,14 @@ from ..deadline_labels import OBLIGATION_LABELS
 from ..employer.forms import ADAPTED, DURATIONS, RETENTION
 from ..extensions import htmx
 from ..forms import options
+from ..notify.reminders import Invitations
 from ..personal_data import decrypt_cpr
 from ..rules import Obligation, screen, timeline
 from ..standby_list import standby_groups
 from ..web import local_path, public_url
 from .export import audit_csv
 from .forms import (
+    ANSWER_LABELS,
     AUDIT_LABELS,
     EVENT_LABELS,
     FAST_TRACK_STATUS_LABELS,
@@ -35,8 +38,11 @@ from .forms import (
     STATUS_LABELS,
     AuditFilterForm,
     BookConversationForm,
+    CancelConversationForm,
     CorrectionForm,
     FastTrackDecisionForm,
+    MinutesForm,
+    MoveConversationForm,
     QueueFilterForm,
     RecordConversationForm,
 )
@@ -48,7 +54,8 @@ bp = Blueprint("jobcenter", __name__, url_prefix="/jobcenter")
 def _labels():
     return {"reason_labels": {str(k): v for k, v in REASON_LABELS.items()}, "status_labels": STATUS_LABELS,
             "event_labels": EVENT_LABELS, "form_labels": FORM_LABELS, "outcome_labels": OUTCOME_LABELS,
-            "theme_css": "dkfds.min.css", "uses_htmx": True, "fast_track_status_labels": FAST_TRACK_STATUS_LABELS}
+            "theme_css": "dkfds.min.css", "uses_htmx": True, "fast_track_status_labels": FAST_TRACK_STATUS_LABELS,
+            "answer_labels": ANSWER_LABELS}
 
 
 @bp.get("/")
@@ -121,7 +128,31 @@ def _correction_choices(obligations: list[Obligation]) -> list[tuple[str, str]]:
         for o in _correctable(obligations)]
 
 
-def _render_case(file, book_form=None, record_form=None, correction_form=None, decision_form=None, status=200):
+def _conversation_forms(file, failed=None) -> dict:
+    """Each conversation's own forms, named by its id so two on one page never share a field id; the
+    one that failed validation keeps what was typed and its errors."""
+    forms = {}
+    for conversation in file.conversations:
+        cid = conversation.id
+        forms[cid] = {"move": MoveConversationForm(prefix=f"move{cid}", formdata=None),
+                      "cancel": CancelConversationForm(prefix=f"cancel{cid}", formdata=None),
+                      "minutes": MinutesForm(prefix=f"minutes{cid}", formdata=None, data={
+                          "talked": conversation.minutes_talked, "agreed": conversation.minutes_agreed,
+                          "next_follow_up_on": conversation.next_follow_up_on})}
+    if failed:
+        kind, cid, form = failed
+        forms.setdefault(cid, {})[kind] = form
+    return forms
+
+
+def _invitations(case_id: int) -> Invitations:
+    return Invitations(timezone=current_app.config["PORTAL_TIMEZONE"],
+                       organizer=parseaddr(current_app.config["PORTAL_MAIL_FROM"])[1],
+                       link=public_url("citizen.case", case_id=case_id))
+
+
+def _render_case(file, book_form=None, record_form=None, correction_form=None, decision_form=None, status=200,
+                 failed=None):
     today = clock.today()
     db = get_session()
     facts = case_facts(db, file.case, file.questionnaire)
@@ -141,6 +172,7 @@ def _render_case(file, book_form=None, record_form=None, correction_form=None, d
         employer_answers=employer_information[0], employer_requests=employer_information[1],
         duration_labels=dict(DURATIONS), adapted_labels=dict(ADAPTED), retention_labels=dict(RETENTION),
         check_in_labels={"feeling": dict(FEELINGS), "yes_no": dict(YES_NO_UNKNOWN)},
+        conversation_forms=_conversation_forms(file, failed),
     ), status
 
 
@@ -154,9 +186,9 @@ def book(case_id: int):
     local = ZoneInfo(current_app.config["PORTAL_TIMEZONE"])
     try:
         cases.book_conversation(get_session(), file.case, datetime.combine(form.day.data, form.at.data, local),
-                                form.form.data, current_user().subject, current_app.config["PORTAL_TIMEZONE"],
-                                public_url("citizen.overview"),
-                                standby_reason=form.standby_reason.data)
+                                form.form.data, current_user().subject, _invitations(file.case.id),
+                                standby_reason=form.standby_reason.data, details=form.details.data,
+                                agenda=form.agenda.data, bring=form.bring.data)
     except cases.StandbyReasonMissing:
         form.standby_reason.errors.append(_("The citizen is on standby. Write why the citizen should be contacted "
                                             "all the same, or do not book."))
@@ -213,6 +245,58 @@ def held(case_id: int, conversation_id: int):
                                  form.outcome.data, current_user().subject):
         flash(_("The conversation is recorded as held."), "success")
     return redirect(url_for("jobcenter.case", case_id=case_id), code=303)
+
+
+@bp.post("/sag/<int:case_id>/samtale/<int:conversation_id>/flyt")
+@role_required("caseworker")
+def move(case_id: int, conversation_id: int):
+    file = _case_file(case_id)
+    form = MoveConversationForm(prefix=f"move{conversation_id}")
+    if not form.validate_on_submit():
+        return _render_case(file, failed=("move", conversation_id, form), status=400)
+    local = ZoneInfo(current_app.config["PORTAL_TIMEZONE"])
+    try:
+        cases.move_conversation(get_session(), file.case, conversation_id,
+                                datetime.combine(form.day.data, form.at.data, local), form.form.data,
+                                current_user().subject, _invitations(case_id))
+    except cases.ConversationNotOpen:
+        abort(404)
+    flash(_("The conversation is moved. The citizen gets the new time by mail and on her or his page."), "success")
+    return redirect(url_for("jobcenter.case", case_id=case_id), code=303)
+
+
+@bp.post("/sag/<int:case_id>/samtale/<int:conversation_id>/aflys")
+@role_required("caseworker")
+def cancel(case_id: int, conversation_id: int):
+    file = _case_file(case_id)
+    form = CancelConversationForm(prefix=f"cancel{conversation_id}")
+    if not form.validate_on_submit():
+        return _render_case(file, failed=("cancel", conversation_id, form), status=400)
+    try:
+        cases.cancel_conversation(get_session(), file.case, conversation_id, form.reason.data, clock.today(),
+                                  current_user().subject, _invitations(case_id))
+    except cases.ConversationNotOpen:
+        abort(404)
+    flash(_("The conversation is cancelled. The citizen is told by mail and on her or his page."), "success")
+    return redirect(url_for("jobcenter.case", case_id=case_id), code=303)
+
+
+@bp.post("/sag/<int:case_id>/samtale/<int:conversation_id>/referat")
+@role_required("caseworker")
+def minutes(case_id: int, conversation_id: int):
+    file = _case_file(case_id)
+    form = MinutesForm(prefix=f"minutes{conversation_id}")
+    if not form.validate_on_submit():
+        return _render_case(file, failed=("minutes", conversation_id, form), status=400)
+    user = current_user()
+    try:
+        cases.write_minutes(get_session(), file.case, conversation_id, form.talked.data, form.agreed.data,
+                            form.next_follow_up_on.data, user.subject, user.name,
+                            public_url("citizen.case", case_id=case_id))
+    except cases.ConversationNotOpen:
+        abort(404)
+    flash(_("The minutes are saved. The citizen can read them on her or his page."), "success")
+    return redirect(url_for("jobcenter.case", case_id=case_id, _anchor=f"conversation-{conversation_id}"), code=303)
 
 
 def _audit_filter():

@@ -3,10 +3,12 @@ when a timer sends). No CPR number and no health information ever goes into a me
 deadline and a link to log in."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
 
 from .outbox import Message
 
@@ -53,37 +55,136 @@ def check_in_due(case_id: int, recipient: str, due: date, link: str) -> Message:
               f"minutes. Log in here: {link}\n\n{SIGNATURE}\n"))
 
 
-def conversation_booked(conversation_id: int, case_id: int, recipient: str, when: datetime, form: str,
-                        timezone: str, link: str) -> Message:
-    forms = {"in_person": ("i jobcentret", "at the jobcenter"), "phone": ("på telefon", "by phone"),
-             "video": ("på video", "by video")}
-    da_form, en_form = forms.get(form, forms["in_person"])
-    da_when = format_datetime(when, "d. MMMM y 'kl.' HH.mm", tzinfo=timezone, locale="da")
-    en_when = format_datetime(when, "d MMMM y 'at' HH:mm", tzinfo=timezone, locale="en_GB")
+FORMS = {"in_person": ("i jobcentret", "at the jobcenter"), "phone": ("på telefon", "by phone"),
+         "video": ("på video", "by video")}
+CONVERSATION_MINUTES = 45
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """A conversation as its invitation tells it. `sequence` rises with every change (RFC 5545), so
+    a mail program updates the event it has instead of adding another."""
+    conversation_id: int
+    case_id: int
+    sequence: int
+    when: datetime              # aware
+    form: str
+    details: str | None = None  # the address, or how the phone or video call happens
+    agenda: str | None = None
+    bring: str | None = None
+
+
+def _when(invitation: Invitation, timezone: str) -> tuple[str, str]:
+    return (format_datetime(invitation.when, "d. MMMM y 'kl.' HH.mm", tzinfo=timezone, locale="da"),
+            format_datetime(invitation.when, "d MMMM y 'at' HH:mm", tzinfo=timezone, locale="en_GB"))
+
+
+def _invitation_text(invitation: Invitation, timezone: str, link: str, da_lead: str, en_lead: str) -> str:
+    da_form, en_form = FORMS.get(invitation.form, FORMS["in_person"])
+    da_when, en_when = _when(invitation, timezone)
+    extra = "".join(f"\n{line}" for line in (invitation.details, invitation.agenda, invitation.bring) if line)
+    return (f"{da_lead} {da_when}, {da_form}.{extra}\n\nSvar på invitationen, og se mere: {link}\n\n"
+            f"{en_lead} {en_when}, {en_form}.\n\nAnswer the invitation and see more: {link}\n\n{SIGNATURE}\n")
+
+
+def conversation_booked(invitation: Invitation, recipient: str, organizer: str, timezone: str, link: str,
+                        stamp: datetime) -> Message:
     return Message(
-        dedupe_key=f"conversation:{conversation_id}", kind="conversation_booked",
-        case_id=case_id, recipient=recipient,
+        dedupe_key=f"conversation:{invitation.conversation_id}:{invitation.sequence}", kind="conversation_booked",
+        case_id=invitation.case_id, recipient=recipient,
         subject="Opfølgningssamtale / Follow-up conversation",
-        body=(f"Du har en opfølgningssamtale med jobcentret {da_when}, "
-              f"{da_form}. Invitationen ligger som kalenderfil i denne mail. Se mere: {link}\n\n"
-              f"You have a follow-up conversation with the jobcenter on "
-              f"{en_when}, {en_form}. The invitation is attached "
-              f"as a calendar file. More: {link}\n\n{SIGNATURE}\n"),
+        body=_invitation_text(invitation, timezone, link, "Du er inviteret til en opfølgningssamtale med jobcentret",
+                              "You are invited to a follow-up conversation with the jobcenter on"),
         attachment_name="opfoelgningssamtale.ics",
-        attachment=invitation_ics(conversation_id, when, da_form))
+        attachment=invitation_ics(invitation, recipient, organizer, timezone, stamp))
 
 
-def invitation_ics(conversation_id: int, when: datetime, where: str, minutes: int = 45) -> str:
+def conversation_moved(invitation: Invitation, recipient: str, organizer: str, timezone: str, link: str,
+                       stamp: datetime) -> Message:
+    return Message(
+        dedupe_key=f"conversation:{invitation.conversation_id}:{invitation.sequence}", kind="conversation_moved",
+        case_id=invitation.case_id, recipient=recipient,
+        subject="Ny tid til din opfølgningssamtale / New time for your follow-up conversation",
+        body=_invitation_text(invitation, timezone, link, "Din opfølgningssamtale med jobcentret er flyttet til",
+                              "Your follow-up conversation with the jobcenter is moved to"),
+        attachment_name="opfoelgningssamtale.ics",
+        attachment=invitation_ics(invitation, recipient, organizer, timezone, stamp))
+
+
+def conversation_cancelled(invitation: Invitation, recipient: str, organizer: str, timezone: str, link: str,
+                           stamp: datetime) -> Message:
+    da_when, en_when = _when(invitation, timezone)
+    return Message(
+        dedupe_key=f"conversation:{invitation.conversation_id}:{invitation.sequence}",
+        kind="conversation_cancelled", case_id=invitation.case_id, recipient=recipient,
+        subject="Opfølgningssamtale aflyst / Follow-up conversation cancelled",
+        body=(f"Din opfølgningssamtale med jobcentret {da_when} er aflyst. Jobcentret kontakter dig om en ny "
+              f"tid, hvis der skal være en. Se mere: {link}\n\n"
+              f"Your follow-up conversation with the jobcenter on {en_when} is cancelled. The jobcenter "
+              f"contacts you about a new time if one is needed. More: {link}\n\n{SIGNATURE}\n"),
+        attachment_name="opfoelgningssamtale.ics",
+        attachment=invitation_ics(invitation, recipient, organizer, timezone, stamp, cancel=True))
+
+
+def minutes_ready(conversation_id: int, case_id: int, recipient: str, link: str) -> Message:
+    return Message(
+        dedupe_key=f"minutes:{conversation_id}", kind="minutes_ready", case_id=case_id, recipient=recipient,
+        subject="Referat af din samtale / Minutes of your conversation",
+        body=(f"Jobcentret har skrevet et referat af din opfølgningssamtale. Du kan læse det, når du logger "
+              f"ind: {link}\n\n"
+              f"The jobcenter has written minutes of your follow-up conversation. You can read them when "
+              f"you log in: {link}\n\n{SIGNATURE}\n"))
+
+
+def invitation_ics(invitation: Invitation, attendee: str, organizer: str, timezone: str, stamp: datetime,
+                   cancel: bool = False) -> str:
+    """RFC 5545 and 5546 as mail programs expect them: the local time with its VTIMEZONE, ORGANIZER
+    and ATTENDEE for an invitation, DTSTAMP when the file was made, one UID for the conversation's
+    life with a rising SEQUENCE, and METHOD:CANCEL with STATUS:CANCELLED when it is called off."""
+    local = invitation.when.astimezone(ZoneInfo(timezone))
+    da_form, _en_form = FORMS.get(invitation.form, FORMS["in_person"])
     calendar = Calendar()
     calendar.add("prodid", "-//Sygefravaer selvbetjening//DA")
     calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST")
+    calendar.add("method", "CANCEL" if cancel else "REQUEST")
     event = Event()
-    event.add("uid", f"conversation-{conversation_id}@sygefravaer.portal")
-    event.add("dtstamp", when)
-    event.add("dtstart", when)
-    event.add("dtend", when + timedelta(minutes=minutes))
+    event.add("uid", f"conversation-{invitation.conversation_id}@sygefravaer.portal")
+    event.add("sequence", invitation.sequence)
+    event.add("dtstamp", stamp.astimezone(UTC))
+    event.add("dtstart", local)
+    event.add("dtend", local + timedelta(minutes=CONVERSATION_MINUTES))
     event.add("summary", "Opfølgningssamtale med jobcentret / Follow-up conversation")
-    event.add("location", where)
+    event.add("location", invitation.details or da_form)
+    description = "\n".join(line for line in (invitation.agenda, invitation.bring) if line)
+    if description:
+        event.add("description", description)
+    event.add("status", "CANCELLED" if cancel else "CONFIRMED")
+    boss = vCalAddress(f"mailto:{organizer}")
+    boss.params["cn"] = vText("Jobcentret")
+    event["organizer"] = boss
+    guest = vCalAddress(f"mailto:{attendee}")
+    guest.params.update({"role": "REQ-PARTICIPANT", "partstat": "NEEDS-ACTION", "rsvp": "FALSE"})
+    event.add("attendee", guest)
+    if timezone == "Europe/Copenhagen":
+        calendar.add_component(copenhagen_vtimezone())
     calendar.add_component(event)
+    calendar.add_missing_timezones()  # any other zone: icalendar writes it out from the tz database
     return calendar.to_ical().decode()
+
+
+def copenhagen_vtimezone() -> Timezone:
+    """Denmark's zone as Outlook and Google write it: the EU rule since 1996 (last Sunday of March
+    and of October) in two RRULEs, instead of a list of every change since 1970."""
+    zone = Timezone()
+    zone.add("tzid", "Europe/Copenhagen")
+    for kind, start, offset_from, offset_to, name, month in (
+            (TimezoneDaylight, datetime(1970, 3, 29, 2), 1, 2, "CEST", 3),
+            (TimezoneStandard, datetime(1970, 10, 25, 3), 2, 1, "CET", 10)):
+        part = kind()
+        part.add("dtstart", start)
+        part.add("tzoffsetfrom", timedelta(hours=offset_from))
+        part.add("tzoffsetto", timedelta(hours=offset_to))
+        part.add("tzname", name)
+        part.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1SU"})
+        zone.add_component(part)
+    return zone

@@ -3,12 +3,13 @@ reminder), so the sweep can run as often as the timer likes. Nothing is sent to 
 standby, or on a closed case, or to one whose email address is not known."""
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date
 
 from sqlmodel import Session, select
 
 from ..cases.facts import facts_of, histories_of
-from ..models import CaseStatus, Citizen, Conversation, Questionnaire, SickCase
+from ..models import CaseStatus, Citizen, Conversation, Questionnaire, SickCase, utcnow
 from ..rules import Code, State, check_in_due, find, remind_on, timeline
 from . import messages
 from .outbox import enqueue
@@ -49,11 +50,39 @@ def _due_for(case, email, obligations, today, link):
         yield messages.check_in_due(case.id, email, check_in, link)
 
 
-def queue_conversation_booked(db: Session, conversation: Conversation, timezone: str, link: str) -> bool:
-    """In the booking's own transaction: the invitation goes if, and only if, the booking is kept."""
+@dataclass(frozen=True)
+class Invitations:
+    """What an invitation mail needs beyond the conversation: the local time zone, the organizer's
+    address (the jobcenter's sender address), and the link to the citizen's page."""
+    timezone: str = "Europe/Copenhagen"
+    organizer: str = "ikke-svar@jobcenter.example.dk"
+    link: str = ""
+
+
+def invitation_of(conversation: Conversation) -> messages.Invitation:
+    return messages.Invitation(
+        conversation_id=conversation.id, case_id=conversation.case_id, sequence=conversation.sequence,
+        when=conversation.scheduled_at if conversation.scheduled_at.tzinfo
+        else conversation.scheduled_at.replace(tzinfo=UTC),
+        form=conversation.form, details=conversation.details, agenda=conversation.agenda, bring=conversation.bring)
+
+
+def queue_invitation(db: Session, conversation: Conversation, settings: Invitations, change: str = "booked") -> bool:
+    """In the change's own transaction: the mail goes if, and only if, the change is kept. `change` is
+    booked, moved or cancelled; each is a new SEQUENCE of the same calendar event."""
     case = db.get(SickCase, conversation.case_id)
     citizen = db.get(Citizen, case.citizen_id)
     if case.standby_since is not None or not citizen.email:
         return False
-    return enqueue(db, messages.conversation_booked(conversation.id, case.id, citizen.email,
-                                                    conversation.scheduled_at, conversation.form, timezone, link))
+    build = {"booked": messages.conversation_booked, "moved": messages.conversation_moved,
+             "cancelled": messages.conversation_cancelled}[change]
+    return enqueue(db, build(invitation_of(conversation), citizen.email, settings.organizer, settings.timezone,
+                             settings.link, utcnow()))
+
+
+def queue_minutes_ready(db: Session, conversation: Conversation, link: str) -> bool:
+    case = db.get(SickCase, conversation.case_id)
+    citizen = db.get(Citizen, case.citizen_id)
+    if not citizen.email:
+        return False
+    return enqueue(db, messages.minutes_ready(conversation.id, case.id, citizen.email, link))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import smtplib
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from flask import Flask
@@ -18,11 +18,15 @@ def as_email(message: OutboxMessage, sender_address: str) -> EmailMessage:
     mail["Subject"] = message.subject
     # The outbox id in the Message-ID lets a receiving system see a repeat after a crash.
     mail["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain="sygefravaer.portal")
+    mail["Date"] = formatdate(usegmt=True)  # RFC 5322 requires it; the time of sending, not of queueing
     mail.set_content(message.body)
     if message.attachment:
-        mail.add_attachment(message.attachment.encode(), maintype="text", subtype="calendar",
-                            filename=message.attachment_name or "invitation.ics",
-                            params={"method": "REQUEST"})
+        # An invitation as mail programs show one (RFC 6047): the calendar as an alternative body,
+        # text/calendar with its method and charset, and the same file attached for the rest.
+        method = "CANCEL" if "\nMETHOD:CANCEL" in message.attachment.replace("\r\n", "\n") else "REQUEST"
+        mail.add_alternative(message.attachment, subtype="calendar", params={"method": method})
+        mail.add_attachment(message.attachment.encode(), maintype="application", subtype="ics",
+                            filename=message.attachment_name or "invitation.ics")
     return mail
 
 

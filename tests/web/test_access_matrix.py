@@ -70,6 +70,7 @@ MATRIX: dict[str, dict] = {
     "citizen.report": ANY_CITIZEN,
     "citizen.reported": LISES_CASE,
     "citizen.questionnaire_feedback": LISES_CASE,
+    "citizen.answer_invitation": LISES_CASE,
     "jobcenter.feedback": ANY_CASEWORKER,
     "citizen.case": LISES_CASE,
     "citizen.questionnaire_start": LISES_CASE,
@@ -101,6 +102,9 @@ MATRIX: dict[str, dict] = {
     "jobcenter.held": COPENHAGENS_CASE,
     "jobcenter.correct": COPENHAGENS_CASE,
     "jobcenter.decide_fast_track": COPENHAGENS_CASE,
+    "jobcenter.move": COPENHAGENS_CASE,
+    "jobcenter.cancel": COPENHAGENS_CASE,
+    "jobcenter.minutes": COPENHAGENS_CASE,
     # The API: its own tests (tests/api) cover clients, scopes and municipalities.
     "api.openapi": EVERYONE,
     "api.token": {role: BAD_REQUEST for role in ROLES},
