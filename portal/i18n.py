@@ -37,7 +37,9 @@ def _date(day, style: str) -> str:
 # The official Danish terms an English page keeps beside its own words, so a reader can match them
 # to the letters and the law. Marked with lang="da" (WCAG 3.1.2), so a screen reader says them in Danish.
 DANISH_TERMS = re.compile(
-    r"\b(?:delvis raskmelding|delvis sygemelding|1\. fraværsdag|sygedagpengeloven(?: § \d+ ?[a-z]?)?|"
+    r"\b(?:delvis raskmelding|delvis sygemelding|1\. fraværsdag|"
+    r"(?:sygedagpengeloven|bekendtgørelse(?: nr\. \d+ af [\d.]+)?|lov nr\. \d+ af [\d.]+)"
+    r"(?:,? §§? ?\d+ ?[a-z]?(?:, stk\. \d+)?(?:, nr\. \d+)?)?|"
     r"sygedagpenge|oplysningsskema(?:et)?|opfølgningssamtale|opfølgning|fraværssamtale|standby-ordning|"
     r"raskmelding|sygemelding|lønmodtager|erstatningspersonnummer)(?![\w-])", re.IGNORECASE)
 _TAG = re.compile(r"(<[^>]*>)")

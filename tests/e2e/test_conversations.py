@@ -1,0 +1,90 @@
+"""A conversation from invitation to minutes in two real browsers, the citizen's and the
+caseworker's: Lise asks to talk, Mette books a conversation, Lise answers that she needs another
+time, Mette moves it, holds it and writes the minutes, and Lise reads them. Danish on a phone and
+English on a desktop for the citizen; every page through the three engines."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import PageChecker, type_date
+from .test_ongoing_case import either, log_in, report_sick
+
+pytestmark = pytest.mark.e2e
+
+
+def caseworker_opens_lises_case(page, portal_url, check):
+    page.goto(portal_url + "/log-ind/caseworker")
+    page.get_by_role("button", name=re.compile("Mette Sagsbehandler")).click()
+    page.wait_for_url(re.compile(r"/jobcenter/"))
+    page.goto(portal_url + "/jobcenter/?reason=conversation_requested")
+    page.get_by_role("link", name="Lise Testesen").first.click()
+    page.wait_for_url(re.compile(r"/jobcenter/sag/\d+"))
+    check(page, "mette-case")
+
+
+@pytest.mark.parametrize("lang, viewport", [("da", "phone"), ("en", "desktop")])
+def test_an_invitation_answered_moved_held_and_minuted(new_page, portal_url, lang, viewport):
+    check = PageChecker(f"conversation-{lang}-{viewport}")
+    lise = new_page(viewport)
+    log_in(lise, portal_url, lang, "Lise Testesen")
+    report_sick(lise, lang, "10-11-2026", check)
+    lise.get_by_role("link", name=either("Bed om en samtale med jobcentret",
+                                         "Ask for a conversation with the jobcenter")).click()
+    lise.get_by_label(either("På telefon", "By phone")).check()
+    lise.get_by_label(either("Hvad vil du gerne tale om?", "What would you like to talk about?")).fill(
+        "Min arbejdstid")
+    lise.get_by_role("button", name=either("Send anmodningen", "Send the request")).click()
+    case_url = lise.url.split("?")[0]
+
+    mette = new_page("desktop")
+    caseworker_opens_lises_case(mette, portal_url, check)
+    type_date(mette, "book-day", "20-11-2026")
+    mette.locator("#book-at").fill("10:30")
+    mette.locator("#book-form-1").check()  # phone
+    mette.locator("#book-details").fill("Vi ringer til dig på dit mobilnummer")
+    mette.locator("#book-agenda").fill("Din arbejdstid de næste uger")
+    mette.get_by_role("button", name="Book samtalen").click()
+    assert "Samtalen er booket." in mette.content()
+    check(mette, "mette-booked")
+
+    lise.goto(case_url)
+    assert "Din arbejdstid de næste uger" in lise.inner_text("main")
+    check(lise, "lise-invited")
+    lise.get_by_role("link", name=either("Svar på invitationen", "Answer the invitation")).click()
+    check(lise, "lise-answer")
+    lise.get_by_label(either("Jeg har brug for en anden tid", "I need another time")).check()
+    lise.get_by_label(either("Hvorfor tiden ikke passer dig", "Why the time does not suit you")).fill(
+        "Jeg skal til scanning")
+    lise.get_by_label(re.compile("Hvilke dage|Which days")).fill("Mandag formiddag")
+    lise.get_by_role("button", name=either("Send dit svar", "Send your answer")).click()
+    assert re.search("Jobcentret finder en anden tid|The jobcenter will find another time", lise.content())
+    check(lise, "lise-answered")
+
+    mette.reload()
+    main = mette.inner_text("main")
+    assert "Beder om en anden tid" in main and "Jeg skal til scanning" in main and "Mandag formiddag" in main
+    conversation = re.search(r"conversation-(\d+)", mette.content()).group(1)
+    type_date(mette, f"move{conversation}-day", "23.11.2026")
+    mette.locator(f"#move{conversation}-at").fill("09:00")
+    mette.locator(f"#move{conversation}-form-2").check()  # video
+    mette.get_by_role("button", name="Flyt og giv borgeren besked").click()
+    assert "Samtalen er flyttet." in mette.content() and "23.11.2026" in mette.inner_text("main")
+    check(mette, "mette-moved")
+
+    type_date(mette, "held-held_on", "16-11-2026")
+    mette.get_by_label("Fortsætter i jobcentret").check()
+    mette.get_by_role("button", name="Registrér som afholdt").click()
+    mette.locator(f"#minutes{conversation}-talked").fill("Din arbejdstid\nDine opgaver i bageriet")
+    mette.locator(f"#minutes{conversation}-agreed").fill("Du starter på 20 timer om ugen.")
+    type_date(mette, f"minutes{conversation}-next_follow_up_on", "14-12-2026")
+    mette.get_by_role("button", name="Gem referatet").click()
+    assert "Referatet er gemt." in mette.content()
+    check(mette, "mette-minutes")
+
+    lise.goto(case_url)
+    main = lise.inner_text("main")
+    assert "Du starter på 20 timer om ugen." in main and "Dine opgaver i bageriet" in main
+    assert re.search("14. december 2026|14 December 2026|December 14, 2026", main)
+    check(lise, "lise-minutes")
