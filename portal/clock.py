@@ -14,3 +14,13 @@ def today() -> date:
     if pinned:
         return date.fromisoformat(pinned)
     return datetime.now(ZoneInfo(current_app.config["PORTAL_TIMEZONE"])).date()
+
+
+def now() -> datetime:
+    """The moment, aware, in Denmark's zone; on a pinned date, that date at the real time of day."""
+    zone = ZoneInfo(current_app.config["PORTAL_TIMEZONE"])
+    real = datetime.now(zone)
+    pinned = current_app.config.get("PORTAL_TODAY")
+    if pinned:
+        return datetime.combine(date.fromisoformat(pinned), real.time(), zone)
+    return real

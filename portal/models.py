@@ -472,3 +472,22 @@ class Feedback(SQLModel, table=True):
     rating: str = Field(max_length=24)
     comment: str | None = Field(default=None, max_length=1200)
     week_of: date
+
+
+class FreeTime(SQLModel, table=True):
+    """A time a caseworker has published for self-booking (portal.cases.self_booking). Taken by one
+    case only: the claim is an update that matches a time nobody holds."""
+
+    __tablename__ = "free_time"
+    __table_args__ = (Index("ix_free_time_municipality_start", "municipality_code", "starts_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_code: str = Field(max_length=3)
+    caseworker: str = Field(max_length=255)        # the publishing caseworker's subject
+    caseworker_name: str = Field(max_length=200)
+    starts_at: datetime
+    form: str = Field(max_length=16)               # in_person | phone | video
+    details: str | None = Field(default=None, max_length=500)
+    taken_by_case_id: int | None = Field(default=None, foreign_key="sick_case.id")
+    conversation_id: int | None = Field(default=None, foreign_key="conversation.id")
+    created_at: datetime = Field(default_factory=utcnow)

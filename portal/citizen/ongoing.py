@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 
 from .. import clock
@@ -25,6 +25,7 @@ from ..rules.hours import HoursProblem, reportable_weeks
 from ..standby_list import standby_groups
 from .ongoing_forms import (
     CONVERSATION_FORMS,
+    BookTimeForm,
     CheckInForm,
     ConfirmForm,
     ConversationRequestForm,
@@ -74,7 +75,18 @@ def case(case_id: int):
                    for report in employer_cases.unconfirmed_reports(db, the_case.citizen_id)]
         if the_case.status == CaseStatus.OPEN else [],
         conversations=conversations_of(db, the_case.id), forms_labels=dict(CONVERSATION_FORMS),
+        can_book=_can_book(db, the_case),
     )
+
+
+def _can_book(db, the_case) -> bool:
+    """Free times to offer: the case needs a conversation, has none booked, and times are there."""
+    from ..cases import self_booking
+
+    if the_case.status != CaseStatus.OPEN or self_booking.booked_conversation(db, the_case.id) is not None:
+        return False
+    now = clock.now()
+    return bool(self_booking.offered(db, the_case, now, self_booking.deadline_for(db, the_case), now.tzinfo))
 
 
 @bp.route("/sag/<int:case_id>/samtale/<int:conversation_id>/svar", methods=["GET", "POST"])
@@ -395,3 +407,43 @@ def recovery(case_id: int):
             return _back_to_case(case_id, _("Thank you. Your sick leave is closed. Welcome back.") if full
                                  else _("Thank you. Your sick leave is now partial. Report your hours week by week."))
     return render_template("citizen/recovery.html", summary=summary, form=form), (400 if form.errors else 200)
+
+
+@bp.route("/sag/<int:case_id>/samtale/book", methods=["GET", "POST"])
+@role_required("citizen")
+def book_time(case_id: int):
+    """Pick one of the times the jobcenter has published, before the conversation's deadline."""
+    from ..cases import self_booking
+    from ..jobcenter.views import _invitations
+
+    summary, closed = _open_case(case_id)
+    if closed:
+        return closed
+    db, now = get_session(), clock.now()
+    zone = now.tzinfo
+    deadline = self_booking.deadline_for(db, summary.case)
+    booked = self_booking.booked_conversation(db, case_id)
+    form = BookTimeForm()
+    times = self_booking.offered(db, summary.case, now, deadline, zone)
+    form.time.choices = options([(str(t.id), _time_label(t, zone)) for t in times])
+    if booked is None and deadline and form.validate_on_submit():
+        try:
+            if not form.time.data.isdigit():
+                raise self_booking.NotOffered()
+            self_booking.book(db, summary.case, int(form.time.data), now, zone, _invitations(case_id))
+            return _back_to_case(case_id, _("Your conversation is booked. You can see it below, and you get "
+                                            "an invitation by mail if we have your email address."))
+        except self_booking.TimeTaken:
+            form.time.errors.append(_("Someone else took that time a moment ago. Choose another time."))
+        except (self_booking.NotOffered, self_booking.AlreadyBooked):
+            form.time.errors.append(_("That time cannot be booked any more. Choose another time."))
+        times = self_booking.offered(db, summary.case, now, deadline, zone)
+        form.time.choices = options([(str(t.id), _time_label(t, zone)) for t in times])
+    return render_template("citizen/book_time.html", summary=summary, case=summary.case, form=form,
+                           times=times, deadline=deadline, booked=booked), (400 if form.errors else 200)
+
+
+def _time_label(time, _zone) -> str:
+    pattern = "EEEE d. MMMM 'kl.' HH.mm" if get_locale().language == "da" else "EEEE d MMMM 'at' HH:mm"
+    form = dict(CONVERSATION_FORMS).get(time.form, time.form)
+    return f"{format_datetime(time.starts_at, pattern)}, {str(form).lower()}"

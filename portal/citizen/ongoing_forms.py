@@ -191,3 +191,12 @@ class InvitationAnswerForm(FlaskForm):
         description=_l("You do not have to tell us your diagnosis."),
         validators=[RequiredIf("answer", ("not_coming",), _l("Tell us briefly why you cannot come.")),
                     TEXT_LENGTH])
+
+
+class BookTimeForm(FlaskForm):
+    """A citizen picks one of the free times offered to her; the choices are set by the view."""
+
+    # Not checked against the choices: a time taken a moment ago is no longer one of them, and the
+    # citizen is told exactly that (portal.cases.self_booking).
+    time = RadioField(_l("Choose a time"), validate_choice=False,
+                      validators=[InputRequired(_l("Choose a time."))])

@@ -218,3 +218,15 @@ class AuditFilterForm(FlaskForm):
 
 FORM_LABELS = dict(FORMS)
 OUTCOME_LABELS = dict(OUTCOMES)
+
+
+class PublishTimesForm(WhenForm):
+    """Free times for self-booking: one, or several in a row 45 minutes apart."""
+
+    details = StringField(_l("Where, or how you call (optional)"),
+                          description=_l("For example the address and room, or that you call the citizen's phone."),
+                          validators=[Optional(), Length(max=500, message=_l("Write at most %(max)d characters."))])
+    count = IntegerField(_l("How many times in a row"), default=1,
+                         description=_l("45 minutes apart. At most 8."),
+                         validators=[InputRequired(_l("Enter how many times, from 1 to 8.")),
+                                     NumberRange(1, 8, message=_l("Enter how many times, from 1 to 8."))])

@@ -6,7 +6,7 @@ from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
 from .. import clock
@@ -14,7 +14,7 @@ from ..auth.session import current_user, role_required
 from ..cases import employer as employer_cases
 from ..cases import jobcenter as cases
 from ..cases.facts import case_facts
-from ..citizen.ongoing_forms import FEELINGS
+from ..citizen.ongoing_forms import FEELINGS, ConfirmForm
 from ..citizen.questionnaire_forms import YES_NO_UNKNOWN, summary_rows
 from ..db import get_session
 from ..deadline_labels import OBLIGATION_LABELS
@@ -43,6 +43,7 @@ from .forms import (
     FastTrackDecisionForm,
     MinutesForm,
     MoveConversationForm,
+    PublishTimesForm,
     QueueFilterForm,
     RecordConversationForm,
 )
@@ -362,3 +363,36 @@ def feedback():
     figures = summary(get_session(), current_user().municipality, clock.today())
     return render_template("jobcenter/feedback.html", ratings=ratings, figures=figures,
                            rating_rows=[(ratings[rating], count) for rating, count in figures.counts.items()])
+
+
+@bp.route("/ledige-tider", methods=["GET", "POST"])
+@role_required("caseworker")
+def free_times():
+    """Publish times citizens can book themselves, and see which are taken."""
+    from ..cases import self_booking
+
+    db, user = get_session(), current_user()
+    local = ZoneInfo(current_app.config["PORTAL_TIMEZONE"])
+    form = PublishTimesForm(prefix="time")
+    if form.validate_on_submit():
+        made = self_booking.publish(db, user.municipality, user.subject, user.name,
+                                    datetime.combine(form.day.data, form.at.data, local), form.form.data,
+                                    form.details.data, form.count.data)
+        flash(ngettext("%(num)d free time is published.", "%(num)d free times are published.", len(made)), "success")
+        return redirect(url_for("jobcenter.free_times"), code=303)
+    return render_template("jobcenter/free_times.html", form=form,
+                           times=self_booking.published(db, user.municipality, clock.now())), \
+        (400 if form.errors else 200)
+
+
+@bp.post("/ledige-tider/<int:free_time_id>/slet")
+@role_required("caseworker")
+def withdraw_free_time(free_time_id: int):
+    from ..cases import self_booking
+
+    form = ConfirmForm()
+    if form.validate_on_submit() and self_booking.withdraw(get_session(), free_time_id, current_user().municipality):
+        flash(_("The free time is withdrawn."), "success")
+    else:
+        flash(_("The time could not be withdrawn: it is booked, or already gone."), "error")
+    return redirect(url_for("jobcenter.free_times"), code=303)

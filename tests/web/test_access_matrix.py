@@ -7,12 +7,13 @@ Karsten (Aarhus, 751) are the neighbours who must not see any of it."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import select
 
 from portal.db import session_scope
-from portal.models import Conversation, EmployerReport, Handover
+from portal.models import Conversation, EmployerReport, FreeTime, Handover
 
 from ..conftest import Auth, csrf_token
 from .test_citizen_journey import case_id_from, post_form, report_sick, text
@@ -71,6 +72,7 @@ MATRIX: dict[str, dict] = {
     "citizen.reported": LISES_CASE,
     "citizen.questionnaire_feedback": LISES_CASE,
     "citizen.answer_invitation": LISES_CASE,
+    "citizen.book_time": LISES_CASE,
     "jobcenter.feedback": ANY_CASEWORKER,
     "citizen.case": LISES_CASE,
     "citizen.questionnaire_start": LISES_CASE,
@@ -103,6 +105,8 @@ MATRIX: dict[str, dict] = {
     "jobcenter.correct": COPENHAGENS_CASE,
     "jobcenter.decide_fast_track": COPENHAGENS_CASE,
     "jobcenter.move": COPENHAGENS_CASE,
+    "jobcenter.free_times": ANY_CASEWORKER,
+    "jobcenter.withdraw_free_time": ANY_CASEWORKER,
     "jobcenter.cancel": COPENHAGENS_CASE,
     "jobcenter.minutes": COPENHAGENS_CASE,
     # The API: its own tests (tests/api) cover clients, scopes and municipalities.
@@ -165,11 +169,20 @@ def setup(make_app):
             "report_id": db.exec(select(EmployerReport.id)).one(),
             "handover_id": db.exec(select(Handover.id).where(Handover.case_id == case_id)).one(),
             "conversation_id": db.exec(select(Conversation.id)).one(),
+            "free_time_id": _free_time(db),
             "slug": "om-dig",
             "face": "citizen",
             "code": "en",
         }
     return app, clients, ids
+
+
+def _free_time(db) -> int:
+    time = FreeTime(municipality_code="101", caseworker="caseworker-mette", caseworker_name="Mette Sagsbehandler",
+                    starts_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC), form="phone")
+    db.add(time)
+    db.commit()
+    return time.id
 
 
 def page_token(client) -> str:
