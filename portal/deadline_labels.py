@@ -24,6 +24,7 @@ OBLIGATION_LABELS = {
     Code.STANDBY_FOLLOW_UP: _l("Follow-up without contact (standby-ordning)"),
     Code.PLAN_FOLLOW_UP: _l("Conversation about the step-up plan"),
     Code.FOLLOW_UP: _l("Next follow-up conversation"),
+    Code.FOLLOW_UP_PLAN: _l("Follow-up plan (opfølgningsplan)"),
     Code.REASSESSMENT: _l("Reassessment (revurdering) before sickness benefit runs out"),
 }
 STATE_LABELS = {

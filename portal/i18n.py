@@ -40,7 +40,8 @@ DANISH_TERMS = re.compile(
     r"\b(?:delvis raskmelding|delvis sygemelding|1\. fraværsdag|"
     r"(?:sygedagpengeloven|bekendtgørelse(?: nr\. \d+ af [\d.]+)?|lov nr\. \d+ af [\d.]+)"
     r"(?:,? §§? ?\d+ ?[a-z]?(?:, stk\. \d+)?(?:, nr\. \d+)?)?|"
-    r"sygedagpenge|oplysningsskema(?:et)?|opfølgningssamtale|opfølgning|fraværssamtale|standby-ordning|"
+    r"sygedagpenge|oplysningsskema(?:et)?|opfølgningssamtale|opfølgningsplan(?:en)?|opfølgning|fraværssamtale|"
+    r"standby-ordning|"
     r"raskmelding|sygemelding|lønmodtager|erstatningspersonnummer)(?![\w-])", re.IGNORECASE)
 _TAG = re.compile(r"(<[^>]*>)")
 

@@ -101,6 +101,10 @@ class SickCase(SQLModel, table=True):
     conversation_request_form: str | None = Field(default=None, max_length=16)
     conversation_request_reason: str | None = Field(default=None, max_length=2000)
     plan_stalled_on: date | None = None
+    # The follow-up plan (§ 16): when its first version was made, and since when the citizen lets her
+    # employer see its return-to-work part (None: not shared).
+    follow_up_plan_made_on: date | None = None
+    plan_shared_with_employer_on: date | None = None
     partial_since: date | None = None
     recovered_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
@@ -490,4 +494,27 @@ class FreeTime(SQLModel, table=True):
     details: str | None = Field(default=None, max_length=500)
     taken_by_case_id: int | None = Field(default=None, foreign_key="sick_case.id")
     conversation_id: int | None = Field(default=None, foreign_key="conversation.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class FollowUpPlan(SQLModel, table=True):
+    """One version of a case's follow-up plan (opfølgningsplan, sygedagpengeloven § 16). A change is
+    a new version; earlier versions are kept as they were."""
+
+    __tablename__ = "follow_up_plan"
+    __table_args__ = (UniqueConstraint("case_id", "version", name="uq_follow_up_plan_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="sick_case.id", index=True)
+    version: int
+    goal: str = Field(max_length=24)                  # full_return | partial_return | other
+    goal_text: str | None = Field(default=None, max_length=1000)
+    return_by: date | None = None
+    adjustments: str | None = Field(default=None, max_length=2000)
+    # [{"what": str, "who": citizen|employer|jobcenter|doctor, "by": iso date or None}]
+    measures: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    next_follow_up_on: date | None = None
+    made_by: str = Field(max_length=255)
+    made_by_name: str = Field(max_length=200)
+    made_on: date
     created_at: datetime = Field(default_factory=utcnow)

@@ -87,6 +87,7 @@ def facts_of(case: SickCase, questionnaire: Questionnaire | None, history: CaseH
         standby_since=case.standby_since,
         conversations=tuple(history.conversations),
         plan_stalled_on=case.plan_stalled_on,
+        plan_made_on=case.follow_up_plan_made_on,
         check_ins=tuple(history.check_ins),
         earlier_sickness=tuple(history.earlier_sickness),
         corrections=tuple(Correction(c["code"], date.fromisoformat(c["for_date"]), c["kind"],

@@ -34,6 +34,7 @@ from .ongoing_forms import (
     InvitationAnswerForm,
     PlanForm,
     RecoveryForm,
+    SharePlanForm,
     StandbyForm,
     WeekHoursForm,
 )
@@ -75,8 +76,38 @@ def case(case_id: int):
                    for report in employer_cases.unconfirmed_reports(db, the_case.citizen_id)]
         if the_case.status == CaseStatus.OPEN else [],
         conversations=conversations_of(db, the_case.id), forms_labels=dict(CONVERSATION_FORMS),
-        can_book=_can_book(db, the_case),
+        can_book=_can_book(db, the_case), follow_up_plan=_plan_for_citizen(db, the_case),
     )
+
+
+def _plan_for_citizen(db, the_case):
+    """The plan in force with what the page needs to show it, or None."""
+    from ..cases import follow_up_plan as plans
+    from ..jobcenter.forms import PLAN_GOALS, PLAN_PARTIES
+
+    plan = plans.current(db, the_case.id)
+    if plan is None:
+        return None
+    form = SharePlanForm(formdata=None, data={"share": "yes" if the_case.plan_shared_with_employer_on else "no"})
+    return {"plan": plan, "measures": plans.measures_of(plan), "goals": dict(PLAN_GOALS),
+            "parties": dict(PLAN_PARTIES), "form": form}
+
+
+@bp.post("/sag/<int:case_id>/plan/deling")
+@role_required("citizen")
+def share_plan(case_id: int):
+    from ..cases import follow_up_plan as plans
+
+    summary, closed = _open_case(case_id)
+    if closed:
+        return closed
+    form = SharePlanForm()
+    if not form.validate_on_submit():
+        flash(_("Choose whether your employer may see it."), "error")
+        return redirect(url_for("citizen.case", case_id=case_id, _anchor="plan-heading"), code=303)
+    plans.share_with_employer(get_session(), summary.case, form.share.data == "yes", clock.today())
+    return _back_to_case(case_id, _("Your employer can now see the part of the plan about your return to work.")
+                         if form.share.data == "yes" else _("Your employer cannot see the plan."))
 
 
 def _can_book(db, the_case) -> bool:

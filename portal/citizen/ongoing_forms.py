@@ -200,3 +200,14 @@ class BookTimeForm(FlaskForm):
     # citizen is told exactly that (portal.cases.self_booking).
     time = RadioField(_l("Choose a time"), validate_choice=False,
                       validators=[InputRequired(_l("Choose a time."))])
+
+
+class SharePlanForm(FlaskForm):
+    """The citizen decides whether her employer sees the return-to-work part of the plan."""
+
+    share = RadioField(_l("May your employer see the part of the plan about your return to work?"),
+                       choices=options([("yes", _l("Yes, my employer may see it")),
+                                        ("no", _l("No, only me and the jobcenter"))]),
+                       description=_l("Your employer then sees the goal, the date, the adjustments at work and "
+                                      "what the employer is to do. Never your health or the other tasks."),
+                       validators=[InputRequired(_l("Choose whether your employer may see it."))])

@@ -104,5 +104,17 @@ def questions(report_id: int):
         return redirect(url_for("employer.overview"), code=303)
     return render_template("employer/questions.html", report=report, form=form,
                            deadlines=cases.report_deadlines(get_session(), report, clock.today()),
+                           return_to_work=_shared_plan(report),
                            ), (400 if form.errors else 200)
+
+
+def _shared_plan(report):
+    """The return-to-work part of the plan, when the employee has confirmed this company as her
+    employer and has chosen to share it; otherwise nothing, not even whether a plan exists."""
+    from ..cases.follow_up_plan import for_employer
+    from ..models import EmployerRelation
+
+    if report.case_id is None or report.relation != EmployerRelation.BOUND:
+        return None
+    return for_employer(get_session(), report.case_id)
 

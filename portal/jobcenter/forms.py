@@ -237,3 +237,56 @@ class PublishTimesForm(WhenForm):
                          description=_l("45 minutes apart. At most 8."),
                          validators=[InputRequired(_l("Enter how many times, from 1 to 8.")),
                                      NumberRange(1, 8, message=_l("Enter how many times, from 1 to 8."))])
+
+
+PLAN_GOALS = [("full_return", _l("Back to the job in full")),
+              ("partial_return", _l("Back to the job part of the time")), ("other", _l("Another goal"))]
+PLAN_PARTIES = [("citizen", _l("The citizen")), ("employer", _l("The employer")), ("jobcenter", _l("The jobcenter")),
+                ("doctor", _l("The doctor"))]
+PLAN_MEASURES = 4
+
+
+class FollowUpPlanForm(FlaskForm):
+    """The follow-up plan (§ 16). Measures are four rows of what, who and by when; an empty row is
+    skipped, and a row with a task needs its party."""
+
+    goal = RadioField(_l("Goal"), choices=options(PLAN_GOALS), validators=[InputRequired(_l("Choose the goal."))])
+    goal_text = TextAreaField(
+        _l("The goal in words (optional)"),
+        validators=[Optional(), Length(max=1000, message=_l("Write at most %(max)d characters."))])
+    return_by = DanishDateField(_l("Back at work by (optional)"), validators=[Optional()])
+    adjustments = TextAreaField(
+        _l("Adjustments at work (optional)"),
+        description=_l("For example lighter tasks, fewer hours, breaks. The employer sees this if the citizen agrees."),
+        validators=[Optional(), Length(max=2000, message=_l("Write at most %(max)d characters."))])
+    next_follow_up_on = DanishDateField(_l("Next follow-up (optional)"), validators=[Optional()])
+
+    def validate_return_by(self, field):
+        if field.data and field.data < clock.today():
+            raise ValidationError(_l("The date cannot be in the past."))
+
+    def validate_next_follow_up_on(self, field):
+        if field.data and field.data <= clock.today():
+            raise ValidationError(_l("The next follow-up must be after today."))
+
+    def measure_rows(self) -> list[tuple]:
+        return [(self[f"measure_{n}_what"], self[f"measure_{n}_who"], self[f"measure_{n}_by"])
+                for n in range(1, PLAN_MEASURES + 1)]
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        for what, who, _by in self.measure_rows():
+            if (what.data or "").strip() and not who.data:
+                who.errors = [*who.errors, _l("Choose who does it.")]
+                valid = False
+        return valid
+
+
+for _n in range(1, PLAN_MEASURES + 1):
+    setattr(FollowUpPlanForm, f"measure_{_n}_what", StringField(
+        _l("Measure %(n)d: what", n=_n),
+        validators=[Optional(), Length(max=300, message=_l("Write at most %(max)d characters."))]))
+    setattr(FollowUpPlanForm, f"measure_{_n}_who", SelectField(
+        _l("Measure %(n)d: who", n=_n), choices=options([("", _l("Choose"))] + PLAN_PARTIES), validators=[Optional()]))
+    setattr(FollowUpPlanForm, f"measure_{_n}_by", DanishDateField(_l("Measure %(n)d: by when (optional)", n=_n),
+                                                                  validators=[Optional()]))

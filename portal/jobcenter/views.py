@@ -34,6 +34,9 @@ from .forms import (
     FAST_TRACK_STATUS_LABELS,
     FORM_LABELS,
     OUTCOME_LABELS,
+    PLAN_GOALS,
+    PLAN_MEASURES,
+    PLAN_PARTIES,
     REASON_LABELS,
     STATUS_LABELS,
     AuditFilterForm,
@@ -41,6 +44,7 @@ from .forms import (
     CancelConversationForm,
     CorrectionForm,
     FastTrackDecisionForm,
+    FollowUpPlanForm,
     MinutesForm,
     MoveConversationForm,
     PublishTimesForm,
@@ -173,7 +177,8 @@ def _render_case(file, book_form=None, record_form=None, correction_form=None, d
         employer_answers=employer_information[0], employer_requests=employer_information[1],
         duration_labels=dict(DURATIONS), adapted_labels=dict(ADAPTED), retention_labels=dict(RETENTION),
         check_in_labels={"feeling": dict(FEELINGS), "yes_no": dict(YES_NO_UNKNOWN)},
-        conversation_forms=_conversation_forms(file, failed),
+        conversation_forms=_conversation_forms(file, failed), follow_up_plan=_current_plan(db, file.case.id),
+        plan_goals=dict(PLAN_GOALS), plan_parties=dict(PLAN_PARTIES),
     ), status
 
 
@@ -396,3 +401,44 @@ def withdraw_free_time(free_time_id: int):
     else:
         flash(_("The time could not be withdrawn: it is booked, or already gone."), "error")
     return redirect(url_for("jobcenter.free_times"), code=303)
+
+
+@bp.route("/sag/<int:case_id>/plan", methods=["GET", "POST"])
+@role_required("caseworker")
+def plan(case_id: int):
+    """Make or change the follow-up plan (§ 16): each save is a new version; earlier ones stay."""
+    from ..cases import follow_up_plan as plans
+
+    file = _case_file(case_id)
+    db, user = get_session(), current_user()
+    latest = plans.current(db, case_id)
+    form = FollowUpPlanForm(prefix="plan", data=_plan_data(latest) if latest and request.method == "GET" else None)
+    if file.case.status == "open" and form.validate_on_submit():
+        measures = [plans.Measure(what.data.strip(), who.data, by.data) for what, who, by in form.measure_rows()
+                    if (what.data or "").strip()]
+        saved = plans.save(db, file.case, form.goal.data, form.goal_text.data, form.return_by.data,
+                           form.adjustments.data, measures, form.next_follow_up_on.data, user.subject, user.name,
+                           clock.today(), public_url("citizen.case", case_id=case_id))
+        flash(_("Version %(version)d of the follow-up plan is saved. The citizen can read it.", version=saved.version),
+              "success")
+        return redirect(url_for("jobcenter.case", case_id=case_id, _anchor="plan-heading"), code=303)
+    return render_template("jobcenter/plan.html", file=file, case=file.case, form=form,
+                           versions=plans.versions(db, case_id), measures_of=plans.measures_of,
+                           goals=dict(PLAN_GOALS), parties=dict(PLAN_PARTIES)), (400 if form.errors else 200)
+
+
+def _current_plan(db, case_id: int):
+    from ..cases.follow_up_plan import current, measures_of
+
+    plan = current(db, case_id)
+    return (plan, measures_of(plan)) if plan else None
+
+
+def _plan_data(plan) -> dict:
+    from ..cases.follow_up_plan import measures_of
+
+    data = {"goal": plan.goal, "goal_text": plan.goal_text, "return_by": plan.return_by,
+            "adjustments": plan.adjustments, "next_follow_up_on": plan.next_follow_up_on}
+    for n, measure in enumerate(measures_of(plan)[:PLAN_MEASURES], start=1):
+        data.update({f"measure_{n}_what": measure.what, f"measure_{n}_who": measure.who, f"measure_{n}_by": measure.by})
+    return data

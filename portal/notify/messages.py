@@ -188,3 +188,15 @@ def copenhagen_vtimezone() -> Timezone:
         part.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1SU"})
         zone.add_component(part)
     return zone
+
+
+def plan_ready(case_id: int, version: int, recipient: str, link: str) -> Message:
+    """The citizen must have a copy of the plan (sygedagpengeloven § 16): the mail says where it is;
+    the plan itself is read after logging in, as it may touch on health."""
+    return Message(
+        dedupe_key=f"plan:{case_id}:{version}", kind="plan_ready", case_id=case_id, recipient=recipient,
+        subject="Din opfølgningsplan / Your follow-up plan",
+        body=(f"Jobcentret har {'lavet' if version == 1 else 'ændret'} din opfølgningsplan. Du kan læse den, "
+              f"når du logger ind: {link}\n\n"
+              f"The jobcenter has {'made' if version == 1 else 'changed'} your follow-up plan. You can read it "
+              f"when you log in: {link}\n\n{SIGNATURE}\n"))

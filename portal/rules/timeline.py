@@ -62,6 +62,7 @@ class Code(StrEnum):
     STANDBY_FOLLOW_UP = "standby_follow_up"
     PLAN_FOLLOW_UP = "plan_follow_up"
     FOLLOW_UP = "follow_up"
+    FOLLOW_UP_PLAN = "follow_up_plan"
     REASSESSMENT = "reassessment"
 
 
@@ -148,6 +149,7 @@ class CaseFacts:
     check_ins: tuple[CheckInAnswer, ...] = ()
     earlier_sickness: tuple[tuple[date, date], ...] = ()  # other cases' absence, first and last day
     corrections: tuple[Correction, ...] = ()
+    plan_made_on: date | None = None               # the first version of the follow-up plan (§ 16)
 
 
 @dataclass(frozen=True)
@@ -244,6 +246,7 @@ def timeline(facts: CaseFacts, on: date, lead_days: int | None = None) -> list[O
         _first_conversation(facts, known, regime, lead),
         *_requested_and_standby(facts, known, regime, lead),
         *_follow_ups(facts, known, regime, lead),
+        *_follow_up_plan(facts, known, regime),
         _reassessment(facts, known, regime, lead),
     ]
     obligations = [_corrected(_closed(o, facts, on), facts, on) for o in obligations]
@@ -611,6 +614,22 @@ def _follow_ups(facts: CaseFacts, known: _Known, regime: Regime, lead: int) -> l
             opens=max(conversation.held_on, due - timedelta(days=lead)), met_on=following,
             exemptions=exemptions, reason=ReasonCode.FOLLOW_UP_DUE))
     return obligations
+
+
+def _follow_up_plan(facts: CaseFacts, known: _Known, regime: Regime) -> list[Obligation]:
+    """Sygedagpengeloven § 16: at the first conversation the municipality decides whether a follow-up
+    plan is needed; when the jobcenter keeps the case it is, made at the latest right after the
+    second follow-up conversation (Ankestyrelsen, seed 001). Its date is that conversation's day."""
+    held = known.held()
+    if not any(conversation.outcome == "jobcenter" for conversation in held):
+        return []
+    due = held[1].held_on if len(held) >= 2 else None
+    return [_make(Code.FOLLOW_UP_PLAN, Who.MUNICIPALITY, due, regime, "sygedagpengeloven § 16", (
+        "Kommunen udarbejder en opfølgningsplan med fokus på at fastholde arbejdet og vende tilbage, senest i "
+        "umiddelbar forlængelse af anden opfølgningssamtale. Borgeren får en kopi.",
+        "The municipality makes a follow-up plan focused on keeping the job and returning to work, at the "
+        "latest right after the second follow-up conversation. The citizen gets a copy."), known.on,
+        opens=held[0].held_on, met_on=known.date(facts.plan_made_on))]
 
 
 def reassessment_day(first_absence_day: date, earlier_sickness: tuple[tuple[date, date], ...],

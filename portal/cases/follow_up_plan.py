@@ -1,0 +1,100 @@
+"""The follow-up plan (opfølgningsplan, sygedagpengeloven § 16): made by the caseworker, kept in
+versions, read by the citizen (who must have a copy), and its return-to-work part shown to the
+employer only once the citizen has agreed."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from ..models import Citizen, FollowUpPlan, SickCase
+from ..notify.messages import plan_ready
+from ..notify.outbox import enqueue
+from . import events
+
+GOALS = ("full_return", "partial_return", "other")
+WHO = ("citizen", "employer", "jobcenter", "doctor")
+
+
+@dataclass(frozen=True)
+class Measure:
+    what: str
+    who: str
+    by: date | None = None
+
+    def as_json(self) -> dict:
+        return {"what": self.what, "who": self.who, "by": self.by.isoformat() if self.by else None}
+
+
+def measures_of(plan: FollowUpPlan) -> list[Measure]:
+    return [Measure(m["what"], m["who"], date.fromisoformat(m["by"]) if m.get("by") else None)
+            for m in plan.measures or ()]
+
+
+def current(db: Session, case_id: int) -> FollowUpPlan | None:
+    return db.exec(select(FollowUpPlan).where(FollowUpPlan.case_id == case_id)
+                   .order_by(col(FollowUpPlan.version).desc())).first()
+
+
+def versions(db: Session, case_id: int) -> list[FollowUpPlan]:
+    return list(db.exec(select(FollowUpPlan).where(FollowUpPlan.case_id == case_id)
+                        .order_by(col(FollowUpPlan.version).desc())))
+
+
+def save(db: Session, case: SickCase, goal: str, goal_text: str | None, return_by: date | None,
+         adjustments: str | None, measures: list[Measure], next_follow_up_on: date | None,
+         me: str, my_name: str, today: date, link: str = "") -> FollowUpPlan:
+    """A new version of the plan; the first one meets the § 16 obligation. The citizen is told by
+    mail that there is a plan (or a new version) to read."""
+    if goal not in GOALS or any(m.who not in WHO for m in measures):
+        raise ValueError("unknown goal or party")
+    latest = current(db, case.id)
+    plan = FollowUpPlan(case_id=case.id, version=(latest.version + 1) if latest else 1, goal=goal,
+                        goal_text=(goal_text or "").strip() or None, return_by=return_by,
+                        adjustments=(adjustments or "").strip() or None,
+                        measures=[m.as_json() for m in measures], next_follow_up_on=next_follow_up_on,
+                        made_by=me, made_by_name=my_name, made_on=today)
+    db.add(plan)
+    if case.follow_up_plan_made_on is None:
+        case.follow_up_plan_made_on = today
+        db.add(case)
+    events.record(db, case.id, f"caseworker:{me}", "follow_up_plan_saved", version=plan.version)
+    db.flush()
+    citizen = db.get(Citizen, case.citizen_id)
+    if citizen.email and case.standby_since is None:
+        enqueue(db, plan_ready(case.id, plan.version, citizen.email, link))
+    db.commit()
+    return plan
+
+
+def share_with_employer(db: Session, case: SickCase, share: bool, today: date) -> None:
+    """The citizen's choice: her employer sees the plan's return-to-work part, or no longer does."""
+    case.plan_shared_with_employer_on = today if share else None
+    db.add(case)
+    events.record(db, case.id, "citizen", "plan_shared_with_employer" if share else "plan_unshared")
+    db.commit()
+
+
+@dataclass(frozen=True)
+class ReturnToWork:
+    """What an employer may see of the plan: the goal, the return date, adjustments at work, and the
+    measures that are the employer's own. Nothing of the citizen's health or other parties' tasks."""
+    goal: str
+    return_by: date | None
+    adjustments: str | None
+    employer_measures: list[Measure]
+    version: int
+    made_on: date
+
+
+def for_employer(db: Session, case_id: int) -> ReturnToWork | None:
+    case = db.get(SickCase, case_id)
+    if case is None or case.plan_shared_with_employer_on is None:
+        return None
+    plan = current(db, case_id)
+    if plan is None:
+        return None
+    return ReturnToWork(goal=plan.goal, return_by=plan.return_by, adjustments=plan.adjustments,
+                        employer_measures=[m for m in measures_of(plan) if m.who == "employer"],
+                        version=plan.version, made_on=plan.made_on)
