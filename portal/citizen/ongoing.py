@@ -19,6 +19,7 @@ from ..cases.jobcenter import conversations_of
 from ..db import get_session
 from ..employer.forms import ADAPTED, DURATIONS, EmployeeFastTrackAnswer
 from ..forms import options
+from ..letters import documents_of
 from ..models import CaseStatus
 from ..rules import EXPECTED_WEEKS, FastTrackRefusal, IsoWeek, Plan, expected_too_soon, regime_for, regime_on
 from ..rules.hours import HoursProblem, reportable_weeks
@@ -77,6 +78,7 @@ def case(case_id: int):
         if the_case.status == CaseStatus.OPEN else [],
         conversations=conversations_of(db, the_case.id), forms_labels=dict(CONVERSATION_FORMS),
         can_book=_can_book(db, the_case), follow_up_plan=_plan_for_citizen(db, the_case),
+        documents=documents_of(db, the_case),
     )
 
 
@@ -478,3 +480,12 @@ def _time_label(time, _zone) -> str:
     pattern = "EEEE d. MMMM 'kl.' HH.mm" if get_locale().language == "da" else "EEEE d MMMM 'at' HH:mm"
     form = dict(CONVERSATION_FORMS).get(time.form, time.form)
     return f"{format_datetime(time.starts_at, pattern)}, {str(form).lower()}"
+
+
+@bp.get("/sag/<int:case_id>/dokumenter/<kind>/<int:ref>")
+@role_required("citizen")
+def letter(case_id: int, kind: str, ref: int):
+    """A letter of the citizen's own case (invitation, minutes, plan) as a PDF in her language."""
+    from ..letters import letter_response
+
+    return letter_response(get_session(), _own_case(case_id).case, kind, ref)

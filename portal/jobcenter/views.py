@@ -21,6 +21,7 @@ from ..deadline_labels import OBLIGATION_LABELS
 from ..employer.forms import ADAPTED, DURATIONS, RETENTION
 from ..extensions import htmx
 from ..forms import options
+from ..letters import documents_of
 from ..notify.reminders import Invitations
 from ..personal_data import decrypt_cpr
 from ..rules import Obligation, screen, timeline
@@ -178,7 +179,7 @@ def _render_case(file, book_form=None, record_form=None, correction_form=None, d
         duration_labels=dict(DURATIONS), adapted_labels=dict(ADAPTED), retention_labels=dict(RETENTION),
         check_in_labels={"feeling": dict(FEELINGS), "yes_no": dict(YES_NO_UNKNOWN)},
         conversation_forms=_conversation_forms(file, failed), follow_up_plan=_current_plan(db, file.case.id),
-        plan_goals=dict(PLAN_GOALS), plan_parties=dict(PLAN_PARTIES),
+        plan_goals=dict(PLAN_GOALS), plan_parties=dict(PLAN_PARTIES), documents=documents_of(db, file.case),
     ), status
 
 
@@ -442,3 +443,12 @@ def _plan_data(plan) -> dict:
     for n, measure in enumerate(measures_of(plan)[:PLAN_MEASURES], start=1):
         data.update({f"measure_{n}_what": measure.what, f"measure_{n}_who": measure.who, f"measure_{n}_by": measure.by})
     return data
+
+
+@bp.get("/sag/<int:case_id>/dokumenter/<kind>/<int:ref>")
+@role_required("caseworker")
+def letter(case_id: int, kind: str, ref: int):
+    """The same letters the citizen has, in the caseworker's language."""
+    from ..letters import letter_response
+
+    return letter_response(get_session(), _case_file(case_id).case, kind, ref)

@@ -74,6 +74,7 @@ MATRIX: dict[str, dict] = {
     "citizen.answer_invitation": LISES_CASE,
     "citizen.book_time": LISES_CASE,
     "citizen.share_plan": LISES_CASE,
+    "citizen.letter": LISES_CASE,
     "jobcenter.feedback": ANY_CASEWORKER,
     "citizen.case": LISES_CASE,
     "citizen.questionnaire_start": LISES_CASE,
@@ -108,6 +109,7 @@ MATRIX: dict[str, dict] = {
     "jobcenter.move": COPENHAGENS_CASE,
     "jobcenter.free_times": ANY_CASEWORKER,
     "jobcenter.plan": COPENHAGENS_CASE,
+    "jobcenter.letter": COPENHAGENS_CASE,
     "jobcenter.withdraw_free_time": ANY_CASEWORKER,
     "jobcenter.cancel": COPENHAGENS_CASE,
     "jobcenter.minutes": COPENHAGENS_CASE,
@@ -172,9 +174,11 @@ def setup(make_app):
             "handover_id": db.exec(select(Handover.id).where(Handover.case_id == case_id)).one(),
             "conversation_id": db.exec(select(Conversation.id)).one(),
             "free_time_id": _free_time(db),
+            "ref": db.exec(select(Conversation.id)).one(),
             "slug": "om-dig",
             "face": "citizen",
             "code": "en",
+            "kind": "invitation",
         }
     return app, clients, ids
 

@@ -1,0 +1,97 @@
+"""Letters as documents: the invitation, the minutes and the follow-up plan as accessible PDF files
+(tagged, PDF/UA-1, with the language set), made by WeasyPrint from HTML templates in the reader's
+language. Made when asked for, from what is stored, so a letter always says what the case says.
+
+WeasyPrint needs Pango from the operating system. Where it is missing (a laptop without it), the
+portal still runs and says that letters cannot be made here."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app, render_template
+from sqlmodel import Session
+
+from .cases.follow_up_plan import measures_of, versions
+from .cases.jobcenter import conversations_of
+from .models import Citizen, SickCase
+
+KINDS = ("invitation", "minutes", "plan")
+
+
+class LettersUnavailable(Exception):
+    """WeasyPrint or the system libraries it needs are not installed."""
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str          # invitation | minutes | plan
+    ref: int           # the conversation's id, or the plan's version
+    dated: date
+
+
+def documents_of(db: Session, case: SickCase) -> list[Document]:
+    """The case's letters, newest first: an invitation for every conversation not cancelled, minutes
+    once written, and every version of the plan."""
+    documents = []
+    for conversation in conversations_of(db, case.id):
+        if conversation.status != "cancelled":
+            documents.append(Document("invitation", conversation.id, conversation.created_at.date()))
+        if conversation.minutes_written_at is not None:
+            documents.append(Document("minutes", conversation.id, conversation.minutes_written_at.date()))
+    for plan in versions(db, case.id):
+        documents.append(Document("plan", plan.version, plan.made_on))
+    return sorted(documents, key=lambda d: (d.dated, d.kind, d.ref), reverse=True)
+
+
+def letter_context(db: Session, case: SickCase, kind: str, ref: int) -> dict | None:
+    """What the letter's template needs, or None when the case has no such letter."""
+    citizen = db.get(Citizen, case.citizen_id)
+    if kind in ("invitation", "minutes"):
+        conversation = next((c for c in conversations_of(db, case.id) if c.id == ref), None)
+        if conversation is None or (kind == "invitation" and conversation.status == "cancelled") or \
+                (kind == "minutes" and conversation.minutes_written_at is None):
+            return None
+        return {"citizen": citizen, "case": case, "conversation": conversation,
+                "dated": conversation.created_at.date() if kind == "invitation"
+                else conversation.minutes_written_at.date()}
+    if kind == "plan":
+        plan = next((p for p in versions(db, case.id) if p.version == ref), None)
+        if plan is None:
+            return None
+        return {"citizen": citizen, "case": case, "plan": plan, "measures": measures_of(plan), "dated": plan.made_on}
+    return None
+
+
+def render_pdf(kind: str, context: dict) -> bytes:
+    """The letter as a tagged PDF/UA-1 file in the page's language."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as error:  # Pango missing: OSError from cffi
+        raise LettersUnavailable(str(error)) from error
+    html = render_template(f"letters/{kind}.html", **context)
+    return HTML(string=html, base_url=current_app.static_folder).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def file_name(kind: str, ref: int) -> str:
+    return {"invitation": f"invitation-samtale-{ref}.pdf", "minutes": f"referat-samtale-{ref}.pdf",
+            "plan": f"opfoelgningsplan-version-{ref}.pdf"}[kind]
+
+
+def letter_response(db: Session, case: SickCase, kind: str, ref: int):
+    """The letter as a download, or 404 when the case has no such letter, or 503 where letters cannot
+    be made. Personal data: never kept in a cache."""
+    from flask import abort
+
+    context = letter_context(db, case, kind, ref) if kind in KINDS else None
+    if context is None:
+        abort(404)
+    try:
+        pdf = render_pdf(kind, context)
+    except LettersUnavailable:
+        current_app.logger.warning("letters: WeasyPrint cannot run here (Pango missing?)")
+        abort(503)
+    response = current_app.response_class(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{file_name(kind, ref)}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
