@@ -57,6 +57,14 @@ def mark_danish_terms(text):
     return Markup("".join(parts))
 
 
+def written_in_danish(text):
+    """Free text the jobcenter wrote (an agenda, minutes, a plan): caseworkers write in Danish, so on
+    an English page it is marked as Danish (WCAG 3.1.2)."""
+    if not text or select_locale() == "da":
+        return text
+    return Markup('<span lang="da">{}</span>').format(text)
+
+
 def init_app(app: Flask) -> None:
     root = os.path.dirname(app.instance_path)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", os.path.join(root, "translations"))
@@ -66,6 +74,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date_short"] = lambda d: _date(d, "short") if d else ""
     app.jinja_env.filters["datetime_short"] = lambda d: format_datetime(d, "short") if d else ""
     app.jinja_env.filters["da_terms"] = mark_danish_terms
+    app.jinja_env.filters["danish"] = written_in_danish
     app.jinja_env.filters["number"] = lambda n: format_decimal(n) if n is not None else ""
 
     @app.context_processor

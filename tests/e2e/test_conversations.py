@@ -88,3 +88,83 @@ def test_an_invitation_answered_moved_held_and_minuted(new_page, portal_url, lan
     assert "Du starter på 20 timer om ugen." in main and "Dine opgaver i bageriet" in main
     assert re.search("14. december 2026|14 December 2026|December 14, 2026", main)
     check(lise, "lise-minutes")
+
+
+@pytest.mark.parametrize("lang, viewport", [("da", "desktop"), ("en", "phone")])
+def test_self_booking_and_a_plan_the_employer_sees_after_consent(new_page, portal_url, lang, viewport):
+    """Hanne reports Bo sick; Bo asks to talk; Mette publishes free times and Bo books one; Mette
+    holds the conversation and makes the plan; Bo reads it and shares it; only then Hanne sees
+    the return-to-work part, and never the doctor's task."""
+    from .test_employer import employer_login, report_employee
+
+    check = PageChecker(f"plan-{lang}-{viewport}")
+    hanne = new_page(viewport)
+    employer_login(hanne, portal_url, lang, "Hanne Arbejdsgiver")
+    report_employee(hanne, "851177-4323", "Bo Eksempel", "9-11-2026")
+
+    bo = new_page(viewport)
+    log_in(bo, portal_url, lang, "Bo Eksempel")
+    bo.get_by_role("link", name=either("Se sygemeldingen, og hvad du kan gøre",
+                                       "See the sick leave and what you can do")).click()
+    bo.get_by_role("link", name=either("Bed om en samtale med jobcentret",
+                                       "Ask for a conversation with the jobcenter")).click()
+    bo.get_by_label(either("På telefon", "By phone")).check()
+    bo.get_by_label(either("Hvad vil du gerne tale om?", "What would you like to talk about?")).fill("Mine timer")
+    bo.get_by_role("button", name=either("Send anmodningen", "Send the request")).click()
+    case_url = bo.url.split("?")[0]
+
+    mette = new_page("desktop")
+    mette.goto(portal_url + "/log-ind/caseworker")
+    mette.get_by_role("button", name=re.compile("Mette Sagsbehandler")).click()
+    mette.wait_for_url(re.compile(r"/jobcenter/"))
+    mette.get_by_role("link", name="Ledige tider").click()
+    type_date(mette, "time-day", "20-11-2026")
+    mette.locator("#time-at").fill("09:00")
+    mette.locator("#time-form-1").check()  # phone
+    mette.locator("#time-count").fill("2")
+    mette.get_by_role("button", name="Offentliggør").click()
+    assert "2 ledige tider er offentliggjort." in mette.content()
+    check(mette, "free-times")
+
+    bo.goto(case_url)
+    bo.get_by_role("link", name=either("Se ledige tider og book en", "See free times and book one")).click()
+    check(bo, "book-time")
+    bo.locator("#time-1").check()  # the second time: 09:45
+    bo.get_by_role("button", name=either("Book tiden", "Book the time")).click()
+    assert re.search("Din samtale er booket|Your conversation is booked", bo.content())
+    assert re.search("09[.:]45|9:45", bo.inner_text("main"))
+
+    mette.goto(portal_url + "/jobcenter/?reason=conversation_requested")
+    mette.get_by_role("link", name="Bo Eksempel").first.click()
+    type_date(mette, "held-held_on", "16-11-2026")
+    mette.get_by_label("Fortsætter i jobcentret").check()
+    mette.get_by_role("button", name="Registrér som afholdt").click()
+    mette.get_by_role("link", name="Lav planen").click()
+    mette.locator("#plan-goal-1").check()  # back part of the time
+    mette.locator("#plan-adjustments").fill("Ingen tunge løft ved ovnen")
+    mette.locator("#plan-measure_1_what").fill("Lettere opgaver ved disken")
+    mette.locator("#plan-measure_1_who").select_option("employer")
+    mette.locator("#plan-measure_2_what").fill("Fysioterapi to gange om ugen")
+    mette.locator("#plan-measure_2_who").select_option("doctor")
+    check(mette, "plan-form")
+    mette.get_by_role("button", name="Gem som ny version").click()
+    assert "Version 1 af opfølgningsplanen er gemt." in mette.content()
+
+    questions = hanne.url  # the list; the report's own page is one click away
+    hanne.goto(questions)
+    hanne.locator("tbody tr", has_text="Bo Eksempel").get_by_role("link").first.click()
+    report_page = hanne.url
+    assert not re.search("Plan for tilbagevenden|Plan for the return", hanne.content())
+
+    bo.goto(case_url)
+    assert "Fysioterapi to gange om ugen" in bo.inner_text("main")
+    check(bo, "plan-read")
+    bo.locator("#share-0").check()
+    bo.get_by_role("button", name=either("Gem dit valg", "Save your choice")).click()
+    check(bo, "plan-shared")
+
+    hanne.goto(report_page)
+    main = hanne.inner_text("main")
+    assert re.search("Plan for tilbagevenden til arbejdet|Plan for the return to work", main)
+    assert "Lettere opgaver ved disken" in main and "Fysioterapi" not in main
+    check(hanne, "employer-plan")
