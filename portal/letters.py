@@ -95,3 +95,23 @@ def letter_response(db: Session, case: SickCase, kind: str, ref: int):
     response.headers["Content-Disposition"] = f'attachment; filename="{file_name(kind, ref)}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def letter_attachment(app, message) -> tuple[str, bytes] | None:
+    """The letter a message names, as (file name, PDF) in Danish, for the sender to attach; None
+    when the letter is gone (a cancelled conversation) or cannot be made here. Made at sending
+    time, in a request context of its own, since the sender runs outside any request."""
+    from .db import session_scope
+
+    with app.test_request_context():
+        with session_scope(app) as db:
+            case = db.get(SickCase, message.case_id) if message.case_id else None
+            context = letter_context(db, case, message.letter_kind, message.letter_ref) if case else None
+            if context is None:
+                return None
+            try:
+                return file_name(message.letter_kind, message.letter_ref), render_pdf(message.letter_kind, context)
+            except LettersUnavailable:
+                app.logger.warning("letters: WeasyPrint cannot run here; message %s goes without its letter",
+                                   message.id)
+                return None

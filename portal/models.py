@@ -305,6 +305,9 @@ class OutboxMessage(SQLModel, table=True):
     body: str
     attachment_name: str | None = Field(default=None, max_length=100)
     attachment: str | None = None
+    # A letter to attach as PDF when the message goes (portal.letters): its kind and reference.
+    letter_kind: str | None = Field(default=None, max_length=16)
+    letter_ref: int | None = None
     status: str = Field(default=OutboxStatus.PENDING, max_length=16)
     attempts: int = 0
     claimed_by: str | None = Field(default=None, max_length=100)

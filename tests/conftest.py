@@ -232,3 +232,12 @@ def age_sessions(app, idle_minutes: float = 0, login_hours: float = 0) -> None:
             connection.execute(update(table).where(table.c.id == row.id).values(
                 last_seen_at=row.last_seen_at - timedelta(minutes=idle_minutes),
                 created_at=row.created_at - timedelta(hours=login_hours)))
+
+
+def weasyprint_missing() -> str | None:
+    """Why letters cannot be made here (WeasyPrint needs Pango from the OS), or None."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as error:
+        return f"WeasyPrint cannot run here (Pango missing?): {error}"
+    return None

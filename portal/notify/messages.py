@@ -96,7 +96,8 @@ def conversation_booked(invitation: Invitation, recipient: str, organizer: str, 
         body=_invitation_text(invitation, timezone, link, "Du er inviteret til en opfølgningssamtale med jobcentret",
                               "You are invited to a follow-up conversation with the jobcenter on"),
         attachment_name="opfoelgningssamtale.ics",
-        attachment=invitation_ics(invitation, recipient, organizer, timezone, stamp))
+        attachment=invitation_ics(invitation, recipient, organizer, timezone, stamp),
+        letter_kind="invitation", letter_ref=invitation.conversation_id)
 
 
 def conversation_moved(invitation: Invitation, recipient: str, organizer: str, timezone: str, link: str,
@@ -108,7 +109,8 @@ def conversation_moved(invitation: Invitation, recipient: str, organizer: str, t
         body=_invitation_text(invitation, timezone, link, "Din opfølgningssamtale med jobcentret er flyttet til",
                               "Your follow-up conversation with the jobcenter is moved to"),
         attachment_name="opfoelgningssamtale.ics",
-        attachment=invitation_ics(invitation, recipient, organizer, timezone, stamp))
+        attachment=invitation_ics(invitation, recipient, organizer, timezone, stamp),
+        letter_kind="invitation", letter_ref=invitation.conversation_id)
 
 
 def conversation_cancelled(invitation: Invitation, recipient: str, organizer: str, timezone: str, link: str,
@@ -127,6 +129,8 @@ def conversation_cancelled(invitation: Invitation, recipient: str, organizer: st
 
 
 def minutes_ready(conversation_id: int, case_id: int, recipient: str, link: str) -> Message:
+    # No letter attached: minutes may touch on health, and ordinary mail is not a safe channel for
+    # that. The letter waits on the citizen's page (Digital Post is the safe channel, issue 20).
     return Message(
         dedupe_key=f"minutes:{conversation_id}", kind="minutes_ready", case_id=case_id, recipient=recipient,
         subject="Referat af din samtale / Minutes of your conversation",

@@ -30,6 +30,8 @@ class Message:
     case_id: int | None = None
     attachment_name: str | None = None
     attachment: str | None = None
+    letter_kind: str | None = None     # a letter attached as PDF when sent (portal.letters)
+    letter_ref: int | None = None
 
 
 def enqueue(db: Session, message: Message) -> bool:
@@ -40,6 +42,7 @@ def enqueue(db: Session, message: Message) -> bool:
         dedupe_key=message.dedupe_key, case_id=message.case_id, kind=message.kind,
         recipient=message.recipient, subject=message.subject, body=message.body,
         attachment_name=message.attachment_name, attachment=message.attachment,
+        letter_kind=message.letter_kind, letter_ref=message.letter_ref,
         status=OutboxStatus.PENDING, attempts=0, created_at=now,
     ).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(OutboxMessage.__table__.c.id)
     return db.exec(statement).first() is not None

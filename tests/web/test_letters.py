@@ -8,22 +8,13 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import Auth, csrf_token
+from tests.conftest import Auth, csrf_token, weasyprint_missing
 
 from .test_citizen_journey import text
 from .test_conversations import world  # noqa: F401  (the fixture: a booked conversation)
 from .test_follow_up_plan import save_plan
 
-
-def _weasyprint_missing() -> str | None:
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError) as error:
-        return f"WeasyPrint cannot run here (Pango missing?): {error}"
-    return None
-
-
-pytestmark = pytest.mark.skipif(bool(_weasyprint_missing()), reason=_weasyprint_missing() or "")
+pytestmark = pytest.mark.skipif(bool(weasyprint_missing()), reason=weasyprint_missing() or "")
 
 
 def pdf_of(response) -> PdfReader:
