@@ -40,6 +40,18 @@ def public_url(endpoint: str, **values) -> str:
     return current_app.config["PORTAL_PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
+def invitation_settings(case_id: int):
+    """What an invitation mail needs from the configuration: the zone, the organizer's address
+    (the jobcenter's sender address) and the link to the citizen's case."""
+    from email.utils import parseaddr
+
+    from .notify.reminders import Invitations
+
+    return Invitations(timezone=current_app.config["PORTAL_TIMEZONE"],
+                       organizer=parseaddr(current_app.config["PORTAL_MAIL_FROM"])[1],
+                       link=public_url("citizen.case", case_id=case_id))
+
+
 def content_security_policy(config: dict) -> str:
     """No inline script or style anywhere (htmx is told not to inject its indicator style and not
     to evaluate, see base.html). Forms post only to the portal, and logout redirects on to the

@@ -447,7 +447,7 @@ def recovery(case_id: int):
 def book_time(case_id: int):
     """Pick one of the times the jobcenter has published, before the conversation's deadline."""
     from ..cases import self_booking
-    from ..jobcenter.views import _invitations
+    from ..web import invitation_settings
 
     summary, closed = _open_case(case_id)
     if closed:
@@ -458,12 +458,12 @@ def book_time(case_id: int):
     booked = self_booking.booked_conversation(db, case_id)
     form = BookTimeForm()
     times = self_booking.offered(db, summary.case, now, deadline, zone)
-    form.time.choices = options([(str(t.id), _time_label(t, zone)) for t in times])
+    form.time.choices = options([(str(t.id), _time_label(t)) for t in times])
     if booked is None and deadline and form.validate_on_submit():
         try:
             if not form.time.data.isdigit():
                 raise self_booking.NotOffered()
-            self_booking.book(db, summary.case, int(form.time.data), now, zone, _invitations(case_id))
+            self_booking.book(db, summary.case, int(form.time.data), now, zone, invitation_settings(case_id))
             return _back_to_case(case_id, _("Your conversation is booked. You can see it below, and you get "
                                             "an invitation by mail if we have your email address."))
         except self_booking.TimeTaken:
@@ -471,12 +471,12 @@ def book_time(case_id: int):
         except (self_booking.NotOffered, self_booking.AlreadyBooked):
             form.time.errors.append(_("That time cannot be booked any more. Choose another time."))
         times = self_booking.offered(db, summary.case, now, deadline, zone)
-        form.time.choices = options([(str(t.id), _time_label(t, zone)) for t in times])
+        form.time.choices = options([(str(t.id), _time_label(t)) for t in times])
     return render_template("citizen/book_time.html", summary=summary, case=summary.case, form=form,
                            times=times, deadline=deadline, booked=booked), (400 if form.errors else 200)
 
 
-def _time_label(time, _zone) -> str:
+def _time_label(time) -> str:
     pattern = "EEEE d. MMMM 'kl.' HH.mm" if get_locale().language == "da" else "EEEE d MMMM 'at' HH:mm"
     form = dict(CONVERSATION_FORMS).get(time.form, time.form)
     return f"{format_datetime(time.starts_at, pattern)}, {str(form).lower()}"

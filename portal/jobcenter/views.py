@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -22,11 +21,10 @@ from ..employer.forms import ADAPTED, DURATIONS, RETENTION
 from ..extensions import htmx
 from ..forms import options
 from ..letters import documents_of
-from ..notify.reminders import Invitations
 from ..personal_data import decrypt_cpr
 from ..rules import Obligation, screen, timeline
 from ..standby_list import standby_groups
-from ..web import local_path, public_url
+from ..web import invitation_settings, local_path, public_url
 from .export import audit_csv
 from .forms import (
     ANSWER_LABELS,
@@ -151,12 +149,6 @@ def _conversation_forms(file, failed=None) -> dict:
     return forms
 
 
-def _invitations(case_id: int) -> Invitations:
-    return Invitations(timezone=current_app.config["PORTAL_TIMEZONE"],
-                       organizer=parseaddr(current_app.config["PORTAL_MAIL_FROM"])[1],
-                       link=public_url("citizen.case", case_id=case_id))
-
-
 def _render_case(file, book_form=None, record_form=None, correction_form=None, decision_form=None, status=200,
                  failed=None):
     today = clock.today()
@@ -193,7 +185,7 @@ def book(case_id: int):
     local = ZoneInfo(current_app.config["PORTAL_TIMEZONE"])
     try:
         cases.book_conversation(get_session(), file.case, datetime.combine(form.day.data, form.at.data, local),
-                                form.form.data, current_user().subject, _invitations(file.case.id),
+                                form.form.data, current_user().subject, invitation_settings(file.case.id),
                                 standby_reason=form.standby_reason.data, details=form.details.data,
                                 agenda=form.agenda.data, bring=form.bring.data)
     except cases.StandbyReasonMissing:
@@ -265,7 +257,7 @@ def move(case_id: int, conversation_id: int):
     try:
         cases.move_conversation(get_session(), file.case, conversation_id,
                                 datetime.combine(form.day.data, form.at.data, local), form.form.data,
-                                current_user().subject, _invitations(case_id))
+                                current_user().subject, invitation_settings(case_id))
     except cases.ConversationNotOpen:
         abort(404)
     flash(_("The conversation is moved. The citizen gets the new time by mail and on her or his page."), "success")
@@ -281,7 +273,7 @@ def cancel(case_id: int, conversation_id: int):
         return _render_case(file, failed=("cancel", conversation_id, form), status=400)
     try:
         cases.cancel_conversation(get_session(), file.case, conversation_id, form.reason.data, clock.today(),
-                                  current_user().subject, _invitations(case_id))
+                                  current_user().subject, invitation_settings(case_id))
     except cases.ConversationNotOpen:
         abort(404)
     flash(_("The conversation is cancelled. The citizen is told by mail and on her or his page."), "success")

@@ -89,25 +89,28 @@ def _invitation_text(invitation: Invitation, timezone: str, link: str, da_lead: 
 
 def conversation_booked(invitation: Invitation, recipient: str, organizer: str, timezone: str, link: str,
                         stamp: datetime) -> Message:
-    return Message(
-        dedupe_key=f"conversation:{invitation.conversation_id}:{invitation.sequence}", kind="conversation_booked",
-        case_id=invitation.case_id, recipient=recipient,
-        subject="Opfølgningssamtale / Follow-up conversation",
-        body=_invitation_text(invitation, timezone, link, "Du er inviteret til en opfølgningssamtale med jobcentret",
-                              "You are invited to a follow-up conversation with the jobcenter on"),
-        attachment_name="opfoelgningssamtale.ics",
-        attachment=invitation_ics(invitation, recipient, organizer, timezone, stamp),
-        letter_kind="invitation", letter_ref=invitation.conversation_id)
+    return _invitation_message(invitation, recipient, organizer, timezone, link, stamp, "conversation_booked",
+                               "Opfølgningssamtale / Follow-up conversation",
+                               "Du er inviteret til en opfølgningssamtale med jobcentret",
+                               "You are invited to a follow-up conversation with the jobcenter on")
 
 
 def conversation_moved(invitation: Invitation, recipient: str, organizer: str, timezone: str, link: str,
                        stamp: datetime) -> Message:
+    return _invitation_message(invitation, recipient, organizer, timezone, link, stamp, "conversation_moved",
+                               "Ny tid til din opfølgningssamtale / New time for your follow-up conversation",
+                               "Din opfølgningssamtale med jobcentret er flyttet til",
+                               "Your follow-up conversation with the jobcenter is moved to")
+
+
+def _invitation_message(invitation: Invitation, recipient: str, organizer: str, timezone: str, link: str,
+                        stamp: datetime, kind: str, subject: str, da_lead: str, en_lead: str) -> Message:
+    """An invitation, first or after a move: the same event (UID) at its current SEQUENCE, with the
+    invitation letter attached when sent."""
     return Message(
-        dedupe_key=f"conversation:{invitation.conversation_id}:{invitation.sequence}", kind="conversation_moved",
-        case_id=invitation.case_id, recipient=recipient,
-        subject="Ny tid til din opfølgningssamtale / New time for your follow-up conversation",
-        body=_invitation_text(invitation, timezone, link, "Din opfølgningssamtale med jobcentret er flyttet til",
-                              "Your follow-up conversation with the jobcenter is moved to"),
+        dedupe_key=f"conversation:{invitation.conversation_id}:{invitation.sequence}", kind=kind,
+        case_id=invitation.case_id, recipient=recipient, subject=subject,
+        body=_invitation_text(invitation, timezone, link, da_lead, en_lead),
         attachment_name="opfoelgningssamtale.ics",
         attachment=invitation_ics(invitation, recipient, organizer, timezone, stamp),
         letter_kind="invitation", letter_ref=invitation.conversation_id)
