@@ -15,9 +15,11 @@ from . import clock
 from .cases import feedback, followup
 from .cases import hours as hours_cases
 from .cases import questionnaire as questionnaire_cases
+from .cases.jobcenter import register_caseworker
 from .cases.sickness import SickReport, report_sickness
 from .db import session_scope
-from .models import AbsenceKind, Citizen, Employment, Questionnaire
+from .devidp.identities import IDENTITIES
+from .models import AbsenceKind, Caseworker, Citizen, Employment, Questionnaire
 from .personal_data import cpr_hash, encrypt_cpr
 from .rules import regime_on
 from .rules.hours import reportable_weeks
@@ -58,6 +60,10 @@ def seed(app: Flask) -> int:
     rng = random.Random(2026)  # nosec B311
     with app.app_context(), session_scope(app) as db:
         today = clock.today()
+        # The demo's caseworkers are colleagues from the start, so a case can be given before they log in.
+        for identity in IDENTITIES:
+            if identity["role"] == "caseworker" and db.get(Caseworker, identity["sub"]) is None:
+                register_caseworker(db, identity["sub"], identity["municipality"], identity["name"])
         for n in range(DEMO_COUNT):
             cpr = demo_cpr(n)
             if db.exec(select(Citizen).where(Citizen.cpr_hash == cpr_hash(cpr))).first():

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, String, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, String, UniqueConstraint, delete, event, insert, inspect, text
 from sqlmodel import Field, SQLModel
 
 
@@ -162,6 +162,15 @@ class Handover(SQLModel, table=True):
         # order and stopped after a page (without it, 50,000 live handovers were sorted per request).
         Index("ix_handover_live_by_due", "municipality_code", "due", "id",
               sqlite_where=text("status != 'closed'"), postgresql_where=text("status != 'closed'")),
+        # "Mine sager": one caseworker's live handovers in due order, without reading the team's.
+        Index("ix_handover_live_by_assignee", "municipality_code", "assignee", "due", "id",
+              sqlite_where=text("status != 'closed'"), postgresql_where=text("status != 'closed'")),
+        # "Venter": the few live handovers put to wait, in due order.
+        Index("ix_handover_live_waiting", "municipality_code", "due", "id",
+              sqlite_where=text("status != 'closed' AND waiting_until IS NOT NULL"),
+              postgresql_where=text("status != 'closed' AND waiting_until IS NOT NULL")),
+        # Search by the case system's own case number.
+        Index("ix_handover_external_reference", "municipality_code", "external_reference"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -179,6 +188,10 @@ class Handover(SQLModel, table=True):
     # The municipality's case system has it (API acknowledge): when, and its own case number.
     acknowledged_at: datetime | None = None
     external_reference: str | None = Field(default=None, max_length=100)
+    # "Wait until ... because ...": out of the active list until this day, always before `due`.
+    waiting_until: date | None = None
+    wait_reason: str | None = Field(default=None, max_length=500)
+    wait_by_name: str | None = Field(default=None, max_length=200)
 
 
 class Conversation(SQLModel, table=True):
@@ -521,3 +534,63 @@ class FollowUpPlan(SQLModel, table=True):
     made_by_name: str = Field(max_length=200)
     made_on: date
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class Caseworker(SQLModel, table=True):
+    """A caseworker the portal has seen log in: the colleagues a case can be given to. The login
+    keeps the name and municipality up to date."""
+
+    __tablename__ = "caseworker"
+    __table_args__ = (Index("ix_caseworker_municipality_name", "municipality_code", "name"),)
+
+    subject: str = Field(sa_column=Column(String(255), primary_key=True))
+    municipality_code: str = Field(max_length=3)
+    name: str = Field(max_length=200)
+    last_login_at: datetime = Field(default_factory=utcnow)
+
+
+class CitizenNameToken(SQLModel, table=True):
+    """Each word of a citizen's name, folded to lower case, so a caseworker's search by name is an
+    indexed prefix look-up ("lis test" finds Lise Testesen) on SQLite and PostgreSQL alike."""
+
+    __tablename__ = "citizen_name_token"
+    __table_args__ = (Index("ix_citizen_name_token_prefix", "token", "citizen_id",
+                            postgresql_ops={"token": "varchar_pattern_ops"}),)  # nosec B105: an operator class
+
+    citizen_id: int = Field(foreign_key="citizen.id", primary_key=True)
+    token: str = Field(sa_column=Column(String(100), primary_key=True))
+
+
+class WorkloadCount(SQLModel, table=True):
+    """What the municipality must do per week, by handover reason, as the last sweep counted it
+    (portal.cases.workload): the team's plan reads a few rows instead of screening every case."""
+
+    __tablename__ = "workload_count"
+
+    municipality_code: str = Field(sa_column=Column(String(3), primary_key=True))
+    week_of: date = Field(primary_key=True)        # the Monday of the week things are due
+    reason: str = Field(sa_column=Column(String(32), primary_key=True))
+    due_count: int = 0
+    counted_at: datetime = Field(default_factory=utcnow)
+
+
+@event.listens_for(Citizen, "after_insert")
+def _index_new_name(_mapper, connection, citizen: Citizen) -> None:
+    _write_name_tokens(connection, citizen.id, citizen.name)
+
+
+@event.listens_for(Citizen, "after_update")
+def _index_changed_name(_mapper, connection, citizen: Citizen) -> None:
+    if inspect(citizen).attrs.name.history.has_changes():
+        connection.execute(delete(CitizenNameToken.__table__).where(
+            CitizenNameToken.__table__.c.citizen_id == citizen.id))
+        _write_name_tokens(connection, citizen.id, citizen.name)
+
+
+def _write_name_tokens(connection, citizen_id: int, name: str) -> None:
+    """Every way a citizen is stored (login, an employer's report, demo data) keeps search right."""
+    from .names import name_tokens
+
+    tokens = [{"citizen_id": citizen_id, "token": token} for token in name_tokens(name)]
+    if tokens:
+        connection.execute(insert(CitizenNameToken.__table__), tokens)

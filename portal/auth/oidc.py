@@ -19,7 +19,9 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from ..cases import identity
+from ..cases.jobcenter import register_caseworker
 from ..config import FACES, OIDCProvider, loa_rank
+from ..db import get_session
 from ..extensions import csrf
 from ..forms import visible_text
 from ..limits import address, browser, limiter, login_address_limit, login_limit
@@ -150,6 +152,8 @@ def callback(face: str):
             "face": face, "provider": provider.issuer, "error": "claims_unusable"})
         abort(403)
     next_path = session.get("next")
+    if face == "caseworker":  # the team's list of colleagues a case can be given to
+        register_caseworker(get_session(), user.subject, user.municipality, user.name)
     log_in(user, sid=claims.get("sid"), id_token=id_token)
     return redirect(local_path(next_path, url_for(HOME_OF[face])))
 

@@ -17,6 +17,7 @@ from ..models import CaseStatus, Handover, HandoverStatus, Questionnaire, SickCa
 from ..rules import Reason, active_reasons, screen
 from . import events
 from .facts import CaseHistory, facts_of, histories_of
+from .workload import Tally
 
 
 def questionnaire_of(db: Session, case_id: int) -> Questionnaire | None:
@@ -48,12 +49,15 @@ def live_handover(db: Session, case_id: int) -> Handover | None:
 
 def rescreen(db: Session, case: SickCase, questionnaire: Questionnaire | None, today: date,
              lead_time_days: int | None = None, live: Handover | None = None, *, lookup: bool = True,
-             history: CaseHistory | None = None) -> bool:
+             history: CaseHistory | None = None, tally: Tally | None = None) -> bool:
     """Screen the case on `today` and bring its handover up to date in the caller's transaction.
-    Returns True when a new handover was made."""
+    Returns True when a new handover was made. `tally` counts the reasons' weeks for the team's plan."""
     if history is None:
         history = histories_of(db, [case])[case.id]
-    reasons = active_reasons(screen(facts_of(case, questionnaire, history), today, lead_time_days), today)
+    every_reason = screen(facts_of(case, questionnaire, history), today, lead_time_days)
+    if tally is not None:
+        tally.add(case.municipality_code, every_reason)
+    reasons = active_reasons(every_reason, today)
     if lookup and live is None:
         live = live_handover(db, case.id)
     if live is not None:
@@ -100,18 +104,21 @@ def open_case_batch(db: Session, after_id: int, batch_size: int) -> list[tuple]:
 
 
 def sweep(db: Session, today: date, batch_size: int = 1000, lead_time_days: int | None = None) -> tuple[int, int]:
-    """Re-screen every open case. Returns (cases screened, handovers made). Safe to run twice, or in
-    two processes at once: the database index lets only one live handover per case exist."""
+    """Re-screen every open case and count the team's coming weeks. Returns (cases screened, handovers
+    made). Safe to run twice, or in two processes at once: the database index lets only one live
+    handover per case exist."""
     screened = made = 0
     last_id = 0
+    tally = Tally(today)
     while True:
         rows = open_case_batch(db, last_id, batch_size)
         if not rows:
+            tally.store(db)
             return screened, made
         histories = histories_of(db, [row[0] for row in rows])
         for case, questionnaire, live in rows:
             made += rescreen(db, case, questionnaire, today, lead_time_days, live, lookup=False,
-                             history=histories[case.id])
+                             history=histories[case.id], tally=tally)
             screened += 1
         db.commit()
         last_id = rows[-1][0].id

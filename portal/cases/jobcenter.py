@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import func, or_, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ..models import (
     AuditEntry,
     CaseEvent,
     CaseStatus,
+    Caseworker,
     CheckIn,
     Citizen,
     Conversation,
@@ -36,8 +38,13 @@ SOON_DAYS = 7
 class QueueFilter:
     reason: str | None = None
     status: str | None = None      # open | claimed | closed; None: open and claimed
-    assignee: str | None = None    # "me" | "none" | None
+    assignee: str | None = None    # the tab: "me" | "none" | "waiting" | None (the team's cases)
+    due_by: date | None = None     # only handovers due on or before this day
     page: int = 1
+
+
+TABS = ("me", None, "none", "waiting")
+COUNT_CAP = 1000   # beyond this a count says "more than 1,000": counting 50,000 rows a page costs too much
 
 
 @dataclass(frozen=True)
@@ -53,9 +60,14 @@ class QueueRow:
 @dataclass(frozen=True)
 class QueuePage:
     rows: list[QueueRow]
-    total: int
+    total: int          # capped at COUNT_CAP + 1
     page: int
     pages: int
+    tab_counts: dict    # tab -> count (capped), without the reason, status and date filters
+
+    @property
+    def capped(self) -> bool:
+        return self.total > COUNT_CAP
 
 
 def handover_conditions(municipality: str, status: str | None, reason: str | None) -> list:
@@ -70,15 +82,37 @@ def handover_conditions(municipality: str, status: str | None, reason: str | Non
     return conditions
 
 
+def waiting_condition(today: date):
+    """Put to wait until a later day, and that day still before the deadline: a deadline that moved
+    nearer ends the wait by itself."""
+    return (Handover.waiting_until > today) & (Handover.waiting_until < Handover.due)
+
+
+def tab_conditions(tab: str | None, me: str, today: date) -> list:
+    if tab == "waiting":
+        return [Handover.waiting_until.is_not(None), waiting_condition(today)]
+    active = [or_(Handover.waiting_until.is_(None), ~waiting_condition(today))]
+    if tab == "me":
+        return [Handover.assignee == me, *active]
+    if tab == "none":
+        return [Handover.assignee.is_(None), *active]
+    return active
+
+
+def _capped_count(db: Session, conditions: list) -> int:
+    inner = select(Handover.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
+    return db.exec(select(func.count()).select_from(inner)).one()
+
+
 def queue(db: Session, municipality: str, me: str, chosen: QueueFilter, today: date) -> QueuePage:
-    """Handovers of the municipality, soonest due first, in two queries whatever the queue's size."""
-    conditions = handover_conditions(municipality, chosen.status, chosen.reason)
-    if chosen.assignee == "me":
-        conditions.append(Handover.assignee == me)
-    elif chosen.assignee == "none":
-        conditions.append(Handover.assignee.is_(None))
-    total = db.exec(select(func.count()).select_from(Handover).where(*conditions)).one()
-    pages = max(1, -(-total // PAGE_SIZE))
+    """Handovers of the municipality, soonest due first: the page, its answers and capped counts of
+    the page and the four tabs, the same queries whatever the queue's size."""
+    conditions = [*handover_conditions(municipality, chosen.status, chosen.reason),
+                  *tab_conditions(chosen.assignee, me, today)]
+    if chosen.due_by:
+        conditions.append(Handover.due <= chosen.due_by)
+    total = _capped_count(db, conditions)
+    pages = max(1, -(-min(total, COUNT_CAP) // PAGE_SIZE))
     page = min(max(1, chosen.page), pages)
     rows = db.exec(
         select(Handover, SickCase, Citizen.name)
@@ -92,11 +126,13 @@ def queue(db: Session, municipality: str, me: str, chosen: QueueFilter, today: d
     answers = dict(db.exec(select(Conversation.case_id, Conversation.answer).where(
         Conversation.case_id.in_([c.id for _h, c, _n in rows]), Conversation.status == "booked",
         Conversation.answer.in_(("other_time", "not_coming")))).all()) if rows else {}
+    live = handover_conditions(municipality, None, None)
+    tab_counts = {tab: _capped_count(db, [*live, *tab_conditions(tab, me, today)]) for tab in TABS}
     return QueuePage(
         rows=[QueueRow(h, c, name, overdue=h.due < today and h.status != HandoverStatus.CLOSED,
                        due_soon=today <= h.due <= today + timedelta(days=SOON_DAYS), answer=answers.get(c.id))
               for h, c, name in rows],
-        total=total, page=page, pages=pages)
+        total=total, page=page, pages=pages, tab_counts=tab_counts)
 
 
 def handover_exists(db: Session, handover_id: int, municipality: str) -> bool:
@@ -255,6 +291,14 @@ def move_conversation(db: Session, case: SickCase, conversation_id: int, when: d
 
 def cancel_conversation(db: Session, case: SickCase, conversation_id: int, reason: str, today: date, me: str,
                         settings: Invitations | None = None) -> Conversation:
+    conversation = cancel_in_transaction(db, case, conversation_id, reason, today, me, settings)
+    db.commit()
+    return conversation
+
+
+def cancel_in_transaction(db: Session, case: SickCase, conversation_id: int, reason: str, today: date, me: str,
+                          settings: Invitations | None = None) -> Conversation:
+    """Cancel and queue the citizen's notice in the caller's transaction."""
     conversation = _booked(db, case, conversation_id)
     conversation.status, conversation.cancelled_on = "cancelled", today
     conversation.cancel_reason = reason.strip()
@@ -263,7 +307,6 @@ def cancel_conversation(db: Session, case: SickCase, conversation_id: int, reaso
     events.record(db, case.id, f"caseworker:{me}", "conversation_cancelled", reason=reason.strip())
     db.flush()
     queue_invitation(db, conversation, settings or Invitations(), "cancelled")
-    db.commit()
     return conversation
 
 
@@ -429,3 +472,90 @@ def record_audit(db: Session, municipality: str, me: str, my_name: str, action: 
     db.add(AuditEntry(actor=me, actor_name=my_name, municipality_code=municipality, action=action,
                       detail=(detail or None) and detail[:200]))
     db.commit()
+
+
+COLLEAGUE_DAYS = 180   # a colleague not logged in for half a year is no longer offered
+
+
+def register_caseworker(db: Session, subject: str, municipality: str, name: str) -> None:
+    """At every caseworker login: the colleagues list knows the person, the name and the team."""
+    known = db.get(Caseworker, subject)
+    if known is None:
+        db.add(Caseworker(subject=subject, municipality_code=municipality, name=name))
+    else:
+        known.municipality_code, known.name, known.last_login_at = municipality, name, utcnow()
+        db.add(known)
+    try:
+        db.commit()
+    except IntegrityError:  # two first logins at once: the other one made the row
+        db.rollback()
+
+
+def colleagues(db: Session, municipality: str) -> list[Caseworker]:
+    """The team a case can be given to: caseworkers of the municipality seen in the last half year."""
+    since = utcnow() - timedelta(days=COLLEAGUE_DAYS)
+    return list(db.exec(select(Caseworker).where(Caseworker.municipality_code == municipality,
+                                                 Caseworker.last_login_at >= since).order_by(Caseworker.name)))
+
+
+class AssignRefused(Exception):
+    """The colleague is not of the team, or someone changed the case first."""
+
+
+def assign(db: Session, handover_id: int, municipality: str, to_subject: str, holder_seen: str | None,
+           me: str, my_name: str) -> Caseworker:
+    """Give a live handover to a colleague of the same municipality. `holder_seen` is who had it when
+    the page was shown: if another caseworker took or gave it since, nothing changes."""
+    colleague = db.get(Caseworker, to_subject)
+    if colleague is None or colleague.municipality_code != municipality:
+        raise AssignRefused("not a colleague")
+    holder = Handover.assignee.is_(None) if not holder_seen else Handover.assignee == holder_seen
+    result = db.exec(
+        update(Handover)
+        .where(Handover.id == handover_id, Handover.municipality_code == municipality,
+               Handover.status != HandoverStatus.CLOSED, holder)
+        .values(assignee=colleague.subject, assignee_name=colleague.name, status=HandoverStatus.CLAIMED,
+                updated_at=utcnow()))
+    if result.rowcount != 1:
+        db.rollback()
+        raise AssignRefused("changed meanwhile")
+    case_id = db.exec(select(Handover.case_id).where(Handover.id == handover_id)).one()
+    events.record(db, case_id, f"caseworker:{me}", "handover_assigned", to=colleague.name, by=my_name)
+    db.commit()
+    return colleague
+
+
+class WaitRefused(Exception):
+    """The day is not after today and before the deadline, or the handover is not live."""
+
+
+def wait(db: Session, handover_id: int, municipality: str, until: date, reason: str, today: date,
+         me: str, my_name: str) -> Handover:
+    """"Wait until ... because ...": out of the active lists until `until`, which must come before the
+    handover's deadline, so a waiting case is back in the queue in time."""
+    handover = db.exec(select(Handover).where(Handover.id == handover_id, Handover.municipality_code == municipality,
+                                              Handover.status != HandoverStatus.CLOSED)).first()
+    if handover is None:
+        raise WaitRefused("not live")
+    if not today < until < handover.due:
+        raise WaitRefused("outside the deadline")
+    handover.waiting_until, handover.wait_reason, handover.wait_by_name = until, reason.strip(), my_name
+    handover.updated_at = utcnow()
+    db.add(handover)
+    events.record(db, handover.case_id, f"caseworker:{me}", "handover_waiting", until=until.isoformat(),
+                  reason=reason.strip())
+    db.commit()
+    return handover
+
+
+def end_wait(db: Session, handover_id: int, municipality: str, me: str) -> bool:
+    handover = db.exec(select(Handover).where(Handover.id == handover_id, Handover.municipality_code == municipality,
+                                              Handover.waiting_until.is_not(None))).first()
+    if handover is None:
+        return False
+    handover.waiting_until = handover.wait_reason = handover.wait_by_name = None
+    handover.updated_at = utcnow()
+    db.add(handover)
+    events.record(db, handover.case_id, f"caseworker:{me}", "handover_wait_ended")
+    db.commit()
+    return True

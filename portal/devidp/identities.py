@@ -26,6 +26,8 @@ IDENTITIES: list[dict] = [
      "municipality": "101", "municipality_name": "København"},
     {"sub": "caseworker-karsten", "role": "caseworker", "name": "Karsten Sagsbehandler",
      "municipality": "751", "municipality_name": "Aarhus"},
+    {"sub": "caseworker-sofie", "role": "caseworker", "name": "Sofie Kollega",
+     "municipality": "101", "municipality_name": "København"},
 ]
 
 BY_SUB = {identity["sub"]: identity for identity in IDENTITIES}

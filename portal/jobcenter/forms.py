@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from datetime import time
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import clock
@@ -34,6 +35,10 @@ ANSWER_LABELS = {"coming": _l("Is coming"), "other_time": _l("Asks for another t
                  "not_coming": _l("Cannot come")}
 
 
+def strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
 class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
@@ -42,13 +47,59 @@ class QueueFilterForm(FlaskForm):
                          validators=[Optional()])
     status = SelectField(_l("Status"), choices=options([("", _l("Waiting and taken"))] + list(STATUS_LABELS.items())),
                          validators=[Optional()])
-    assignee = SelectField(_l("Caseworker"), choices=options([("", _l("Everyone")), ("me", _l("Mine")),
-                                                              ("none", _l("Nobody yet"))]),
+    # The tabs: "Mine sager", "Teamets sager" (empty), "Ikke fordelt", "Venter".
+    assignee = SelectField(_l("Caseworker"), choices=options([("", _l("The team's cases")), ("me", _l("My cases")),
+                                                              ("none", _l("Not assigned")),
+                                                              ("waiting", _l("Waiting"))]),
                            validators=[Optional()])
+    due_by = DanishDateField(_l("Due on or before"), description=_l("For example 30-11-2026"), validators=[Optional()])
 
 
-def strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
+QUEUE_TABS = [("me", _l("My cases")), ("", _l("The team's cases")), ("none", _l("Not assigned")),
+              ("waiting", _l("Waiting"))]
+
+
+class SearchForm(FlaskForm):
+    """A POST, so a CPR number never lands in a URL, a browser's history or a proxy's log."""
+
+    term = StringField(_l("CPR number, name, case number or the case system's case number"),
+                       description=_l("For example 010190-1234, Lise Jensen or 123. A CPR number is found exactly, "
+                                      "with or without the hyphen; a name by the start of each word."),
+                       filters=[visible_text],
+                       validators=[DataRequired(_l("Enter what to search for.")),
+                                   Length(max=100, message=_l("Write at most %(max)d characters."))])
+
+
+class AssignForm(FlaskForm):
+    colleague = SelectField(_l("Give the case to"), validators=[InputRequired(_l("Choose a colleague."))])
+    holder = HiddenField()  # who had the case when the page was shown
+
+
+class WaitForm(FlaskForm):
+    """"Wait until ... because ...": the view sets `deadline`, the day the wait must end before."""
+
+    deadline = None
+    until = DanishDateField(_l("Wait until"), validators=[InputRequired(_l("Enter the day the case comes back."))])
+    reason = TextAreaField(_l("Because"), description=_l("For example: waiting for the doctor's certificate."),
+                           filters=[strip],
+                           validators=[DataRequired(_l("Write why the case waits.")),
+                                       Length(max=500, message=_l("Write at most %(max)d characters."))])
+
+    def validate_until(self, field):
+        if field.data and field.data <= clock.today():
+            raise ValidationError(_l("The day must be after today."))
+        if field.data and self.deadline and field.data >= self.deadline:
+            raise ValidationError(_l("The case must be back before its deadline, %(date)s: choose an earlier day.",
+                                     date=format_date(self.deadline, "long")))
+
+
+class TransferForm(FlaskForm):
+    to = SelectField(_l("The citizen's new municipality"), validators=[InputRequired(_l("Choose the municipality."))])
+    reason = TextAreaField(_l("Why the case moves"),
+                           description=_l("For example: the citizen moved to Aarhus on 1 December (CPR register)."),
+                           filters=[strip],
+                           validators=[DataRequired(_l("Write why the case moves.")),
+                                       Length(max=500, message=_l("Write at most %(max)d characters."))])
 
 
 NO_HEALTH_IN_MAIL = _l("It goes into the invitation mail: no health information.")
@@ -184,6 +235,11 @@ EVENT_LABELS = {
     "obligation_corrected": _l("Deadline corrected by a caseworker"),
     "employer_confirmed": _l("Employer confirmed by the citizen"),
     "employer_rejected": _l("Employer rejected by the citizen"),
+    "handover_assigned": _l("Given to a colleague"),
+    "handover_waiting": _l("Put to wait"),
+    "handover_wait_ended": _l("Wait ended"),
+    "case_transferred": _l("Moved to another municipality"),
+    "conversation_cancelled": _l("Conversation cancelled"),
 }
 FAST_TRACK_STATUS_LABELS = {"awaiting": _l("Waiting for the citizen's answer"),
                             "consented": _l("Agreed by the citizen"),
@@ -201,6 +257,9 @@ AUDIT_LABELS = {
     "api_acknowledge": _l("Case system: acknowledged the handover"),
     "api_report_outcome": _l("Case system: reported the conversation's outcome"),
     "audit_exported": _l("Exported the audit log"),
+    "search": _l("Searched for a citizen or case"),
+    "case_transferred_out": _l("Moved the case to another municipality"),
+    "case_transferred_in": _l("The case came from another municipality"),
 }
 class AuditFilterForm(FlaskForm):
     """The audit log's filters: a GET form, so a review can be linked and paged (never a CPR number)."""

@@ -1,11 +1,11 @@
 """Thin views for caseworkers; every query is limited to the caseworker's municipality."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, ngettext
+from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
 
 from .. import clock
@@ -21,6 +21,7 @@ from ..employer.forms import ADAPTED, DURATIONS, RETENTION
 from ..extensions import htmx
 from ..forms import options
 from ..letters import documents_of
+from ..municipalities import MUNICIPALITIES, municipality_name
 from ..personal_data import decrypt_cpr
 from ..rules import Obligation, screen, timeline
 from ..standby_list import standby_groups
@@ -36,8 +37,10 @@ from .forms import (
     PLAN_GOALS,
     PLAN_MEASURES,
     PLAN_PARTIES,
+    QUEUE_TABS,
     REASON_LABELS,
     STATUS_LABELS,
+    AssignForm,
     AuditFilterForm,
     BookConversationForm,
     CancelConversationForm,
@@ -49,6 +52,9 @@ from .forms import (
     PublishTimesForm,
     QueueFilterForm,
     RecordConversationForm,
+    SearchForm,
+    TransferForm,
+    WaitForm,
 )
 
 bp = Blueprint("jobcenter", __name__, url_prefix="/jobcenter")
@@ -62,6 +68,12 @@ def _labels():
             "answer_labels": ANSWER_LABELS}
 
 
+@bp.app_template_filter("count_capped")
+def count_capped(count: int) -> str:
+    """A count that stopped at the cap reads "1.000+": the exact size of a big queue costs a scan."""
+    return f"{format_decimal(cases.COUNT_CAP)}+" if count > cases.COUNT_CAP else format_decimal(count)
+
+
 @bp.get("/")
 @role_required("caseworker")
 def queue():
@@ -73,11 +85,147 @@ def queue():
         return None if field.errors else (field.data or None)
 
     chosen = cases.QueueFilter(reason=chosen_value(form.reason), status=chosen_value(form.status),
-                               assignee=chosen_value(form.assignee), page=request.args.get("side", 1, type=int))
+                               assignee=chosen_value(form.assignee), due_by=chosen_value(form.due_by),
+                               page=request.args.get("side", 1, type=int))
     page = cases.queue(get_session(), user.municipality, user.subject, chosen, clock.today())
     args = {k: v for k, v in request.args.items() if k != "side" and v}
     template = "jobcenter/_queue_table.html" if htmx and not htmx.boosted else "jobcenter/queue.html"
-    return render_template(template, form=form, page=page, args=args, today=clock.today())
+    return render_template(template, form=form, page=page, args=args, today=clock.today(), tabs=QUEUE_TABS,
+                           tab=chosen.assignee or "", search_form=SearchForm(prefix="find"))
+
+
+@bp.route("/soeg", methods=["GET", "POST"])
+@role_required("caseworker")
+def search():
+    """Find a case by CPR number, name, case number or the case system's number: a POST, so the
+    term never travels in a URL; each search is in the audit log."""
+    from ..cases import search as finding
+
+    form = SearchForm(prefix="find")
+    found = term = None
+    if form.validate_on_submit():
+        term = finding.read_term(form.term.data)
+        if term is None:
+            form.term.errors.append(_("Enter at least two letters of a name, or a number."))
+        else:
+            user = current_user()
+            found = finding.find(get_session(), user.municipality, term, user.subject, user.name)
+    response = render_template("jobcenter/search.html", form=form, found=found, term=term, today=clock.today())
+    return response, (400 if form.errors else 200), {"Cache-Control": "no-store"}
+
+
+def _back():
+    return redirect(local_path(request.form.get("next"), url_for("jobcenter.queue")), code=303)
+
+
+@bp.post("/overdragelse/<int:handover_id>/giv")
+@role_required("caseworker")
+def assign(handover_id: int):
+    """Give the case to a colleague of the team (or to oneself)."""
+    user, db = current_user(), get_session()
+    _require_handover(handover_id)
+    form = AssignForm(prefix="assign")
+    form.colleague.choices = options(_colleague_choices(db, user.municipality))
+    if not form.validate_on_submit():
+        flash(_("Choose a colleague to give the case to."), "error")
+        return _back()
+    try:
+        colleague = cases.assign(db, handover_id, user.municipality, form.colleague.data, form.holder.data or None,
+                                 user.subject, user.name)
+    except cases.AssignRefused:
+        flash(_("The case was changed by someone else in the meantime. Look again and try once more."), "error")
+        return _back()
+    flash(_("The case is given to %(name)s, who finds it under My cases.", name=colleague.name), "success")
+    return _back()
+
+
+def _colleague_choices(db, municipality: str) -> list[tuple[str, str]]:
+    return [("", _("Choose a colleague"))] + [(c.subject, c.name) for c in cases.colleagues(db, municipality)]
+
+
+@bp.post("/sag/<int:case_id>/vent")
+@role_required("caseworker")
+def wait(case_id: int):
+    file = _case_file(case_id)
+    live = _live(file)
+    if live is None:
+        abort(404)
+    form = WaitForm(prefix="wait")
+    form.deadline = live.due
+    if not form.validate_on_submit():
+        return _render_case(file, wait_form=form, status=400)
+    user = current_user()
+    try:
+        cases.wait(get_session(), live.id, user.municipality, form.until.data, form.reason.data, clock.today(),
+                   user.subject, user.name)
+    except cases.WaitRefused:
+        form.until.errors.append(_("The case must be back before its deadline: choose an earlier day."))
+        return _render_case(file, wait_form=form, status=400)
+    flash(_("The case waits until %(date)s and is back in the queue that day.",
+            date=format_date(form.until.data, "long")), "success")
+    return redirect(url_for("jobcenter.case", case_id=case_id), code=303)
+
+
+@bp.post("/sag/<int:case_id>/vent/slut")
+@role_required("caseworker")
+def end_wait(case_id: int):
+    file = _case_file(case_id)
+    live = _live(file)
+    form = ConfirmForm()
+    if live is not None and form.validate_on_submit() and cases.end_wait(get_session(), live.id,
+                                                                         current_user().municipality,
+                                                                         current_user().subject):
+        flash(_("The case no longer waits: it is back in the queue."), "success")
+    return redirect(url_for("jobcenter.case", case_id=case_id), code=303)
+
+
+@bp.post("/sag/<int:case_id>/flyt-kommune")
+@role_required("caseworker")
+def transfer(case_id: int):
+    """The citizen moved: the case goes to the new municipality with its history."""
+    from ..cases.transfer import TransferRefused
+    from ..cases.transfer import transfer as move_case
+
+    file = _case_file(case_id)
+    user = current_user()
+    form = TransferForm(prefix="move_to")
+    form.to.choices = options(_municipality_choices(user.municipality))
+    if not form.validate_on_submit():
+        return _render_case(file, transfer_form=form, status=400)
+    try:
+        move_case(get_session(), file.case, form.to.data, form.reason.data, clock.today(), user.subject, user.name,
+                  invitation_settings(case_id))
+    except TransferRefused:
+        form.to.errors.append(_("The case cannot move there. Choose another municipality."))
+        return _render_case(file, transfer_form=form, status=400)
+    flash(_("The case is moved to %(name)s. It is in their queue with its whole history, and no longer in yours.",
+            name=municipality_name(form.to.data)), "success")
+    return redirect(url_for("jobcenter.queue"), code=303)
+
+
+def _municipality_choices(own: str) -> list[tuple[str, str]]:
+    return [("", _("Choose the municipality"))] + sorted(
+        ((code, f"{name} ({code})") for code, name in MUNICIPALITIES.items() if code != own), key=lambda c: c[1])
+
+
+def _waiting(live, today: date) -> bool:
+    return bool(live and live.waiting_until and today < live.waiting_until < live.due)
+
+
+def _live(file):
+    return next((h for h in file.handovers if h.status != "closed"), None)
+
+
+@bp.get("/arbejdsbyrde")
+@role_required("caseworker")
+def workload():
+    """The team's coming weeks: what is due by reason, beside what is booked, without JavaScript."""
+    from ..cases.workload import workload as weeks_ahead
+
+    figures = weeks_ahead(get_session(), current_user().municipality, clock.today(),
+                          current_app.config["PORTAL_TIMEZONE"])
+    return render_template("jobcenter/workload.html", figures=figures, today=clock.today(),
+                           six_days=timedelta(days=6))
 
 
 @bp.post("/overdragelse/<int:handover_id>/tag")
@@ -150,9 +298,15 @@ def _conversation_forms(file, failed=None) -> dict:
 
 
 def _render_case(file, book_form=None, record_form=None, correction_form=None, decision_form=None, status=200,
-                 failed=None):
+                 failed=None, wait_form=None, transfer_form=None):
     today = clock.today()
     db = get_session()
+    user = current_user()
+    live = _live(file)
+    assign_form = AssignForm(prefix="assign", formdata=None, data={"holder": live.assignee if live else ""})
+    assign_form.colleague.choices = options(_colleague_choices(db, user.municipality))
+    transfer_form = transfer_form or TransferForm(prefix="move_to", formdata=None)
+    transfer_form.to.choices = options(_municipality_choices(user.municipality))
     facts = case_facts(db, file.case, file.questionnaire)
     obligations = timeline(facts, today)
     correction_form = correction_form or CorrectionForm(prefix="fix")
@@ -172,6 +326,8 @@ def _render_case(file, book_form=None, record_form=None, correction_form=None, d
         check_in_labels={"feeling": dict(FEELINGS), "yes_no": dict(YES_NO_UNKNOWN)},
         conversation_forms=_conversation_forms(file, failed), follow_up_plan=_current_plan(db, file.case.id),
         plan_goals=dict(PLAN_GOALS), plan_parties=dict(PLAN_PARTIES), documents=documents_of(db, file.case),
+        live=live, assign_form=assign_form, wait_form=wait_form or WaitForm(prefix="wait", formdata=None),
+        transfer_form=transfer_form, waiting=_waiting(live, today), one_day=timedelta(days=1),
     ), status
 
 

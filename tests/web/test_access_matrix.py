@@ -113,6 +113,12 @@ MATRIX: dict[str, dict] = {
     "jobcenter.withdraw_free_time": ANY_CASEWORKER,
     "jobcenter.cancel": COPENHAGENS_CASE,
     "jobcenter.minutes": COPENHAGENS_CASE,
+    "jobcenter.search": ANY_CASEWORKER,       # what it finds is the searcher's municipality's (test_caseworkers_day)
+    "jobcenter.workload": ANY_CASEWORKER,
+    "jobcenter.assign": COPENHAGENS_CASE,
+    "jobcenter.wait": COPENHAGENS_CASE,
+    "jobcenter.end_wait": COPENHAGENS_CASE,
+    "jobcenter.transfer": COPENHAGENS_CASE,
     # The API: its own tests (tests/api) cover clients, scopes and municipalities.
     "api.openapi": EVERYONE,
     "api.token": {role: BAD_REQUEST for role in ROLES},

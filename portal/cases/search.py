@@ -1,0 +1,107 @@
+"""Find a case: by CPR number (exact), name, case number or the case system's reference, within the
+caseworker's own municipality only. Every search is written to the audit log like a view."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, or_
+from sqlalchemy import case as when
+from sqlmodel import Session, select
+
+from ..models import AuditEntry, CaseStatus, Citizen, CitizenNameToken, Handover, HandoverStatus, SickCase
+from ..names import name_tokens
+from ..personal_data import cpr_hash, normalise_cpr
+
+MAX_HITS = 50
+MIN_WORD = 2
+CASE_NUMBER = re.compile(r"^(?:sag\s*(?:nr\.?)?\s*|case\s*|#)?(\d{1,9})$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Term:
+    """What a typed search term can mean; each part that is not None is searched."""
+
+    cpr: str | None = None          # ten digits
+    case_number: int | None = None
+    reference: str | None = None    # the case system's own case number, exactly as typed
+    words: tuple[str, ...] = ()     # name words, each a prefix of a word of the name
+
+    @property
+    def kind(self) -> str:
+        """For the audit log: how the term was read (never the term itself, which may be a CPR number)."""
+        return "cpr" if self.cpr else "number" if self.case_number else "name" if self.words else "reference"
+
+
+def read_term(typed: str) -> Term | None:
+    """'610590-4321' or '6105904321' is a CPR number; '17', 'sag 17' or '#17' a case number (or a
+    reference); anything else a reference or a name. None: nothing to search for."""
+    typed = " ".join((typed or "").split())
+    if not typed:
+        return None
+    cpr = normalise_cpr(typed)
+    if cpr:
+        return Term(cpr=cpr)
+    number = CASE_NUMBER.match(typed)
+    if number:
+        return Term(case_number=int(number.group(1)), reference=typed[:100])
+    words = tuple(w for w in name_tokens(typed) if len(w) >= MIN_WORD)
+    if not words and len(typed) < MIN_WORD:
+        return None
+    return Term(reference=typed[:100], words=words)
+
+
+@dataclass(frozen=True)
+class Hit:
+    case: SickCase
+    citizen_name: str
+    handover: Handover | None
+
+
+@dataclass(frozen=True)
+class Found:
+    hits: list[Hit]
+    more: bool          # more than MAX_HITS matched: the caseworker should narrow the search
+
+
+def _escaped(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def find(db: Session, municipality: str, term: Term, me: str, my_name: str) -> Found:
+    """Open cases first, then the newest; the search and each case it shows go to the audit log."""
+    matches = []
+    if term.cpr:
+        matches.append(Citizen.cpr_hash == cpr_hash(term.cpr))
+    if term.case_number:
+        matches.append(SickCase.id == term.case_number)
+    if term.reference:
+        matches.append(SickCase.id.in_(select(Handover.case_id).where(
+            Handover.municipality_code == municipality, Handover.external_reference == term.reference)))
+    if term.words:
+        by_name = [SickCase.citizen_id.in_(select(CitizenNameToken.citizen_id).where(
+            CitizenNameToken.token.like(_escaped(word), escape="\\"))) for word in term.words]
+        matches.append(and_(*by_name))
+    live = (Handover.case_id == SickCase.id) & (Handover.status != HandoverStatus.CLOSED)
+    rows = db.exec(
+        select(SickCase, Citizen.name, Handover)
+        .join(Citizen, Citizen.id == SickCase.citizen_id)
+        .join(Handover, live, isouter=True)
+        .where(SickCase.municipality_code == municipality, or_(*matches))
+        .order_by(when((SickCase.status == CaseStatus.OPEN, 0), else_=1), SickCase.first_absence_day.desc(),
+                  SickCase.id.desc())
+        .limit(MAX_HITS + 1)
+    ).all()
+    hits = [Hit(case, name, handover) for case, name, handover in rows[:MAX_HITS]]
+    detail = f"search by {term.kind}: {len(hits)}{'+' if len(rows) > MAX_HITS else ''} found"
+    db.add_all([AuditEntry(actor=me, actor_name=my_name, municipality_code=municipality, action="search",
+                           case_id=hit.case.id, detail=detail) for hit in hits]
+               or [AuditEntry(actor=me, actor_name=my_name, municipality_code=municipality, action="search",
+                              detail=detail)])
+    db.commit()
+    return Found(hits, more=len(rows) > MAX_HITS)
+
+
+def waiting(handover: Handover | None, today: date) -> bool:
+    return bool(handover and handover.waiting_until and handover.waiting_until > today)

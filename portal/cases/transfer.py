@@ -1,0 +1,54 @@
+"""Moving a case to another municipality when the citizen has moved: the case leaves the old
+queue and arrives in the new one with its whole history, and both audit logs say so."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, select
+
+from ..models import AuditEntry, Conversation, Handover, HandoverStatus, SickCase, utcnow
+from ..municipalities import MUNICIPALITIES, municipality_name
+from ..notify.reminders import Invitations
+from . import events
+from .jobcenter import cancel_in_transaction
+
+
+class TransferRefused(Exception):
+    """No such municipality, the case's own, or a closed case."""
+
+
+def transfer(db: Session, case: SickCase, to: str, reason: str, today: date, me: str, my_name: str,
+             settings: Invitations | None = None) -> SickCase:
+    """The live handover goes with the case, waiting in the new queue for a caseworker there; the old
+    team's claim, wait and case-system number do not follow. Booked conversations with the old
+    jobcenter are cancelled, and the citizen is told why."""
+    source = case.municipality_code
+    if to not in MUNICIPALITIES or to == source or case.status != "open":
+        raise TransferRefused(to)
+    reason = reason.strip()
+    booked = db.exec(select(Conversation.id).where(Conversation.case_id == case.id,
+                                                   Conversation.status == "booked")).all()
+    for conversation_id in booked:
+        cancel_in_transaction(db, case, conversation_id, f"Sagen er flyttet til {municipality_name(to)} Kommune. "
+                            f"Den nye kommune kontakter dig.", today, me, settings)
+    live = db.exec(select(Handover).where(Handover.case_id == case.id,
+                                          Handover.status != HandoverStatus.CLOSED)).first()
+    if live is not None:
+        live.municipality_code, live.status = to, HandoverStatus.OPEN
+        live.assignee = live.assignee_name = None
+        live.waiting_until = live.wait_reason = live.wait_by_name = None
+        live.acknowledged_at = live.external_reference = None
+        live.updated_at = utcnow()
+        db.add(live)
+    case.municipality_code, case.updated_at = to, utcnow()
+    db.add(case)
+    events.record(db, case.id, f"caseworker:{me}", "case_transferred", source=source, to=to, by=my_name,
+                  reason=reason)
+    db.add_all([
+        AuditEntry(actor=me, actor_name=my_name, municipality_code=source, action="case_transferred_out",
+                   case_id=case.id, detail=f"to {to} {municipality_name(to)}"),
+        AuditEntry(actor=me, actor_name=my_name, municipality_code=to, action="case_transferred_in",
+                   case_id=case.id, detail=f"from {source} {municipality_name(source)}"),
+    ])
+    db.commit()
+    return case

@@ -1,0 +1,134 @@
+"""The team's plan: what the municipality must do per week for the next weeks, by handover reason,
+beside the conversations already booked and the free times published.
+
+The sweep screens every open case anyway; it tallies the reasons' due weeks as it goes (`Tally`) and
+stores a few rows per municipality, so the page reads those rows and two small counts instead of
+screening 50,000 cases a request."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from ..models import Conversation, FreeTime, SickCase, WorkloadCount, utcnow
+from ..rules import Reason, ReasonCode
+
+WEEKS = 8
+# Reasons the jobcenter meets with a conversation; the others are a decision or a follow-up without one.
+CONVERSATION_REASONS = frozenset(ReasonCode) - {ReasonCode.STANDBY, ReasonCode.FAST_TRACK_DECISION,
+                                                 ReasonCode.QUESTIONNAIRE_OVERDUE, ReasonCode.RETURN_PASSED}
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass
+class Tally:
+    """Counts (municipality, week, reason) as the sweep screens each case. Reasons due before this
+    week are counted in this week's row: they are late and still to be done."""
+
+    today: date
+    counts: Counter = field(default_factory=Counter)
+
+    def add(self, municipality: str, reasons: list[Reason]) -> None:
+        this_week = monday_of(self.today)
+        end = this_week + timedelta(weeks=WEEKS)
+        for reason in reasons:
+            week = max(monday_of(reason.due), this_week)
+            if week < end:
+                self.counts[(municipality, week, str(reason.code))] += 1
+
+    def store(self, db: Session) -> None:
+        """Replace the counts: rows of this count are upserted, rows an earlier count left and this one
+        did not make are removed."""
+        now = utcnow()
+        rows = [{"municipality_code": m, "week_of": w, "reason": r, "due_count": n, "counted_at": now}
+                for (m, w, r), n in self.counts.items()]
+        insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
+        for start in range(0, len(rows), 1000):  # well inside either database's limit of parameters
+            statement = insert(WorkloadCount.__table__).values(rows[start:start + 1000])
+            db.exec(statement.on_conflict_do_update(
+                index_elements=["municipality_code", "week_of", "reason"],
+                set_={"due_count": statement.excluded.due_count, "counted_at": statement.excluded.counted_at}))
+        db.exec(delete(WorkloadCount).where(WorkloadCount.counted_at < now))
+        db.commit()
+
+
+@dataclass(frozen=True)
+class Week:
+    monday: date
+    due: dict[str, int]        # reason -> count
+    booked: int                # conversations booked this week
+    free: int                  # free times published and not taken
+
+    @property
+    def total(self) -> int:
+        return sum(self.due.values())
+
+    @property
+    def conversations_due(self) -> int:
+        return sum(n for reason, n in self.due.items() if reason in CONVERSATION_REASONS)
+
+    @property
+    def short(self) -> int:
+        """Conversations due that neither a booked conversation nor a free time covers yet."""
+        return max(0, self.conversations_due - self.booked - self.free)
+
+    @property
+    def iso_week(self) -> int:
+        return self.monday.isocalendar().week
+
+
+@dataclass(frozen=True)
+class Workload:
+    weeks: list[Week]
+    reasons: list[str]         # the reasons that occur, in the order of ReasonCode
+    counted_at: datetime | None
+
+    @property
+    def largest(self) -> int:
+        return max([1, *(max(w.total, w.booked + w.free) for w in self.weeks)])
+
+
+def _per_week(days: list[tuple], first: date) -> Counter:
+    weeks = Counter()
+    for day, count in days:
+        day = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+        weeks[monday_of(day)] += count
+    return Counter({week: n for week, n in weeks.items() if week >= first})
+
+
+def workload(db: Session, municipality: str, today: date, timezone: str = "Europe/Copenhagen") -> Workload:
+    """Three queries, whatever the number of cases: the stored counts, and the booked conversations
+    and free times of the weeks, counted per day."""
+    first = monday_of(today)
+    local = ZoneInfo(timezone)
+    start = datetime.combine(first, time.min, local)
+    end = datetime.combine(first + timedelta(weeks=WEEKS), time.min, local)
+    stored = db.exec(select(WorkloadCount).where(WorkloadCount.municipality_code == municipality,
+                                                 WorkloadCount.week_of >= first)).all()
+    booked = _per_week(db.exec(
+        select(func.date(Conversation.scheduled_at), func.count())
+        .join(SickCase, SickCase.id == Conversation.case_id)
+        .where(SickCase.municipality_code == municipality, Conversation.status == "booked",
+               Conversation.scheduled_at >= start, Conversation.scheduled_at < end)
+        .group_by(func.date(Conversation.scheduled_at))).all(), first)
+    free = _per_week(db.exec(
+        select(func.date(FreeTime.starts_at), func.count())
+        .where(FreeTime.municipality_code == municipality, FreeTime.taken_by_case_id.is_(None),
+               FreeTime.starts_at >= max(start, utcnow()), FreeTime.starts_at < end)
+        .group_by(func.date(FreeTime.starts_at))).all(), first)
+    due: dict[date, dict[str, int]] = {}
+    for row in stored:
+        due.setdefault(row.week_of, {})[row.reason] = row.due_count
+    seen = {row.reason for row in stored}
+    weeks = [Week(monday, due.get(monday, {}), booked[monday], free[monday])
+             for monday in (first + timedelta(weeks=n) for n in range(WEEKS))]
+    return Workload(weeks, [str(code) for code in ReasonCode if str(code) in seen],
+                    max((row.counted_at for row in stored), default=None))
