@@ -57,6 +57,18 @@ def mark_danish_terms(text):
     return Markup("".join(parts))  # nosec B704 (every text part was escaped above)
 
 
+_DANISH_GLOSS = re.compile(r"\s*\(([^()]*)\)")
+
+
+def without_danish_glosses(text: str) -> str:
+    """For text that cannot carry markup (a select's options): on an English page, drop a Danish
+    term given in brackets, "The questionnaire (oplysningsskema)", since no lang can mark it there."""
+    if select_locale() == "da":
+        return text
+    return _DANISH_GLOSS.sub(lambda gloss: "" if DANISH_TERMS.fullmatch(gloss.group(1).strip()) else gloss.group(0),
+                             str(text))
+
+
 def written_in_danish(text):
     """Free text the jobcenter wrote (an agenda, minutes, a plan): caseworkers write in Danish, so on
     an English page it is marked as Danish (WCAG 3.1.2)."""

@@ -20,6 +20,7 @@ from ..deadline_labels import OBLIGATION_LABELS
 from ..employer.forms import ADAPTED, DURATIONS, RETENTION
 from ..extensions import htmx
 from ..forms import options
+from ..i18n import without_danish_glosses
 from ..letters import documents_of
 from ..municipalities import MUNICIPALITIES, municipality_name
 from ..personal_data import decrypt_cpr
@@ -276,7 +277,8 @@ def _correctable(obligations: list[Obligation]) -> list[Obligation]:
 
 def _correction_choices(obligations: list[Obligation]) -> list[tuple[str, str]]:
     return [("", _("Choose a deadline"))] + [
-        (f"{o.code}|{o.date.isoformat()}", f"{OBLIGATION_LABELS.get(o.code, o.code)} ({format_date(o.date, 'short')})")
+        (f"{o.code}|{o.date.isoformat()}",
+         f"{without_danish_glosses(OBLIGATION_LABELS.get(o.code, o.code))} ({format_date(o.date, 'short')})")
         for o in _correctable(obligations)]
 
 

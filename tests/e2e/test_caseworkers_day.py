@@ -80,8 +80,8 @@ def test_wait_with_a_reason_move_a_case_to_aarhus_and_see_the_coming_weeks(new_p
     check = PageChecker(f"caseworkers-day-plan-{lang}-{viewport}")
     mette = new_page(viewport)
     caseworker_login(mette, portal_url, lang, "Mette Sagsbehandler")
-    # A case due in more than a few days, so it can wait.
-    mette.goto(portal_url + "/jobcenter/?reason=first_conversation_due")
+    # A case due in months, so it can wait (the demo's long expected absence).
+    mette.goto(portal_url + "/jobcenter/?reason=long_expected_absence")
     first = mette.locator("#queue tbody tr").first
     waiting_name = first.get_by_role("link").inner_text()
     first.get_by_role("link").click()
