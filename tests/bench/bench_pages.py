@@ -35,6 +35,11 @@ REDIS_URL = os.environ.get("PORTAL_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"
 REPORT = Path(__file__).with_name("REPORT-pages.md")
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 STEP = {"phone": "12 34 56 78", "email": "bench@example.dk", "action": "continue"}
+SEARCH_CPR = "6101904000"         # citizen 2's number, found by its keyed hash
+SEARCH_NAME = "Mette Hansen"      # one of 500 names: about 100 of København's 50,000 citizens bear it
+# What a POST sends, by page (the questionnaire step when not named).
+FORMS = {"search by CPR number (POST)": {"find-term": f"{SEARCH_CPR[:6]}-{SEARCH_CPR[6:]}"},
+         "search by name (POST)": {"find-term": SEARCH_NAME}}
 TARGETS = {"p95_ms": 50.0, "throughput_share": 1 / 3}
 
 
@@ -58,11 +63,60 @@ def database(name: str, cases: int) -> str:
                 SELECT id, municipality_code, 'open', first_absence_day + 56,
                        '[{"code": "long_absence", "due": null}]', '|long_absence|', now(), now()
                 FROM sick_case"""))
+            the_caseworker_day_data(connection)
         engine.dispose()
         # What autovacuum does on a live database soon after: visibility map and statistics.
         with create_engine(url, isolation_level="AUTOCOMMIT").connect() as connection:
             connection.execute(text("VACUUM ANALYZE"))
     return url
+
+
+FIRST = ["Anne", "Mette", "Kirsten", "Hanne", "Helle", "Susanne", "Lene", "Maria", "Marianne", "Lone",
+         "Peter", "Jens", "Lars", "Michael", "Henrik", "Thomas", "Søren", "Jan", "Niels", "Morten"]
+LAST = ["Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen", "Rasmussen",
+        "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Christiansen", "Poulsen", "Johansen",
+        "Møller", "Mortensen", "Knudsen", "Jakobsen", "Jacobsen", "Mikkelsen", "Olesen"]
+
+
+def the_caseworker_day_data(connection) -> None:
+    """What search, the tabs and the coming weeks read: Danish names with their search words, one
+    citizen findable by CPR number, a few hundred cases given to the benchmark caseworker or put to
+    wait, 5,000 booked conversations, 500 free times and the sweep's counts of the coming weeks."""
+    from portal.config import DEV_CPR_HASH_KEY
+    from portal.personal_data import cpr_hash
+
+    connection.execute(text("""
+        UPDATE citizen
+        SET name = (CAST(:first AS text[]))[1 + id % 20] || ' ' || (CAST(:last AS text[]))[1 + (id / 20) % 25]"""),
+        {"first": FIRST, "last": LAST})
+    connection.execute(text("""
+        INSERT INTO citizen_name_token (citizen_id, token)
+        SELECT id, lower(split_part(name, ' ', 1)) FROM citizen
+        UNION SELECT id, lower(split_part(name, ' ', 2)) FROM citizen"""))
+    connection.execute(text("UPDATE citizen SET cpr_hash = :hash WHERE id = 2"),
+                       {"hash": cpr_hash(SEARCH_CPR, DEV_CPR_HASH_KEY)})
+    connection.execute(text("""
+        UPDATE handover SET assignee = 'caseworker-mette', assignee_name = 'Mette Sagsbehandler', status = 'claimed'
+        WHERE municipality_code = '101' AND case_id % 200 = 0"""))
+    connection.execute(text("""
+        UPDATE handover SET waiting_until = CAST(:today AS date) + 3, wait_reason = 'Venter på lægeerklæring'
+        WHERE municipality_code = '101' AND case_id % 500 = 2 AND due > CAST(:today AS date) + 3"""), {"today": TODAY})
+    connection.execute(text("""
+        INSERT INTO conversation (case_id, scheduled_at, form, status, booked_by, sequence, created_at)
+        SELECT id, CAST(:today AS timestamptz) + interval '1 day' * (id % 56) + interval '9 hours', 'phone', 'booked',
+               'caseworker-mette', 0, now()
+        FROM sick_case WHERE municipality_code = '101' AND id % 10 = 0"""), {"today": TODAY})
+    connection.execute(text("""
+        INSERT INTO free_time (municipality_code, caseworker, caseworker_name, starts_at, form, created_at)
+        SELECT '101', 'caseworker-mette', 'Mette Sagsbehandler',
+               CAST(:today AS timestamptz) + interval '1 day' * (g % 56) + interval '13 hours', 'phone', now()
+        FROM generate_series(1, 500) g"""), {"today": TODAY})
+    connection.execute(text("""
+        INSERT INTO workload_count (municipality_code, week_of, reason, due_count, counted_at)
+        SELECT m, CAST(:monday AS date) + 7 * w, r, 50 + (w * 37 + length(r)) % 400, now()
+        FROM unnest(ARRAY['101', '751']) m, generate_series(0, 7) w,
+             unnest(ARRAY['first_conversation_due', 'questionnaire_overdue', 'reassessment_due', 'follow_up_due',
+                          'conversation_requested', 'standby']) r"""), {"monday": TODAY})
 
 
 @contextmanager
@@ -167,7 +221,7 @@ def queries_per_page(url: str, issuer: str, pages: dict) -> dict:
             path = path.format(case_id=case_id)
         if method == "POST":
             html = client.get(path).get_data(as_text=True)
-            data = {**STEP, "csrf_token": token_of(html), "submission": f"count{time.time_ns()}"}
+            data = {**FORMS.get(label, STEP), "csrf_token": token_of(html), "submission": f"count{time.time_ns()}"}
             counted.clear()
             client.post(path, data=data)
         else:
@@ -222,13 +276,18 @@ def main() -> None:
     env = {**os.environ, "DATABASE_URL": big, "PORTAL_TODAY": TODAY.isoformat(), "PORTAL_DEV_IDP": "1",
            "PORTAL_LOG_FORMAT": "json", "PORTAL_RATELIMIT_STORAGE_URI": REDIS_URL,
            # One benchmark user sends thousands of forms a minute; the limiter still runs and counts.
-           "PORTAL_RATELIMIT_FORMS": "10000000 per minute", "PORTAL_RATELIMIT_LOGIN": "10000 per minute",
+           "PORTAL_RATELIMIT_FORMS": "10000000 per minute",
+           "PORTAL_RATELIMIT_CASEWORKER_FORMS": "10000000 per minute", "PORTAL_RATELIMIT_LOGIN": "10000 per minute",
            "PORTAL_RATELIMIT_API": "10000000 per minute"}
     pages = {
         "citizen overview (GET)": ("citizen", "GET", "/borger/mit-sygefravaer"),
         "questionnaire step (GET)": ("citizen", "GET", "/borger/sag/{case_id}/oplysningsskema/om-dig"),
         "questionnaire step (POST)": ("citizen", "POST", "/borger/sag/{case_id}/oplysningsskema/om-dig"),
         "caseworker queue (GET)": ("caseworker", "GET", "/jobcenter/"),
+        "queue: my cases (GET)": ("caseworker", "GET", "/jobcenter/?assignee=me"),
+        "search by CPR number (POST)": ("caseworker", "POST", "/jobcenter/soeg"),
+        "search by name (POST)": ("caseworker", "POST", "/jobcenter/soeg"),
+        "the coming weeks (GET)": ("caseworker", "GET", "/jobcenter/arbejdsbyrde"),
         "API: handover list (GET)": ("api", "GET", "/api/v1/handovers?limit=25"),
         "API: handover package (GET)": ("api", "GET", "/api/v1/handovers/{handover_id}"),
     }
@@ -245,6 +304,7 @@ def main() -> None:
             case_id = open_case(portal, citizen)
             step_url = f"{portal}/borger/sag/{case_id}/oplysningsskema/om-dig"
             token = token_of(citizen.get(step_url, timeout=10).text)
+            caseworker_token = token_of(caseworker.get(f"{portal}/jobcenter/soeg", timeout=10).text)
             case_system = requests.Session()
             case_system.headers["Authorization"] = "Bearer " + api_token(big, lambda form, auth: requests.post(
                 f"{portal}/api/v1/oauth/token", data=form, headers={"Authorization": auth}, timeout=10).json())
@@ -255,7 +315,9 @@ def main() -> None:
                 if face == "api":
                     load_env = {"BENCH_AUTHORIZATION": case_system.headers["Authorization"], "BENCH_METHOD": method}
                 if method == "POST":
-                    load_env["BENCH_BODY"] = urlencode({**STEP, "csrf_token": token}) + "&submission=SUBMISSION"
+                    form_token = token if face == "citizen" else caseworker_token
+                    load_env["BENCH_BODY"] = urlencode({**FORMS.get(label, STEP), "csrf_token": form_token}
+                                                       ) + "&submission=SUBMISSION"
                 url = portal + path.format(case_id=case_id, handover_id=handover_id)
                 check = session.get(url, timeout=10) if method == "GET" else None
                 assert check is None or check.status_code == 200, (label, check.status_code)
