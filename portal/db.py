@@ -27,7 +27,11 @@ def make_engine(url: str) -> Engine:
 
         return engine
     # pre_ping: a connection killed by a database restart is replaced, not handed to a request.
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # force_custom_plan: psycopg prepares a statement after its fifth run, and PostgreSQL's generic
+    # plan for it ignores the values; "my cases" (assignee = me) then read every live handover of
+    # the municipality (19 ms instead of 0.5 at 50,000). Each run is planned for its own values.
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10,
+                         connect_args={"options": "-c plan_cache_mode=force_custom_plan"})
 
 
 def init_app(app: Flask) -> None:

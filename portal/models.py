@@ -197,8 +197,14 @@ class Handover(SQLModel, table=True):
 class Conversation(SQLModel, table=True):
     """An opfølgningssamtale: booked, then held with an outcome."""
 
+    # The team's coming weeks count booked conversations per day without reading the cases.
+    __table_args__ = (Index("ix_conversation_booked_by_day", "municipality_code", "scheduled_at",
+                            sqlite_where=text("status = 'booked'"), postgresql_where=text("status = 'booked'")),)
+
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="sick_case.id", index=True)
+    # The municipality that holds it (the case's when it was booked; a moved case's booked ones are cancelled).
+    municipality_code: str | None = Field(default=None, max_length=3)
     handover_id: int | None = Field(default=None, foreign_key="handover.id")
     scheduled_at: datetime
     form: str = Field(max_length=16)          # in_person | phone | video

@@ -159,7 +159,8 @@ def report_outcome(db: Session, handover: Handover, caller: CaseSystem, held_on:
         db.rollback()
         raise OutcomeRefused(problems)
     if conversation is None:
-        conversation = Conversation(case_id=case.id, handover_id=handover.id, booked_by=caller.actor,
+        conversation = Conversation(case_id=case.id, municipality_code=case.municipality_code,
+                                    handover_id=handover.id, booked_by=caller.actor,
                                     scheduled_at=datetime.combine(held_on, time(0), UTC), form=form)
     conversation.form, conversation.recorded_via = form, caller.name
     db.add(conversation)

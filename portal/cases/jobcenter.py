@@ -240,7 +240,8 @@ def book_conversation(db: Session, case: SickCase, when: datetime, form: str, me
         raise StandbyReasonMissing()
     live = db.exec(select(Handover).where(Handover.case_id == case.id,
                                           Handover.status != HandoverStatus.CLOSED)).first()
-    conversation = Conversation(case_id=case.id, handover_id=live.id if live else None,
+    conversation = Conversation(case_id=case.id, municipality_code=case.municipality_code,
+                                handover_id=live.id if live else None,
                                 scheduled_at=when, form=form, booked_by=me,
                                 standby_reason=standby_reason if case.standby_since is not None else None,
                                 details=_text(details), agenda=_text(agenda), bring=_text(bring))

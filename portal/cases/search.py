@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, or_
 from sqlalchemy import case as when
+from sqlalchemy import intersect, or_
 from sqlmodel import Session, select
 
 from ..models import AuditEntry, CaseStatus, Citizen, CitizenNameToken, Handover, HandoverStatus, SickCase
@@ -54,9 +54,17 @@ def read_term(typed: str) -> Term | None:
 
 @dataclass(frozen=True)
 class Hit:
-    case: SickCase
+    """What the result list shows of a case: a few columns, not the whole case."""
+
+    case_id: int
+    status: str
+    first_absence_day: date
     citizen_name: str
-    handover: Handover | None
+    handover_status: str | None      # None: not in the queue
+    due: date | None
+    assignee_name: str | None
+    waiting_until: date | None
+    external_reference: str | None
 
 
 @dataclass(frozen=True)
@@ -69,39 +77,56 @@ def _escaped(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def find(db: Session, municipality: str, term: Term, me: str, my_name: str) -> Found:
-    """Open cases first, then the newest; the search and each case it shows go to the audit log."""
-    matches = []
+MAX_NAMESAKES = 2000   # citizens bearing a name, across municipalities, before the search asks for more of it
+
+
+def _citizens(db: Session, term: Term) -> list[int]:
+    """The citizens a CPR number or the words of a name point to, by their indexed look-ups."""
     if term.cpr:
-        matches.append(Citizen.cpr_hash == cpr_hash(term.cpr))
-    if term.case_number:
-        matches.append(SickCase.id == term.case_number)
+        return list(db.exec(select(Citizen.id).where(Citizen.cpr_hash == cpr_hash(term.cpr))).all())
+    if not term.words:
+        return []
+    each_word = [select(CitizenNameToken.citizen_id).where(CitizenNameToken.token.like(_escaped(word), escape="\\"))
+                 for word in term.words]
+    namesakes = intersect(*each_word) if len(each_word) > 1 else each_word[0]
+    return list(db.exec(select(namesakes.subquery().c[0]).limit(MAX_NAMESAKES)).all())
+
+
+def _cases(db: Session, municipality: str, term: Term) -> list[int]:
+    """The cases a case number or the case system's number points to."""
+    cases = [term.case_number] if term.case_number else []
     if term.reference:
-        matches.append(SickCase.id.in_(select(Handover.case_id).where(
-            Handover.municipality_code == municipality, Handover.external_reference == term.reference)))
-    if term.words:
-        by_name = [SickCase.citizen_id.in_(select(CitizenNameToken.citizen_id).where(
-            CitizenNameToken.token.like(_escaped(word), escape="\\"))) for word in term.words]
-        matches.append(and_(*by_name))
-    live = (Handover.case_id == SickCase.id) & (Handover.status != HandoverStatus.CLOSED)
-    rows = db.exec(
-        select(SickCase, Citizen.name, Handover)
-        .join(Citizen, Citizen.id == SickCase.citizen_id)
-        .join(Handover, live, isouter=True)
-        .where(SickCase.municipality_code == municipality, or_(*matches))
-        .order_by(when((SickCase.status == CaseStatus.OPEN, 0), else_=1), SickCase.first_absence_day.desc(),
-                  SickCase.id.desc())
-        .limit(MAX_HITS + 1)
-    ).all()
-    hits = [Hit(case, name, handover) for case, name, handover in rows[:MAX_HITS]]
-    detail = f"search by {term.kind}: {len(hits)}{'+' if len(rows) > MAX_HITS else ''} found"
+        cases += db.exec(select(Handover.case_id).where(Handover.municipality_code == municipality,
+                                                        Handover.external_reference == term.reference)).all()
+    return cases
+
+
+def find(db: Session, municipality: str, term: Term, me: str, my_name: str) -> Found:
+    """Open cases first, then the newest; the search and each case it shows go to the audit log.
+    The ids are looked up first, so the cases are then read by their indexes, never by testing
+    each of the municipality's cases."""
+    citizens, cases = _citizens(db, term), _cases(db, municipality, term)
+    rows = []
+    if citizens or cases:
+        live = (Handover.case_id == SickCase.id) & (Handover.status != HandoverStatus.CLOSED)
+        rows = db.exec(
+            select(SickCase.id, SickCase.status, SickCase.first_absence_day, Citizen.name, Handover.status,
+                   Handover.due, Handover.assignee_name, Handover.waiting_until, Handover.external_reference)
+            .join(Citizen, Citizen.id == SickCase.citizen_id)
+            .join(Handover, live, isouter=True)
+            .where(SickCase.municipality_code == municipality,
+                   or_(SickCase.citizen_id.in_(citizens), SickCase.id.in_(cases)))
+            .order_by(when((SickCase.status == CaseStatus.OPEN, 0), else_=1), SickCase.first_absence_day.desc(),
+                      SickCase.id.desc())
+            .limit(MAX_HITS + 1)
+        ).all()
+    more = len(rows) > MAX_HITS or len(citizens) >= MAX_NAMESAKES
+    hits = [Hit(*row) for row in rows[:MAX_HITS]]
+    detail = f"search by {term.kind}: {len(hits)}{'+' if more else ''} found"
     db.add_all([AuditEntry(actor=me, actor_name=my_name, municipality_code=municipality, action="search",
-                           case_id=hit.case.id, detail=detail) for hit in hits]
+                           case_id=hit.case_id, detail=detail) for hit in hits]
                or [AuditEntry(actor=me, actor_name=my_name, municipality_code=municipality, action="search",
                               detail=detail)])
     db.commit()
-    return Found(hits, more=len(rows) > MAX_HITS)
+    return Found(hits, more=more)
 
-
-def waiting(handover: Handover | None, today: date) -> bool:
-    return bool(handover and handover.waiting_until and handover.waiting_until > today)

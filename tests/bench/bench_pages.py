@@ -36,7 +36,7 @@ REPORT = Path(__file__).with_name("REPORT-pages.md")
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 STEP = {"phone": "12 34 56 78", "email": "bench@example.dk", "action": "continue"}
 SEARCH_CPR = "6101904000"         # citizen 2's number, found by its keyed hash
-SEARCH_NAME = "Mette Hansen"      # one of 500 names: about 100 of København's 50,000 citizens bear it
+SEARCH_NAME = "Anne Holm Hansen"  # one of 4,000 names: 25 of København's 50,000 citizens bear it
 # What a POST sends, by page (the questionnaire step when not named).
 FORMS = {"search by CPR number (POST)": {"find-term": f"{SEARCH_CPR[:6]}-{SEARCH_CPR[6:]}"},
          "search by name (POST)": {"find-term": SEARCH_NAME}}
@@ -73,26 +73,27 @@ def database(name: str, cases: int) -> str:
 
 FIRST = ["Anne", "Mette", "Kirsten", "Hanne", "Helle", "Susanne", "Lene", "Maria", "Marianne", "Lone",
          "Peter", "Jens", "Lars", "Michael", "Henrik", "Thomas", "Søren", "Jan", "Niels", "Morten"]
+MIDDLE = ["Holm", "Lund", "Skov", "Dahl", "Bach", "Juhl", "Krogh", "Storm"]
 LAST = ["Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen", "Rasmussen",
         "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Christiansen", "Poulsen", "Johansen",
         "Møller", "Mortensen", "Knudsen", "Jakobsen", "Jacobsen", "Mikkelsen", "Olesen"]
 
 
 def the_caseworker_day_data(connection) -> None:
-    """What search, the tabs and the coming weeks read: Danish names with their search words, one
+    """What search, the tabs and the coming weeks read: Danish names (4,000 of them) with their search words, one
     citizen findable by CPR number, a few hundred cases given to the benchmark caseworker or put to
-    wait, 5,000 booked conversations, 500 free times and the sweep's counts of the coming weeks."""
+    wait, 2,500 booked conversations, 500 free times and the sweep's counts of the coming weeks."""
     from portal.config import DEV_CPR_HASH_KEY
     from portal.personal_data import cpr_hash
 
     connection.execute(text("""
         UPDATE citizen
-        SET name = (CAST(:first AS text[]))[1 + id % 20] || ' ' || (CAST(:last AS text[]))[1 + (id / 20) % 25]"""),
-        {"first": FIRST, "last": LAST})
+        SET name = (CAST(:first AS text[]))[1 + id % 20] || ' ' || (CAST(:middle AS text[]))[1 + (id / 500) % 8]
+                   || ' ' || (CAST(:last AS text[]))[1 + (id / 20) % 25]"""),
+        {"first": FIRST, "middle": MIDDLE, "last": LAST})
     connection.execute(text("""
         INSERT INTO citizen_name_token (citizen_id, token)
-        SELECT id, lower(split_part(name, ' ', 1)) FROM citizen
-        UNION SELECT id, lower(split_part(name, ' ', 2)) FROM citizen"""))
+        SELECT DISTINCT id, lower(split_part(name, ' ', part)) FROM citizen, generate_series(1, 3) part"""))
     connection.execute(text("UPDATE citizen SET cpr_hash = :hash WHERE id = 2"),
                        {"hash": cpr_hash(SEARCH_CPR, DEV_CPR_HASH_KEY)})
     connection.execute(text("""
@@ -102,10 +103,11 @@ def the_caseworker_day_data(connection) -> None:
         UPDATE handover SET waiting_until = CAST(:today AS date) + 3, wait_reason = 'Venter på lægeerklæring'
         WHERE municipality_code = '101' AND case_id % 500 = 2 AND due > CAST(:today AS date) + 3"""), {"today": TODAY})
     connection.execute(text("""
-        INSERT INTO conversation (case_id, scheduled_at, form, status, booked_by, sequence, created_at)
-        SELECT id, CAST(:today AS timestamptz) + interval '1 day' * (id % 56) + interval '9 hours', 'phone', 'booked',
-               'caseworker-mette', 0, now()
-        FROM sick_case WHERE municipality_code = '101' AND id % 10 = 0"""), {"today": TODAY})
+        INSERT INTO conversation (case_id, municipality_code, scheduled_at, form, status, booked_by, sequence,
+                                  created_at)
+        SELECT id, municipality_code, CAST(:today AS timestamptz) + interval '1 day' * (id % 56) + interval '9 hours',
+               'phone', 'booked', 'caseworker-mette', 0, now()
+        FROM sick_case WHERE municipality_code = '101' AND id % 20 = 0"""), {"today": TODAY})
     connection.execute(text("""
         INSERT INTO free_time (municipality_code, caseworker, caseworker_name, starts_at, form, created_at)
         SELECT '101', 'caseworker-mette', 'Mette Sagsbehandler',

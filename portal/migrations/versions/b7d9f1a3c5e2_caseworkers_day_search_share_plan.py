@@ -15,6 +15,7 @@ depends_on = None
 
 LIVE = "status != 'closed'"
 WAITING = "status != 'closed' AND waiting_until IS NOT NULL"
+BOOKED = "status = 'booked'"
 
 
 def upgrade() -> None:
@@ -27,6 +28,12 @@ def upgrade() -> None:
     op.create_index('ix_handover_live_waiting', 'handover', ['municipality_code', 'due', 'id'],
                     sqlite_where=sa.text(WAITING), postgresql_where=sa.text(WAITING))
     op.create_index('ix_handover_external_reference', 'handover', ['municipality_code', 'external_reference'])
+    with op.batch_alter_table('conversation') as batch:
+        batch.add_column(sa.Column('municipality_code', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=True))
+    op.execute("UPDATE conversation SET municipality_code = "
+               "(SELECT sick_case.municipality_code FROM sick_case WHERE sick_case.id = conversation.case_id)")
+    op.create_index('ix_conversation_booked_by_day', 'conversation', ['municipality_code', 'scheduled_at'],
+                    sqlite_where=sa.text(BOOKED), postgresql_where=sa.text(BOOKED))
     op.create_table(
         'caseworker',
         sa.Column('subject', sa.String(length=255), nullable=False),
@@ -71,6 +78,9 @@ def downgrade() -> None:
     op.drop_table('citizen_name_token')
     op.drop_index('ix_caseworker_municipality_name', table_name='caseworker')
     op.drop_table('caseworker')
+    op.drop_index('ix_conversation_booked_by_day', table_name='conversation')
+    with op.batch_alter_table('conversation') as batch:
+        batch.drop_column('municipality_code')
     op.drop_index('ix_handover_external_reference', table_name='handover')
     op.drop_index('ix_handover_live_waiting', table_name='handover')
     op.drop_index('ix_handover_live_by_assignee', table_name='handover')
