@@ -3,14 +3,14 @@ processes at the same moment, on PostgreSQL: exactly one of them changes it, eve
 other is told the case changed meanwhile."""
 from __future__ import annotations
 
-import multiprocessing
 import os
-from datetime import date
 
 import pytest
-from sqlmodel import Session, create_engine, select
+from sqlmodel import Session, create_engine
 
-from portal.models import Caseworker, Citizen, Handover, SickCase
+from portal.models import Caseworker
+
+from .race import handovers_to_race_for, holders, race
 
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
 pytestmark = pytest.mark.skipif(not PG_URL, reason="PostgreSQL only: set PORTAL_TEST_DATABASE_URL")
@@ -42,37 +42,14 @@ def test_a_claim_and_an_assignment_at_once_never_both_win(database_url):
     engine = create_engine(database_url)
     with Session(engine) as db:
         db.add(Caseworker(subject="caseworker-c", municipality_code="101", name="C"))
-        citizen = Citizen(cpr_hash="assign-race", cpr_encrypted="x", name="Race Test")
-        db.add(citizen)
         db.commit()
-        for n in range(ROUNDS):
-            case = SickCase(citizen_id=citizen.id, municipality_code="101", first_absence_day=date(2026, 9, 1),
-                            employment="employed", reported_on=date(2026, 9, 1),
-                            status="open" if n == 0 else "closed")
-            db.add(case)
-            db.flush()
-            db.add(Handover(case_id=case.id, municipality_code="101", due=date(2026, 10, 1)))
-        db.commit()
-        ids = [h.id for h in db.exec(select(Handover).order_by(Handover.id))]
     engine.dispose()
-
-    context = multiprocessing.get_context("spawn")
-    barrier, results = context.Barrier(2), context.Queue()
-    workers = [context.Process(target=_act, args=(database_url, ids, who, barrier, results))
-               for who in ("claimer", "assigner")]
-    for worker in workers:
-        worker.start()
-    outcome = dict(results.get(timeout=120) for _ in workers)
-    for worker in workers:
-        worker.join(timeout=30)
-
+    ids = handovers_to_race_for(database_url, ROUNDS, "assign-race")
+    outcome = race(_act, database_url, ids, ("claimer", "assigner"))
     claimed, assigned = set(outcome["claimer"]), set(outcome["assigner"])
     print(f"claimed {len(claimed)}, assigned {len(assigned)} of {len(ids)}")
     assert not (claimed & assigned), "a case was changed by both"
     assert claimed | assigned == set(ids), "a case was changed by neither"
-    engine = create_engine(database_url)
-    with Session(engine) as db:
-        holders = {h.id: h.assignee for h in db.exec(select(Handover))}
-    engine.dispose()
-    assert all(holders[i] == "caseworker-a" for i in claimed)
-    assert all(holders[i] == "caseworker-c" for i in assigned)
+    held = holders(database_url)
+    assert all(held[i] == "caseworker-a" for i in claimed)
+    assert all(held[i] == "caseworker-c" for i in assigned)
