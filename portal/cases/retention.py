@@ -64,6 +64,7 @@ def purge_closed(db: Session, today: date, keep_days: int, batch_size: int = 500
         db.exec(delete(SickCase).where(SickCase.id.in_(ids)))
         still_have = set(db.exec(select(SickCase.citizen_id).where(SickCase.citizen_id.in_(owners))).all())
         alone = owners - still_have
+        db.exec(delete(OutboxMessage).where(OutboxMessage.citizen_id.in_(alone)))
         db.exec(delete(Citizen).where(Citizen.id.in_(alone)))
         db.commit()
         cases, citizens = cases + len(ids), citizens + len(alone)
