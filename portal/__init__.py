@@ -35,8 +35,9 @@ def create_app(config: dict | None = None) -> Flask:
         ops,
         web,
     )
+    from .notify import archive
 
     for part in (ops, db, i18n, deadline_labels, assets, web, auth, main, citizen, employer, jobcenter, api, errors,
-                 cli):
+                 archive, cli):
         part.init_app(app)
     return app

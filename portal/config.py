@@ -18,6 +18,8 @@ DEV_CPR_ENCRYPTION_KEY = "ZGV2LW9ubHktY3ByLWVuY3J5cHRpb24ta2V5LTMyYiE="
 DEV_IDP_ISSUER = "http://127.0.0.1:5001"
 DEV_CLIENT_ID = "portal-dev"
 DEV_CLIENT_SECRET = "portal-dev-secret"  # nosec B105
+DEV_SF_CVR = "11111111"  # the sender of Digital Post written to files on a laptop
+POST_SENDERS = ("serviceplatformen", "file")
 
 FACES = ("citizen", "employer", "caseworker")
 
@@ -165,6 +167,20 @@ def from_environment(instance_path: str) -> dict:
         "PORTAL_STANDBY_DIAGNOSES_FILE": _env(
             "STANDBY_DIAGNOSES_FILE", os.path.join(os.path.dirname(__file__), "data", "standby_diagnoses.json")),
         # Reminders: "file" writes .eml files under PORTAL_OUTBOX_DIR (development); "smtp" sends.
+        # Messages to citizens: "serviceplatformen" sends Digital Post, NemSMS and paper through KOMBIT's
+        # Serviceplatformen (SF1601) with the municipality's OCES3 certificate; "file" (development)
+        # writes each request's XML under PORTAL_OUTBOX_DIR and reads registrations from a table.
+        "PORTAL_POST_SENDER": _env("POST_SENDER", "serviceplatformen" if production else "file"),
+        "PORTAL_SF_CVR": _env("SF_CVR", None if production else DEV_SF_CVR),
+        "PORTAL_SF_CERTIFICATE": _env("SF_CERTIFICATE"),
+        "PORTAL_SF_TEST": _flag("SF_TEST", not production),
+        "PORTAL_POST_SENDER_LABEL": _env("POST_SENDER_LABEL", "Jobcentret"),
+        # Fjernprint's ForsendelseTypeIdentifikator, given by the print supplier through KOMBIT.
+        "PORTAL_PHYSICAL_MAIL_TYPE": int(_env("PHYSICAL_MAIL_TYPE", "0")),
+        # Development only: who is registered for Digital Post or NemSMS, or exempt (fictitious CPRs).
+        "PORTAL_POST_TEST_RECIPIENTS": _env(
+            "POST_TEST_RECIPIENTS", os.path.join(os.path.dirname(__file__), "data", "post_test_recipients.json")),
+        # The citizen's extra e-mail: "file" writes .eml files under PORTAL_OUTBOX_DIR; "smtp" sends.
         "PORTAL_MAIL_SENDER": _env("MAIL_SENDER", "smtp" if production else "file"),
         "PORTAL_OUTBOX_DIR": _env("OUTBOX_DIR", os.path.join(instance_path, "outbox")),
         "PORTAL_MAIL_FROM": _env("MAIL_FROM", "Jobcenter <ikke-svar@jobcenter.example.dk>"),
@@ -241,5 +257,51 @@ def check_production(config: dict) -> None:
                         "use redis://")
     if config.get("PORTAL_TODAY"):
         problems.append("PORTAL_TODAY pins the date: only for demos and tests")
+    problems += post_problems(config)
     if problems:
         raise UnsafeProductionConfig("Refusing to start in production: " + "; ".join(problems))
+
+
+def _certificate_problem(path: str | None) -> str | None:
+    """The OCES3 certificate as python-serviceplatformen needs it: one PEM file with the certificate
+    and its private key."""
+    if not path:
+        return "PORTAL_SF_CERTIFICATE is not set"
+    try:
+        with open(path, "rb") as handle:
+            pem = handle.read()
+    except OSError:
+        return "PORTAL_SF_CERTIFICATE names no readable file"
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    try:
+        x509.load_pem_x509_certificate(pem)
+    except ValueError:
+        return "PORTAL_SF_CERTIFICATE holds no PEM certificate"
+    try:
+        load_pem_private_key(pem, password=None)
+    except (ValueError, TypeError):
+        return "PORTAL_SF_CERTIFICATE holds no unencrypted private key beside the certificate"
+    return None
+
+
+def post_problems(config: dict) -> list[str]:
+    """Digital Post in production: through Serviceplatformen, with a certificate, a CVR number and
+    the print supplier's letter type for paper."""
+    sender = config.get("PORTAL_POST_SENDER")
+    if sender not in POST_SENDERS:
+        return [f"PORTAL_POST_SENDER must be one of {', '.join(POST_SENDERS)}"]
+    if sender == "file":
+        return ["PORTAL_POST_SENDER is file: Digital Post would be written to files, not sent"]
+    problems = []
+    certificate = _certificate_problem(config.get("PORTAL_SF_CERTIFICATE"))
+    if certificate:
+        problems.append(f"Digital Post is configured but {certificate} (the municipality's OCES3 certificate, "
+                        "PEM with its key)")
+    cvr = config.get("PORTAL_SF_CVR") or ""
+    if len(cvr) != 8 or not cvr.isdigit() or cvr == DEV_SF_CVR:
+        problems.append("PORTAL_SF_CVR is not the municipality's CVR number (8 digits)")
+    if not config.get("PORTAL_PHYSICAL_MAIL_TYPE"):
+        problems.append("PORTAL_PHYSICAL_MAIL_TYPE is not set: letters on paper need the print supplier's type")
+    return problems

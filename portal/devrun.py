@@ -41,7 +41,8 @@ def main() -> None:
     subprocess.run([python, "-m", "flask", "--app", "wsgi", "migrate"], env=env, check=True)  # nosec B603
     subprocess.run([python, "-m", "flask", "--app", "wsgi", "seed-demo"], env=env, check=True)  # nosec B603
     subprocess.run([python, "-m", "flask", "--app", "wsgi", "sweep"], env=env, check=True)  # nosec B603
-    # Reminders go to .eml files under instance/outbox/ (the file sender), to read in any mail program.
+    # Messages go to files under instance/outbox/: the Digital Post, NemSMS and paper requests as .xml,
+    # the e-mails as .eml, to read in any mail program.
     subprocess.run([python, "-m", "flask", "--app", "wsgi", "send-outbox"], env=env, check=True)  # nosec B603
 
     children = []

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from babel import dates as babel_dates
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from markupsafe import Markup, escape
 
@@ -17,6 +17,10 @@ LOCALES = ("da", "en")
 
 
 def select_locale() -> str:
+    """The session's language; a letter made for a message is in the citizen's (g.portal_locale)."""
+    forced = g.get("portal_locale")
+    if forced in LOCALES:
+        return forced
     chosen = session.get("lang")
     return chosen if chosen in LOCALES else "da"
 

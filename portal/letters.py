@@ -97,21 +97,64 @@ def letter_response(db: Session, case: SickCase, kind: str, ref: int):
     return response
 
 
-def letter_attachment(app, message) -> tuple[str, bytes] | None:
-    """The letter a message names, as (file name, PDF) in Danish, for the sender to attach; None
-    when the letter is gone (a cancelled conversation) or cannot be made here. Made at sending
-    time, in a request context of its own, since the sender runs outside any request."""
+def title(kind: str, ref: int) -> str:
+    """The letter's title in the current language (the same words as the list of documents)."""
+    from flask_babel import gettext as _
+
+    if kind == "invitation":
+        return _("Invitation to a follow-up conversation")
+    if kind == "minutes":
+        return _("Minutes of the conversation")
+    return _("Follow-up plan, version %(version)d", version=ref)
+
+
+def _in_language(app, language: str):
+    """A request context of its own, in the message's language: the sender runs outside any request,
+    and a letter is written in the citizen's language, not the caseworker's."""
+    from contextlib import contextmanager
+
+    from flask import g
+    from flask_babel import force_locale
+
+    @contextmanager
+    def scope():
+        with app.test_request_context(), force_locale(language):
+            g.portal_locale = language
+            yield
+
+    return scope()
+
+
+def letter_document(app, message) -> tuple[str, str, bytes] | None:
+    """The letter a message names, as (file name, title, PDF) in the message's language; None when
+    the letter is gone (a cancelled conversation) or cannot be made here."""
     from .db import session_scope
 
-    with app.test_request_context():
+    with _in_language(app, getattr(message, "language", None) or "da"):
         with session_scope(app) as db:
             case = db.get(SickCase, message.case_id) if message.case_id else None
             context = letter_context(db, case, message.letter_kind, message.letter_ref) if case else None
             if context is None:
                 return None
             try:
-                return file_name(message.letter_kind, message.letter_ref), render_pdf(message.letter_kind, context)
+                return (file_name(message.letter_kind, message.letter_ref),
+                        title(message.letter_kind, message.letter_ref),
+                        render_pdf(message.letter_kind, context))
             except LettersUnavailable:
                 app.logger.warning("letters: WeasyPrint cannot run here; message %s goes without its letter",
                                    message.id)
                 return None
+
+
+def letter_attachment(app, message) -> tuple[str, bytes] | None:
+    """The letter as (file name, PDF), for the e-mail senders to attach."""
+    document = letter_document(app, message)
+    return (document[0], document[2]) if document else None
+
+
+def notice_pdf(app, message, name: str) -> bytes:
+    """A message that has no letter of its own (a reminder) as a one-page letter, for paper.
+    Raises LettersUnavailable where WeasyPrint cannot run: the message is tried again later."""
+    with _in_language(app, message.language or "da"):
+        return render_pdf("notice", {"citizen": {"name": name}, "subject": message.subject, "body": message.body,
+                                     "dated": message.created_at.date()})

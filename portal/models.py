@@ -40,9 +40,12 @@ class Citizen(SQLModel, table=True):
     cpr_hash: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
     cpr_encrypted: str = Field(sa_column=Column(String(255), nullable=False))
     name: str = Field(default="", max_length=200)
-    # Where reminders go; given on the sick report or the questionnaire. (Digital Post would reach
-    # every citizen by CPR number; it is a further sender, not built.)
+    # An extra channel the citizen chose, on the sick report or the questionnaire: messages go by
+    # Digital Post (or NemSMS, or paper) by CPR number, and also by e-mail when this is given.
     email: str | None = Field(default=None, max_length=254)
+    # The language the citizen last used in the portal (da or en): every message is written in it.
+    # None: not known yet, so Danish.
+    language: str | None = Field(default=None, max_length=2)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -308,6 +311,15 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
 
 
+class Channel(StrEnum):
+    """Which way a message reaches the citizen (portal.notify.channels chooses)."""
+
+    DIGITAL_POST = "digital_post"
+    NEMSMS = "nemsms"
+    PHYSICAL_MAIL = "physical_mail"
+    EMAIL = "email"
+
+
 class OutboxMessage(SQLModel, table=True):
     """A message waiting to go. `dedupe_key` makes queueing idempotent; a conditional claim makes
     sending happen once even when two senders run at once."""
@@ -327,6 +339,19 @@ class OutboxMessage(SQLModel, table=True):
     # A letter to attach as PDF when the message goes (portal.letters): its kind and reference.
     letter_kind: str | None = Field(default=None, max_length=16)
     letter_ref: int | None = None
+    # The citizen it is for: Digital Post, NemSMS and paper find her by her CPR number, read from
+    # the citizen at sending time (never copied into the outbox).
+    citizen_id: int | None = Field(default=None, foreign_key="citizen.id", index=True)
+    language: str = Field(default="da", max_length=2)
+    link: str | None = Field(default=None, max_length=500)     # the portal page the message points to
+    notice: str | None = Field(default=None, max_length=200)   # the short text: NemSMS, the notification
+    # The channel: "email" when queued as the citizen's extra e-mail, otherwise chosen when sent.
+    channel: str | None = Field(default=None, max_length=16)
+    # For tracing at Serviceplatformen: the MeMo messageUUID (or the paper letter's
+    # AfsendelseIdentifikator), fixed by the outbox id so a repeat is the same message, and the
+    # transaction id (X-TransaktionsId) of the call that delivered it.
+    message_uuid: str | None = Field(default=None, max_length=36)
+    channel_reference: str | None = Field(default=None, max_length=64)
     status: str = Field(default=OutboxStatus.PENDING, max_length=16)
     attempts: int = 0
     claimed_by: str | None = Field(default=None, max_length=100)

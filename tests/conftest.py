@@ -66,13 +66,14 @@ def database_url(_migrated_template, tmp_path):
 
 
 @pytest.fixture
-def make_app(database_url, idp_issuer):
+def make_app(database_url, idp_issuer, tmp_path):
     apps = []
 
     def factory(**overrides):
         config = {
             "TESTING": True,
             "DATABASE_URL": database_url,
+            "PORTAL_OUTBOX_DIR": str(tmp_path / "outbox"),  # never the repository's instance/
             "PORTAL_TODAY": TODAY,
             "PORTAL_OIDC": _providers(idp_issuer),
         }
@@ -241,3 +242,122 @@ def weasyprint_missing() -> str | None:
     except (ImportError, OSError) as error:
         return f"WeasyPrint cannot run here (Pango missing?): {error}"
     return None
+
+
+class StandInServiceplatformen:
+    """A loopback HTTP server answering as Serviceplatformen's SF1601 does, for the library's real
+    client: PostForespoerg answers from `registered` ({cpr: {"digitalpost": bool, "nemsms": bool}}),
+    KombiPostAfsend takes the XML and answers 200. It records every request (method, path, query,
+    headers, body). The token service is not stood in for: the tests give KombitAccess its access
+    tokens (`access()`), since its SAML and token URLs are fixed in the library."""
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qs
+        from urllib.parse import urlsplit as split
+
+        self.requests, self.registered, self.fail_with = [], {}, None
+        self.lock = threading.Lock()
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet
+                pass
+
+            def _answer(self, status: int, body: bytes, kind: str = "application/json"):
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _record(self, body: bytes):
+                url = split(self.path)
+                with stand_in.lock:
+                    stand_in.requests.append({"method": self.command, "path": url.path, "query": parse_qs(url.query),
+                                              "headers": dict(self.headers), "body": body})
+                return url
+
+            def do_GET(self):  # noqa: N802
+                import json
+
+                url = self._record(b"")
+                if stand_in.fail_with:
+                    return self._answer(stand_in.fail_with, b"{}")
+                service = url.path.rstrip("/").rsplit("/", 1)[-1]
+                cpr = parse_qs(url.query).get("cprNumber", [""])[0]
+                answer = stand_in.registered.get(cpr, {}).get(service, False)
+                self._answer(200, json.dumps({"result": answer}).encode())
+
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                self._record(body)
+                if stand_in.fail_with:
+                    return self._answer(stand_in.fail_with, b"<error/>", "application/xml")
+                self._answer(200, b"", "application/xml")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def access(self, certificate: str, cvr: str = "11223344"):
+        return stand_in_access(self.url, certificate, cvr)
+
+    def posts(self) -> list[dict]:
+        return [r for r in self.requests if r["method"] == "POST"]
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def stand_in_access(url: str, certificate: str, cvr: str = "11223344"):
+    """The library's KombitAccess, pointed at a stand-in Serviceplatformen, holding access tokens for
+    SF1601 (the token exchange itself needs KOMBIT's own servers)."""
+    from datetime import datetime, timedelta
+
+    from python_serviceplatformen.authentication import KombitAccess, Token
+
+    access = KombitAccess(cvr=cvr, cert_path=certificate, test=True)
+    access.environment = url
+    later = datetime.now() + timedelta(hours=1)
+    for entity in ("http://entityid.kombit.dk/service/kombipostafsend/1",
+                   "http://entityid.kombit.dk/service/postforespoerg/1"):
+        access._access_tokens[entity] = Token(f"Bearer test-token-for-{entity.rsplit('/', 2)[-2]}", later)
+    return access
+
+
+def write_test_certificate(path) -> str:
+    """A self-signed certificate and its key in one PEM file, as KombitAccess wants an OCES3 one."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Sygefravaer test system")])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=30)).sign(key, hashes.SHA256()))
+    path.write_bytes(cert.public_bytes(serialization.Encoding.PEM) + key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return str(path)
+
+
+@pytest.fixture
+def serviceplatformen():
+    stand_in = StandInServiceplatformen()
+    try:
+        yield stand_in
+    finally:
+        stand_in.close()
+
+
+@pytest.fixture
+def certificate(tmp_path) -> str:
+    return write_test_certificate(tmp_path / "oces3-test.pem")

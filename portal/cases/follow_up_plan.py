@@ -8,9 +8,8 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from ..models import Citizen, FollowUpPlan, SickCase
-from ..notify.messages import plan_ready
-from ..notify.outbox import enqueue
+from ..models import FollowUpPlan, SickCase
+from ..notify.reminders import queue_plan_ready
 from . import events
 
 GOALS = ("full_return", "partial_return", "other")
@@ -61,9 +60,7 @@ def save(db: Session, case: SickCase, goal: str, goal_text: str | None, return_b
         db.add(case)
     events.record(db, case.id, f"caseworker:{me}", "follow_up_plan_saved", version=plan.version)
     db.flush()
-    citizen = db.get(Citizen, case.citizen_id)
-    if citizen.email and case.standby_since is None:
-        enqueue(db, plan_ready(case.id, plan.version, citizen.email, link))
+    queue_plan_ready(db, case, plan.version, link)
     db.commit()
     return plan
 

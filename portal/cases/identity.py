@@ -29,3 +29,13 @@ def citizen_from_login(cpr_claim: str, name: str) -> int | None:
         citizen.name = name[:200]
         db.commit()
     return citizen.id
+
+
+def remember_language(citizen_id: int, language: str) -> None:
+    """The language the citizen last used in the portal: her messages are written in it."""
+    db = get_session()
+    citizen = db.get(Citizen, citizen_id)
+    if citizen is not None and citizen.language != language:
+        citizen.language = language
+        db.add(citizen)
+        db.commit()

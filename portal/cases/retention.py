@@ -66,6 +66,7 @@ def purge_closed(db: Session, today: date, keep_days: int, batch_size: int = 500
         still_have = set(db.exec(select(SickCase.citizen_id).where(SickCase.citizen_id.in_(owners))).all())
         alone = owners - still_have
         db.exec(delete(CitizenNameToken).where(CitizenNameToken.citizen_id.in_(alone)))  # search forgets the name too
+        db.exec(delete(OutboxMessage).where(OutboxMessage.citizen_id.in_(alone)))
         db.exec(delete(Citizen).where(Citizen.id.in_(alone)))
         db.commit()
         cases, citizens = cases + len(ids), citizens + len(alone)

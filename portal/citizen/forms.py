@@ -84,7 +84,8 @@ class ReportSicknessForm(FlaskForm):
         validators=[Optional(), Length(max=254, message=_l("Write at most %(max)d characters.")),
                     Email(message=_l("Enter an email address in the form name@example.dk."),
                           check_deliverability=False)],
-        description=_l("We remind you of deadlines. We never write about your health in an email."),
+        description=_l("Letters and reminders come in your Digital Post (on paper if you are exempt). Give an "
+                       "email address if you also want them by email. We never write about your health in an email."),
     )
 
     def validate_first_absence_day(self, field):

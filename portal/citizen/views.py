@@ -22,6 +22,21 @@ from .questionnaire_forms import STEP_BY_SLUG, STEPS, DeclarationForm, answers_o
 bp = Blueprint("citizen", __name__, url_prefix="/borger")
 
 
+@bp.before_request
+def _remember_language():
+    """Keep the language the citizen uses with her, so her letters are written in it (once a change)."""
+    from ..cases.identity import remember_language
+    from ..i18n import select_locale
+
+    user = current_user()
+    if user is None or user.role != "citizen" or user.citizen_id is None:
+        return
+    language = select_locale()
+    if session.get("language_remembered") != language:
+        remember_language(user.citizen_id, language)
+        session["language_remembered"] = language
+
+
 @bp.get("/mit-sygefravaer")
 @role_required("citizen")
 def overview():

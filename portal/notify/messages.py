@@ -1,6 +1,7 @@
-"""The reminders' words, in Danish first and English below (the citizen's language is not known
-when a timer sends). No CPR number and no health information ever goes into a message: only the
-deadline and a link to log in."""
+"""The messages' words, in the citizen's language (the one she last used in the portal; Danish when
+not known), from the catalogues. Each message has a text (the letter in Digital Post, the e-mail)
+and a short notice (NemSMS, and the notification of a letter). No CPR number and no health
+information ever goes into a message: only the deadline and a link to log in."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,55 +9,64 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
 
 from .outbox import Message
 
-SIGNATURE = "Venlig hilsen / Kind regards\nJobcentret"
+LANGUAGES = ("da", "en")
 
 
-def _da(day: date) -> str:
-    return format_date(day, "long", locale="da")
+def language_of(value: str | None) -> str:
+    return value if value in LANGUAGES else "da"
 
 
-def _en(day: date) -> str:
-    return format_date(day, "d MMMM y", locale="en_GB")
+def _signature() -> str:
+    return _("Kind regards\nThe jobcenter")
 
 
-def questionnaire_due_soon(case_id: int, recipient: str, sent_on: date, due: date, link: str) -> Message:
-    return Message(
-        dedupe_key=f"questionnaire-due:{case_id}:{sent_on.isoformat()}", kind="questionnaire_due",
-        case_id=case_id, recipient=recipient,
-        subject="Husk dit oplysningsskema / Remember your questionnaire",
-        body=(f"Husk at besvare dit oplysningsskema senest {_da(due)}. Log ind her: {link}\n\n"
-              f"Please answer your questionnaire no later than {_en(due)}. Log in here: {link}\n\n{SIGNATURE}\n"))
+def _day(day: date, language: str) -> str:
+    return format_date(day, "long", locale="da") if language == "da" else format_date(day, "d MMMM y", locale="en_GB")
 
 
-def questionnaire_overdue(case_id: int, recipient: str, sent_on: date, due: date, link: str) -> Message:
-    return Message(
-        dedupe_key=f"questionnaire-overdue:{case_id}:{sent_on.isoformat()}", kind="questionnaire_overdue",
-        case_id=case_id, recipient=recipient,
-        subject="Dit oplysningsskema mangler / Your questionnaire is missing",
-        body=(f"Fristen for dit oplysningsskema var {_da(due)}. Besvar det hurtigst muligt, eller ring "
-              f"til jobcentret, så dine sygedagpenge ikke stopper. Log ind her: {link}\n\n"
-              f"The deadline for your questionnaire was {_en(due)}. Please answer it as soon as you can, "
-              f"or call the jobcenter, so your sickness benefit does not stop. Log in here: {link}\n\n"
-              f"{SIGNATURE}\n"))
+def questionnaire_due_soon(case_id: int, language: str, sent_on: date, due: date, link: str) -> Message:
+    with force_locale(language):
+        return Message(
+            dedupe_key=f"questionnaire-due:{case_id}:{sent_on.isoformat()}", kind="questionnaire_due",
+            case_id=case_id, recipient="", language=language, link=link,
+            subject=_("Remember your questionnaire"),
+            body=_("Please answer your questionnaire no later than %(date)s. Log in here: %(link)s",
+                   date=_day(due, language), link=link) + f"\n\n{_signature()}\n",
+            notice=_("Remember to answer your questionnaire by %(date)s: %(link)s", date=_day(due, language),
+                     link=link))
 
 
-def check_in_due(case_id: int, recipient: str, due: date, link: str) -> Message:
-    return Message(
-        dedupe_key=f"check-in:{case_id}:{due.isoformat()}", kind="check_in_due",
-        case_id=case_id, recipient=recipient,
-        subject="Hvordan går det? / How are you doing?",
-        body=(f"Det er tid til en kort opfølgning på dit sygefravær (fra {_da(due)}). Det tager et par "
-              f"minutter. Log ind her: {link}\n\n"
-              f"It is time for a short follow-up on your sick leave (from {_en(due)}). It takes a few "
-              f"minutes. Log in here: {link}\n\n{SIGNATURE}\n"))
+def questionnaire_overdue(case_id: int, language: str, sent_on: date, due: date, link: str) -> Message:
+    with force_locale(language):
+        return Message(
+            dedupe_key=f"questionnaire-overdue:{case_id}:{sent_on.isoformat()}", kind="questionnaire_overdue",
+            case_id=case_id, recipient="", language=language, link=link,
+            subject=_("Your questionnaire is missing"),
+            body=_("The deadline for your questionnaire was %(date)s. Please answer it as soon as you can, or "
+                   "call the jobcenter, so your sickness benefit does not stop. Log in here: %(link)s",
+                   date=_day(due, language), link=link) + f"\n\n{_signature()}\n",
+            notice=_("Your questionnaire is missing. Answer it as soon as you can: %(link)s", link=link))
 
 
-FORMS = {"in_person": ("i jobcentret", "at the jobcenter"), "phone": ("på telefon", "by phone"),
-         "video": ("på video", "by video")}
+def check_in_due(case_id: int, language: str, due: date, link: str) -> Message:
+    with force_locale(language):
+        return Message(
+            dedupe_key=f"check-in:{case_id}:{due.isoformat()}", kind="check_in_due",
+            case_id=case_id, recipient="", language=language, link=link,
+            subject=_("How are you doing?"),
+            body=_("It is time for a short follow-up on your sick leave (from %(date)s). It takes a few "
+                   "minutes. Log in here: %(link)s", date=_day(due, language), link=link)
+            + f"\n\n{_signature()}\n",
+            notice=_("Time for a short follow-up on your sick leave: %(link)s", link=link))
+
+
+FORMS = {"in_person": "i jobcentret", "phone": "på telefon", "video": "på video"}  # the calendar's LOCATION
 CONVERSATION_MINUTES = 45
 
 
@@ -74,73 +84,80 @@ class Invitation:
     bring: str | None = None
 
 
-def _when(invitation: Invitation, timezone: str) -> tuple[str, str]:
-    return (format_datetime(invitation.when, "d. MMMM y 'kl.' HH.mm", tzinfo=timezone, locale="da"),
-            format_datetime(invitation.when, "d MMMM y 'at' HH:mm", tzinfo=timezone, locale="en_GB"))
+def _when(invitation: Invitation, timezone: str, language: str) -> str:
+    if language == "da":
+        return format_datetime(invitation.when, "d. MMMM y 'kl.' HH.mm", tzinfo=timezone, locale="da")
+    return format_datetime(invitation.when, "d MMMM y 'at' HH:mm", tzinfo=timezone, locale="en_GB")
 
 
-def _invitation_text(invitation: Invitation, timezone: str, link: str, da_lead: str, en_lead: str) -> str:
-    da_form, en_form = FORMS.get(invitation.form, FORMS["in_person"])
-    da_when, en_when = _when(invitation, timezone)
-    extra = "".join(f"\n{line}" for line in (invitation.details, invitation.agenda, invitation.bring) if line)
-    return (f"{da_lead} {da_when}, {da_form}.{extra}\n\nSvar på invitationen, og se mere: {link}\n\n"
-            f"{en_lead} {en_when}, {en_form}.\n\nAnswer the invitation and see more: {link}\n\n{SIGNATURE}\n")
+def _form(form: str) -> str:
+    return {"phone": _("by phone"), "video": _("by video")}.get(form, _("at the jobcenter"))
 
 
-def conversation_booked(invitation: Invitation, recipient: str, organizer: str, timezone: str, link: str,
-                        stamp: datetime) -> Message:
-    return _invitation_message(invitation, recipient, organizer, timezone, link, stamp, "conversation_booked",
-                               "Opfølgningssamtale / Follow-up conversation",
-                               "Du er inviteret til en opfølgningssamtale med jobcentret",
-                               "You are invited to a follow-up conversation with the jobcenter on")
-
-
-def conversation_moved(invitation: Invitation, recipient: str, organizer: str, timezone: str, link: str,
-                       stamp: datetime) -> Message:
-    return _invitation_message(invitation, recipient, organizer, timezone, link, stamp, "conversation_moved",
-                               "Ny tid til din opfølgningssamtale / New time for your follow-up conversation",
-                               "Din opfølgningssamtale med jobcentret er flyttet til",
-                               "Your follow-up conversation with the jobcenter is moved to")
-
-
-def _invitation_message(invitation: Invitation, recipient: str, organizer: str, timezone: str, link: str,
-                        stamp: datetime, kind: str, subject: str, da_lead: str, en_lead: str) -> Message:
+def _invitation_message(invitation: Invitation, language: str, email: str | None, organizer: str, timezone: str,
+                        link: str, stamp: datetime, kind: str) -> Message:
     """An invitation, first or after a move: the same event (UID) at its current SEQUENCE, with the
-    invitation letter attached when sent."""
-    return Message(
-        dedupe_key=f"conversation:{invitation.conversation_id}:{invitation.sequence}", kind=kind,
-        case_id=invitation.case_id, recipient=recipient, subject=subject,
-        body=_invitation_text(invitation, timezone, link, da_lead, en_lead),
-        attachment_name="opfoelgningssamtale.ics",
-        attachment=invitation_ics(invitation, recipient, organizer, timezone, stamp),
-        letter_kind="invitation", letter_ref=invitation.conversation_id)
+    invitation letter attached when sent, and the calendar file for an e-mail."""
+    with force_locale(language):
+        when = _when(invitation, timezone, language)
+        if kind == "conversation_moved":
+            subject = _("New time for your follow-up conversation")
+            lead = _("Your follow-up conversation with the jobcenter is moved to %(when)s, %(form)s.",
+                     when=when, form=_form(invitation.form))
+        else:
+            subject = _("Follow-up conversation")
+            lead = _("You are invited to a follow-up conversation with the jobcenter on %(when)s, %(form)s.",
+                     when=when, form=_form(invitation.form))
+        extra = "".join(f"\n{line}" for line in (invitation.details, invitation.agenda, invitation.bring) if line)
+        return Message(
+            dedupe_key=f"conversation:{invitation.conversation_id}:{invitation.sequence}", kind=kind,
+            case_id=invitation.case_id, recipient=email or "", subject=subject, language=language, link=link,
+            body=f"{lead}{extra}\n\n" + _("Answer the invitation and see more: %(link)s", link=link)
+            + f"\n\n{_signature()}\n",
+            notice=_("Follow-up conversation with the jobcenter %(when)s. See more: %(link)s", when=when,
+                     link=link),
+            attachment_name="opfoelgningssamtale.ics" if email else None,
+            attachment=invitation_ics(invitation, email, organizer, timezone, stamp) if email else None,
+            letter_kind="invitation", letter_ref=invitation.conversation_id)
 
 
-def conversation_cancelled(invitation: Invitation, recipient: str, organizer: str, timezone: str, link: str,
-                           stamp: datetime) -> Message:
-    da_when, en_when = _when(invitation, timezone)
-    return Message(
-        dedupe_key=f"conversation:{invitation.conversation_id}:{invitation.sequence}",
-        kind="conversation_cancelled", case_id=invitation.case_id, recipient=recipient,
-        subject="Opfølgningssamtale aflyst / Follow-up conversation cancelled",
-        body=(f"Din opfølgningssamtale med jobcentret {da_when} er aflyst. Jobcentret kontakter dig om en ny "
-              f"tid, hvis der skal være en. Se mere: {link}\n\n"
-              f"Your follow-up conversation with the jobcenter on {en_when} is cancelled. The jobcenter "
-              f"contacts you about a new time if one is needed. More: {link}\n\n{SIGNATURE}\n"),
-        attachment_name="opfoelgningssamtale.ics",
-        attachment=invitation_ics(invitation, recipient, organizer, timezone, stamp, cancel=True))
+def conversation_booked(invitation: Invitation, language: str, email: str | None, organizer: str, timezone: str,
+                        link: str, stamp: datetime) -> Message:
+    return _invitation_message(invitation, language, email, organizer, timezone, link, stamp, "conversation_booked")
 
 
-def minutes_ready(conversation_id: int, case_id: int, recipient: str, link: str) -> Message:
-    # No letter attached: minutes may touch on health, and ordinary mail is not a safe channel for
-    # that. The letter waits on the citizen's page (Digital Post is the safe channel, issue 20).
-    return Message(
-        dedupe_key=f"minutes:{conversation_id}", kind="minutes_ready", case_id=case_id, recipient=recipient,
-        subject="Referat af din samtale / Minutes of your conversation",
-        body=(f"Jobcentret har skrevet et referat af din opfølgningssamtale. Du kan læse det, når du logger "
-              f"ind: {link}\n\n"
-              f"The jobcenter has written minutes of your follow-up conversation. You can read them when "
-              f"you log in: {link}\n\n{SIGNATURE}\n"))
+def conversation_moved(invitation: Invitation, language: str, email: str | None, organizer: str, timezone: str,
+                       link: str, stamp: datetime) -> Message:
+    return _invitation_message(invitation, language, email, organizer, timezone, link, stamp, "conversation_moved")
+
+
+def conversation_cancelled(invitation: Invitation, language: str, email: str | None, organizer: str,
+                           timezone: str, link: str, stamp: datetime) -> Message:
+    with force_locale(language):
+        when = _when(invitation, timezone, language)
+        return Message(
+            dedupe_key=f"conversation:{invitation.conversation_id}:{invitation.sequence}",
+            kind="conversation_cancelled", case_id=invitation.case_id, recipient=email or "", language=language,
+            link=link, subject=_("Follow-up conversation cancelled"),
+            body=_("Your follow-up conversation with the jobcenter on %(when)s is cancelled. The jobcenter "
+                   "contacts you about a new time if one is needed. More: %(link)s", when=when, link=link)
+            + f"\n\n{_signature()}\n",
+            notice=_("Your follow-up conversation %(when)s is cancelled. See more: %(link)s", when=when, link=link),
+            attachment_name="opfoelgningssamtale.ics" if email else None,
+            attachment=invitation_ics(invitation, email, organizer, timezone, stamp, cancel=True) if email else None)
+
+
+def minutes_ready(conversation_id: int, case_id: int, language: str, link: str) -> Message:
+    """The minutes as a letter: by Digital Post they go with their PDF (a safe channel for what may
+    touch on health); by e-mail only the news that they are there, never the file."""
+    with force_locale(language):
+        return Message(
+            dedupe_key=f"minutes:{conversation_id}", kind="minutes_ready", case_id=case_id, recipient="",
+            language=language, link=link, subject=_("Minutes of your conversation"),
+            body=_("The jobcenter has written minutes of your follow-up conversation. You can read them when "
+                   "you log in: %(link)s", link=link) + f"\n\n{_signature()}\n",
+            notice=_("Minutes of your follow-up conversation are ready: %(link)s", link=link),
+            letter_kind="minutes", letter_ref=conversation_id)
 
 
 def invitation_ics(invitation: Invitation, attendee: str, organizer: str, timezone: str, stamp: datetime,
@@ -149,7 +166,7 @@ def invitation_ics(invitation: Invitation, attendee: str, organizer: str, timezo
     and ATTENDEE for an invitation, DTSTAMP when the file was made, one UID for the conversation's
     life with a rising SEQUENCE, and METHOD:CANCEL with STATUS:CANCELLED when it is called off."""
     local = invitation.when.astimezone(ZoneInfo(timezone))
-    da_form, _en_form = FORMS.get(invitation.form, FORMS["in_person"])
+    da_form = FORMS.get(invitation.form, FORMS["in_person"])
     calendar = Calendar()
     calendar.add("prodid", "-//Sygefravaer selvbetjening//DA")
     calendar.add("version", "2.0")
@@ -197,13 +214,14 @@ def copenhagen_vtimezone() -> Timezone:
     return zone
 
 
-def plan_ready(case_id: int, version: int, recipient: str, link: str) -> Message:
-    """The citizen must have a copy of the plan (sygedagpengeloven § 16): the mail says where it is;
-    the plan itself is read after logging in, as it may touch on health."""
-    return Message(
-        dedupe_key=f"plan:{case_id}:{version}", kind="plan_ready", case_id=case_id, recipient=recipient,
-        subject="Din opfølgningsplan / Your follow-up plan",
-        body=(f"Jobcentret har {'lavet' if version == 1 else 'ændret'} din opfølgningsplan. Du kan læse den, "
-              f"når du logger ind: {link}\n\n"
-              f"The jobcenter has {'made' if version == 1 else 'changed'} your follow-up plan. You can read it "
-              f"when you log in: {link}\n\n{SIGNATURE}\n"))
+def plan_ready(case_id: int, version: int, language: str, link: str) -> Message:
+    """The citizen must have a copy of the plan (sygedagpengeloven § 16): by Digital Post it goes
+    with its PDF; an e-mail says only where it is, as the plan may touch on health."""
+    with force_locale(language):
+        made = _("The jobcenter has made your follow-up plan.") if version == 1 \
+            else _("The jobcenter has changed your follow-up plan.")
+        return Message(
+            dedupe_key=f"plan:{case_id}:{version}", kind="plan_ready", case_id=case_id, recipient="",
+            language=language, link=link, subject=_("Your follow-up plan"),
+            body=made + " " + _("You can read it when you log in: %(link)s", link=link) + f"\n\n{_signature()}\n",
+            notice=made + " " + link, letter_kind="plan", letter_ref=version)

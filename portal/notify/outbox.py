@@ -3,7 +3,11 @@
 Exactly once between senders: a sender claims a message with an UPDATE that only matches a pending
 one, so when two senders race for it, one claim matches and the other's touches no row. A sender
 that dies after claiming leaves the message `sending`; after `stale_minutes` it may be claimed
-again (then at least once: the mail server may have it already, which is the safer failure)."""
+again (then at least once: the mail server may have it already, which is the safer failure; Digital
+Post sees the same messageUUID again, see portal.notify.serviceplatformen).
+
+Each row is one delivery on one channel: the citizen's message (Digital Post, NemSMS or paper,
+chosen when it is sent) and, when she chose it, a second row for her extra e-mail."""
 from __future__ import annotations
 
 import logging
@@ -32,6 +36,19 @@ class Message:
     attachment: str | None = None
     letter_kind: str | None = None     # a letter attached as PDF when sent (portal.letters)
     letter_ref: int | None = None
+    citizen_id: int | None = None
+    language: str = "da"
+    link: str | None = None            # the portal page it points to (a self-service action in MeMo)
+    notice: str | None = None          # the short text: a NemSMS, the notification of a letter
+    channel: str | None = None         # "email" for the citizen's extra e-mail; else chosen when sent
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a sender tells of a message it sent: the channel, and the identifiers to trace it."""
+    channel: str
+    message_uuid: str | None = None
+    reference: str | None = None
 
 
 def enqueue(db: Session, message: Message) -> bool:
@@ -43,7 +60,8 @@ def enqueue(db: Session, message: Message) -> bool:
         recipient=message.recipient, subject=message.subject, body=message.body,
         attachment_name=message.attachment_name, attachment=message.attachment,
         letter_kind=message.letter_kind, letter_ref=message.letter_ref,
-        status=OutboxStatus.PENDING, attempts=0, created_at=now,
+        citizen_id=message.citizen_id, language=message.language, link=message.link, notice=message.notice,
+        channel=message.channel, status=OutboxStatus.PENDING, attempts=0, created_at=now,
     ).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(OutboxMessage.__table__.c.id)
     return db.exec(statement).first() is not None
 
@@ -105,7 +123,7 @@ def send_pending(db: Session, sender, worker: str, limit: int = 500, stale_minut
             report.cancelled += 1
         else:
             try:
-                sender.send(message)
+                delivery = sender.send(message)
             except Exception as exc:  # noqa: BLE001 - any sender failure is retried, then parked
                 message.status = OutboxStatus.FAILED if message.attempts >= MAX_ATTEMPTS else OutboxStatus.PENDING
                 message.last_error = f"{type(exc).__name__}: {exc}"[:500]
@@ -113,6 +131,9 @@ def send_pending(db: Session, sender, worker: str, limit: int = 500, stale_minut
                 log.warning("outbox message %s not sent (attempt %s): %s", message.id, message.attempts,
                             type(exc).__name__)
             else:
+                if isinstance(delivery, Delivery):
+                    message.channel, message.message_uuid = delivery.channel, delivery.message_uuid
+                    message.channel_reference = delivery.reference
                 message.status, message.sent_at = OutboxStatus.SENT, utcnow()
                 report.sent += 1
         db.add(message)

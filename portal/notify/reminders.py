@@ -1,53 +1,75 @@
-"""Which reminders are due: run by `flask sweep`. Queueing is idempotent (one dedupe key a
-reminder), so the sweep can run as often as the timer likes. Nothing is sent to a citizen on
-standby, or on a closed case, or to one whose email address is not known."""
+"""What goes to a citizen, queued in the outbox: the reminders that are due (run by `flask sweep`),
+invitations, minutes and plans. Queueing is idempotent (one dedupe key a message), so the sweep can
+run as often as the timer likes. Every message reaches every citizen: by Digital Post, NemSMS or
+paper (the channel is chosen when it is sent), and also by e-mail when she gave an address.
+Nothing is sent to a citizen on standby, or on a closed case."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date
 
 from sqlmodel import Session, select
 
 from ..cases.facts import facts_of, histories_of
-from ..models import CaseStatus, Citizen, Conversation, Questionnaire, SickCase, utcnow
+from ..models import CaseStatus, Channel, Citizen, Conversation, Questionnaire, SickCase, utcnow
 from ..rules import Code, State, check_in_due, find, remind_on, timeline
 from . import messages
-from .outbox import enqueue
+from .messages import language_of
+from .outbox import Message, enqueue
+
+# The only letter an e-mail may carry as a file: minutes and plans may touch on health, and ordinary
+# e-mail is not a safe channel for that (Digital Post is, and carries them).
+EMAIL_LETTERS = frozenset({"invitation"})
+
+
+def queue_for(db: Session, citizen: Citizen, message: Message) -> bool:
+    """Queue the citizen's message (its channel chosen when sent) and, when she gave an e-mail
+    address, the same words by e-mail. True if anything new was queued."""
+    post = replace(message, citizen_id=citizen.id, recipient="", attachment=None, attachment_name=None)
+    added = enqueue(db, post)
+    if citizen.email:
+        mail = replace(message, citizen_id=citizen.id, recipient=citizen.email, channel=Channel.EMAIL,
+                       dedupe_key=f"{message.dedupe_key}:email",
+                       letter_kind=message.letter_kind if message.letter_kind in EMAIL_LETTERS else None,
+                       letter_ref=message.letter_ref if message.letter_kind in EMAIL_LETTERS else None)
+        added = enqueue(db, mail) or added
+    return added
 
 
 def queue_due(db: Session, today: date, overview_link: str, batch_size: int = 1000) -> int:
     queued, after_id = 0, 0
     while True:
         rows = db.exec(
-            select(SickCase, Citizen.email, Questionnaire)
+            select(SickCase, Citizen, Questionnaire)
             .join(Citizen, Citizen.id == SickCase.citizen_id)
             .join(Questionnaire, Questionnaire.case_id == SickCase.id, isouter=True)
             .where(SickCase.status == CaseStatus.OPEN, SickCase.standby_since.is_(None),
-                   Citizen.email.is_not(None), SickCase.id > after_id)
+                   SickCase.id > after_id)
             .order_by(SickCase.id).limit(batch_size)
         ).all()
         if not rows:
             return queued
         histories = histories_of(db, [row[0] for row in rows])
-        for case, email, questionnaire in rows:
+        for case, citizen, questionnaire in rows:
             obligations = timeline(facts_of(case, questionnaire, histories[case.id]), today)
-            for message in _due_for(case, email, obligations, today, overview_link):
-                queued += enqueue(db, message)
+            for message in _due_for(case, language_of(citizen.language), obligations, today, overview_link):
+                queued += queue_for(db, citizen, message)
         db.commit()
         after_id = rows[-1][0].id
 
 
-def _due_for(case, email, obligations, today, link):
+def _due_for(case, language, obligations, today, link):
     questionnaire = find(obligations, Code.QUESTIONNAIRE_DUE)
     if questionnaire and questionnaire.date and case.questionnaire_sent_on:
         if questionnaire.state == State.OVERDUE:
-            yield messages.questionnaire_overdue(case.id, email, case.questionnaire_sent_on, questionnaire.date, link)
+            yield messages.questionnaire_overdue(case.id, language, case.questionnaire_sent_on, questionnaire.date,
+                                                 link)
         elif questionnaire.state == State.DUE and today >= remind_on(questionnaire):
-            yield messages.questionnaire_due_soon(case.id, email, case.questionnaire_sent_on, questionnaire.date,
+            yield messages.questionnaire_due_soon(case.id, language, case.questionnaire_sent_on, questionnaire.date,
                                                   link)
     check_in = check_in_due(obligations)
     if check_in is not None and check_in <= today:
-        yield messages.check_in_due(case.id, email, check_in, link)
+        yield messages.check_in_due(case.id, language, check_in, link)
 
 
 @dataclass(frozen=True)
@@ -72,17 +94,24 @@ def queue_invitation(db: Session, conversation: Conversation, settings: Invitati
     booked, moved or cancelled; each is a new SEQUENCE of the same calendar event."""
     case = db.get(SickCase, conversation.case_id)
     citizen = db.get(Citizen, case.citizen_id)
-    if case.standby_since is not None or not citizen.email:
+    if case.standby_since is not None:
         return False
     build = {"booked": messages.conversation_booked, "moved": messages.conversation_moved,
              "cancelled": messages.conversation_cancelled}[change]
-    return enqueue(db, build(invitation_of(conversation), citizen.email, settings.organizer, settings.timezone,
-                             settings.link, utcnow()))
+    return queue_for(db, citizen, build(invitation_of(conversation), language_of(citizen.language), citizen.email,
+                                        settings.organizer, settings.timezone, settings.link, utcnow()))
 
 
 def queue_minutes_ready(db: Session, conversation: Conversation, link: str) -> bool:
     case = db.get(SickCase, conversation.case_id)
     citizen = db.get(Citizen, case.citizen_id)
-    if not citizen.email:
+    if case.standby_since is not None:
         return False
-    return enqueue(db, messages.minutes_ready(conversation.id, case.id, citizen.email, link))
+    return queue_for(db, citizen, messages.minutes_ready(conversation.id, case.id, language_of(citizen.language), link))
+
+
+def queue_plan_ready(db: Session, case: SickCase, version: int, link: str) -> bool:
+    citizen = db.get(Citizen, case.citizen_id)
+    if case.standby_since is not None:
+        return False
+    return queue_for(db, citizen, messages.plan_ready(case.id, version, language_of(citizen.language), link))

@@ -48,10 +48,12 @@ def world(make_app, tmp_path):
     return app, lise, mette, case_id, conversation_id, outbox_dir
 
 
-def messages(app, kind=None) -> list[OutboxMessage]:
+def messages(app, kind=None, channel="email") -> list[OutboxMessage]:
+    """The citizen's e-mails (her extra channel; the same message also goes by Digital Post, see
+    test_digital_post.py)."""
     with app.app_context(), session_scope(app) as db:
         rows = db.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
-    return [m for m in rows if kind is None or m.kind == kind]
+    return [m for m in rows if (kind is None or m.kind == kind) and (channel is None or m.channel == channel)]
 
 
 def calendar(ics: str):
@@ -62,7 +64,7 @@ def calendar(ics: str):
 def sent_mails(app, outbox_dir):
     assert app.test_cli_runner().invoke(args=["send-outbox"]).exit_code == 0
     return {path.name: message_from_bytes(path.read_bytes(), policy=policy.default)
-            for path in sorted(outbox_dir.iterdir())}
+            for path in sorted(outbox_dir.iterdir()) if path.suffix == ".eml"}
 
 
 def case_page(mette, case_id):

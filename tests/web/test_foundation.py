@@ -98,9 +98,10 @@ def test_production_refuses_development_parts(monkeypatch, env, message):
         create_app()
 
 
-def test_production_starts_when_everything_is_real(monkeypatch, tmp_path):
+def test_production_starts_when_everything_is_real(monkeypatch, tmp_path, certificate):
     for name, value in {
         **PRODUCTION_SECRETS, "PORTAL_ENV": "production", "PORTAL_DEV_IDP": "0",
+        "PORTAL_SF_CVR": "11223344", "PORTAL_SF_CERTIFICATE": certificate, "PORTAL_PHYSICAL_MAIL_TYPE": "265",
         "PORTAL_OIDC_ISSUER": "https://idp.example.dk", "PORTAL_OIDC_CLIENT_SECRET": "real-secret",
         "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3",
         "PORTAL_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",

@@ -32,8 +32,12 @@ def production_app(monkeypatch, tmp_path):
     from portal import migrations
 
     migrations.upgrade(f"sqlite:///{tmp_path}/p.sqlite3")  # the sessions live in the database
+    from ..conftest import write_test_certificate
+
     for name, value in {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3",
-                        "PORTAL_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15"}.items():
+                        "PORTAL_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+                        "PORTAL_SF_CVR": "11223344", "PORTAL_PHYSICAL_MAIL_TYPE": "265",
+                        "PORTAL_SF_CERTIFICATE": write_test_certificate(tmp_path / "oces3.pem")}.items():
         monkeypatch.setenv(name, value)
     return create_app()
 

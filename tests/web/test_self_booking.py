@@ -80,7 +80,8 @@ def test_a_citizen_books_a_time_before_the_deadline(world):
         assert conversation.form == "phone" and conversation.status == "booked"
         taken = db.get(FreeTime, second.id)
         assert taken.taken_by_case_id == case_id and taken.conversation_id == conversation.id
-        assert db.exec(select(OutboxMessage.kind)).all() == ["conversation_booked"]
+        assert db.exec(select(OutboxMessage.kind, OutboxMessage.channel)).all() == [
+            ("conversation_booked", None), ("conversation_booked", "email")]  # Digital Post (chosen when sent), e-mail
     again = text(lise.get(f"/borger/sag/{case_id}/samtale/book"))
     assert "Du har allerede en samtale booket" in again
     listing = text(mette.get("/jobcenter/ledige-tider"))

@@ -1,7 +1,7 @@
 """the caseworker's day: colleagues, name search, waiting handovers and the team's workload
 
 Revision ID: b7d9f1a3c5e2
-Revises: a2c4e6f8b0d1
+Revises: c3e5a7b9d1f4
 Create Date: 2026-12-02 14:10:00
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlmodel
 from alembic import op
 
 revision = 'b7d9f1a3c5e2'
-down_revision = 'a2c4e6f8b0d1'
+down_revision = 'c3e5a7b9d1f4'
 branch_labels = None
 depends_on = None
 
