@@ -2,7 +2,8 @@
 
 `rescreen` runs after every change to a case and from the `sweep` command. It is idempotent: the
 live handover of a case is updated in place, and a new one is inserted with ON CONFLICT DO NOTHING
-against the one-live-handover-per-case index, so two sweeps at once cannot make two."""
+against the one-live-handover-per-case index, so two sweeps at once cannot make two. The sweep
+inserts a batch's new handovers in one statement and logs the ones it made in one more."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -18,6 +19,8 @@ from ..rules import Reason, active_reasons, screen
 from . import events
 from .facts import CaseHistory, facts_of, histories_of
 from .workload import Tally
+
+INSERT_ROWS = 1000  # rows in one INSERT: 8 parameters each, well under SQLite's and PostgreSQL's limits
 
 
 def questionnaire_of(db: Session, case_id: int) -> Questionnaire | None:
@@ -47,6 +50,16 @@ def live_handover(db: Session, case_id: int) -> Handover | None:
                                           Handover.status != HandoverStatus.CLOSED)).first()
 
 
+def reasons_on(case: SickCase, questionnaire: Questionnaire | None, history: CaseHistory, today: date,
+               lead_time_days: int | None = None, tally: Tally | None = None) -> list[Reason]:
+    """The screening step: why the case needs the jobcenter on `today` (empty: it does not).
+    `tally` counts every reason's week, active or not, for the team's plan."""
+    every_reason = screen(facts_of(case, questionnaire, history), today, lead_time_days)
+    if tally is not None:
+        tally.add(case.municipality_code, every_reason)
+    return active_reasons(every_reason, today)
+
+
 def rescreen(db: Session, case: SickCase, questionnaire: Questionnaire | None, today: date,
              lead_time_days: int | None = None, live: Handover | None = None, *, lookup: bool = True,
              history: CaseHistory | None = None, tally: Tally | None = None) -> bool:
@@ -54,41 +67,49 @@ def rescreen(db: Session, case: SickCase, questionnaire: Questionnaire | None, t
     Returns True when a new handover was made. `tally` counts the reasons' weeks for the team's plan."""
     if history is None:
         history = histories_of(db, [case])[case.id]
-    every_reason = screen(facts_of(case, questionnaire, history), today, lead_time_days)
-    if tally is not None:
-        tally.add(case.municipality_code, every_reason)
-    reasons = active_reasons(every_reason, today)
+    reasons = reasons_on(case, questionnaire, history, today, lead_time_days, tally)
     if lookup and live is None:
         live = live_handover(db, case.id)
     if live is not None:
-        codes = _codes(reasons) if reasons else live.reason_codes
-        if reasons and (codes != live.reason_codes or live.due != min(r.due for r in reasons)):
-            live.reasons, live.reason_codes = _serialise(reasons), codes
-            live.due, live.updated_at = min(r.due for r in reasons), utcnow()
-            db.add(live)
-            events.record(db, case.id, "portal", "handover_updated", reasons=codes.strip("|").split("|"))
+        _update_live(db, case, live, reasons)
         return False
     if not reasons:
         return False
-    return _insert(db, case, reasons)
+    return bool(_insert(db, [(case, reasons)]))
 
 
-def _insert(db: Session, case: SickCase, reasons: list[Reason]) -> bool:
+def _update_live(db: Session, case: SickCase, live: Handover, reasons: list[Reason]) -> None:
+    """A live handover keeps its place in the queue; its reasons and due date follow the case."""
+    codes = _codes(reasons) if reasons else live.reason_codes
+    if reasons and (codes != live.reason_codes or live.due != min(r.due for r in reasons)):
+        live.reasons, live.reason_codes = _serialise(reasons), codes
+        live.due, live.updated_at = min(r.due for r in reasons), utcnow()
+        db.add(live)
+        events.record(db, case.id, "portal", "handover_updated", reasons=codes.strip("|").split("|"))
+
+
+def _insert(db: Session, new: list[tuple[SickCase, list[Reason]]]) -> int:
+    """Insert a live handover for each case in one statement; a case that got one meanwhile (another
+    process, between our read and this insert) is skipped by the index, and only the handovers this
+    call made are logged. Returns how many it made."""
+    if not new:
+        return 0
     dialect = db.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     now = utcnow()
-    statement = insert(Handover.__table__).values(
-        case_id=case.id, municipality_code=case.municipality_code, status=HandoverStatus.OPEN,
-        due=min(r.due for r in reasons), reasons=_serialise(reasons), reason_codes=_codes(reasons),
-        created_at=now, updated_at=now,
-    ).on_conflict_do_nothing(
-        index_elements=["case_id"], index_where=text("status != 'closed'"),
-    ).returning(Handover.__table__.c.id)
-    made = db.exec(statement).first() is not None  # no row back: another process made it first
-    if made:
-        events.record(db, case.id, "portal", "handed_over",
-                      reasons=[str(r.code) for r in reasons], due=min(r.due for r in reasons).isoformat())
-    return made
+    rows = [{"case_id": case.id, "municipality_code": case.municipality_code, "status": HandoverStatus.OPEN,
+             "due": min(r.due for r in reasons), "reasons": _serialise(reasons), "reason_codes": _codes(reasons),
+             "created_at": now, "updated_at": now} for case, reasons in new]
+    made = set()  # a case missing here: another process made its handover first
+    for start in range(0, len(rows), INSERT_ROWS):
+        statement = insert(Handover.__table__).values(rows[start:start + INSERT_ROWS]).on_conflict_do_nothing(
+            index_elements=["case_id"], index_where=text("status != 'closed'"),
+        ).returning(Handover.__table__.c.case_id)
+        made.update(db.exec(statement).scalars())
+    events.record_many(db, "portal", "handed_over", [
+        (case.id, {"reasons": [str(r.code) for r in reasons], "due": min(r.due for r in reasons).isoformat()})
+        for case, reasons in new if case.id in made])
+    return len(made)
 
 
 def open_case_batch(db: Session, after_id: int, batch_size: int) -> list[tuple]:
@@ -116,9 +137,14 @@ def sweep(db: Session, today: date, batch_size: int = 1000, lead_time_days: int 
             tally.store(db)
             return screened, made
         histories = histories_of(db, [row[0] for row in rows])
+        new = []  # cases without a live handover that need one: inserted together below
         for case, questionnaire, live in rows:
-            made += rescreen(db, case, questionnaire, today, lead_time_days, live, lookup=False,
-                             history=histories[case.id], tally=tally)
+            reasons = reasons_on(case, questionnaire, histories[case.id], today, lead_time_days, tally)
+            if live is not None:
+                _update_live(db, case, live, reasons)
+            elif reasons:
+                new.append((case, reasons))
             screened += 1
+        made += _insert(db, new)
         db.commit()
         last_id = rows[-1][0].id

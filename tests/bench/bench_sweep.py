@@ -19,7 +19,8 @@ from portal.config import DEV_CPR_ENCRYPTION_KEY
 from portal.personal_data import encrypt_cpr
 
 ADMIN_URL = os.environ.get("PORTAL_BENCH_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-BENCH_DB = "portal_bench"
+# Overridable, so two checkouts benchmarking on one server do not drop each other's database.
+BENCH_DB = os.environ.get("PORTAL_BENCH_DB", "portal_bench")
 TODAY = date(2026, 11, 16)
 
 
