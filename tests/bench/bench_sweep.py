@@ -82,7 +82,8 @@ def run_sweep(url: str, batch_size: int) -> tuple[float, int, int]:
 
     engine = create_engine(url)
     started = time.perf_counter()
-    with Session(engine) as db:
+    # The session the sweep command uses (portal.db.session_scope): nothing expired at each commit.
+    with Session(engine, expire_on_commit=False) as db:
         screened, made = sweep(db, TODAY, batch_size)
     engine.dispose()
     return time.perf_counter() - started, screened, made
