@@ -8,7 +8,8 @@ from functools import lru_cache
 
 from babel import dates as babel_dates
 from flask import Flask, g, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import Domain, format_date, format_datetime, format_decimal, get_locale
+from flask_babel import _get_current_context as _babel_context  # pinned Flask-Babel 4.0: its per-request namespace
 from markupsafe import Markup, escape
 
 from .extensions import babel
@@ -25,8 +26,24 @@ def select_locale() -> str:
     return chosen if chosen in LOCALES else "da"
 
 
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, with the request's catalogue found once a request instead of
+    once a string (a page translates dozens of strings, and finding the catalogue costs more than
+    the translation). Kept in `babel_translations`, which Flask-Babel's refresh() and
+    force_locale() reset, so a changed locale is still seen."""
+
+    def get_translations(self):
+        ctx = _babel_context()
+        translations = getattr(ctx, "babel_translations", None) if ctx is not None else None
+        if translations is None:
+            translations = super().get_translations()
+            if ctx is not None:
+                ctx.babel_translations = translations
+        return translations
+
+
 @lru_cache(maxsize=8192)
-def _plain_date(day: date, style: str, locale: str) -> str:
+def _plain_date(day: date, style: str, locale) -> str:
     return babel_dates.format_date(day, style, locale=locale)
 
 
@@ -35,7 +52,7 @@ def _date(day, style: str) -> str:
     and Babel is slow at it. A datetime goes through Flask-Babel for its time zone."""
     if isinstance(day, datetime):
         return format_date(day, style)
-    return _plain_date(day, style, str(get_locale()))
+    return _plain_date(day, style, get_locale())
 
 
 # The official Danish terms an English page keeps beside its own words, so a reader can match them
@@ -85,6 +102,7 @@ def init_app(app: Flask) -> None:
     root = os.path.dirname(app.instance_path)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", os.path.join(root, "translations"))
     babel.init_app(app, locale_selector=select_locale)
+    babel.domain_instance = RequestDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
     app.jinja_env.filters["date_long"] = lambda d: _date(d, "long") if d else ""
     app.jinja_env.filters["iso_date_long"] = lambda s: _date(date.fromisoformat(s), "long") if s else ""
     app.jinja_env.filters["date_short"] = lambda d: _date(d, "short") if d else ""

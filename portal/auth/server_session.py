@@ -54,9 +54,7 @@ class DatabaseSessionInterface(SessionInterface):
             return ServerSession()
         key = _key(token)
         try:
-            with self._engine(app).connect() as connection:
-                row = connection.execute(select(TABLE.c.data, TABLE.c.created_at, TABLE.c.last_seen_at)
-                                         .where(TABLE.c.id == key, TABLE.c.ended_at.is_(None))).first()
+            row = self._read(app, key)
         except DBAPIError as error:  # the database is away: the request is answered 503 (auth.session)
             app.logger.error("session store unavailable: %s", type(error.orig).__name__)
             unavailable = ServerSession()
@@ -76,6 +74,20 @@ class DatabaseSessionInterface(SessionInterface):
             fresh.modified = bool(fresh)
             return fresh
         return ServerSession(row.data, key, _aware(row.last_seen_at))
+
+    def _read(self, app: Flask, key: str):
+        """The live session row. One statement in autocommit (no BEGIN and ROLLBACK around it); read
+        again once if the connection turned out dead, which also renewed the pool (portal.db)."""
+        query = (select(TABLE.c.data, TABLE.c.created_at, TABLE.c.last_seen_at)
+                 .where(TABLE.c.id == key, TABLE.c.ended_at.is_(None)))
+        for attempt in (1, 2):
+            try:
+                with self._engine(app).connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                    return connection.execute(query).first()
+            except DBAPIError as error:
+                if attempt == 2 or not error.connection_invalidated:
+                    raise
+        return None  # not reached: the loop returns or raises
 
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
         if getattr(session, "store_down", False):

@@ -6,7 +6,9 @@ wrk on loopback with 16 connections. Measured: the citizen's overview, a questio
 POST) and the caseworker's queue, each beside a minimal Flask page served the same way in the same
 run, plus the SQL queries each page makes on a near-empty database and on the full one.
 
-Not a test: it needs PostgreSQL, Redis and wrk (apt-get install wrk), and takes minutes."""
+Not a test: it needs PostgreSQL, Redis and wrk (apt-get install wrk), and takes minutes.
+`--only queue` measures the pages whose label holds "queue" (the minimal page always runs);
+`--reuse` keeps a filled database from an earlier run; PORTAL_BENCH_DB_PREFIX names the databases."""
 from __future__ import annotations
 
 import argparse
@@ -34,24 +36,27 @@ ADMIN_URL = os.environ.get("PORTAL_BENCH_ADMIN_URL", "postgresql+psycopg://postg
 REDIS_URL = os.environ.get("PORTAL_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 REPORT = Path(__file__).with_name("REPORT-pages.md")
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
-STEP = {"phone": "12 34 56 78", "email": "bench@example.dk", "action": "continue"}
+STEP = {"phone": "12 34 56 78", "email": "bench@example.dk", "action": "continue", "submission": "SUBMISSION"}
 SEARCH_CPR = "6101904000"         # citizen 2's number, found by its keyed hash
 SEARCH_NAME = "Anne Holm Hansen"  # one of 4,000 names: 25 of København's 50,000 citizens bear it
-# What a POST sends, by page (the questionnaire step when not named).
-FORMS = {"search by CPR number (POST)": {"find-term": f"{SEARCH_CPR[:6]}-{SEARCH_CPR[6:]}"},
-         "search by name (POST)": {"find-term": SEARCH_NAME}}
+SEARCH = {"find-term": "4242"}  # a case number in København (even ids are 101)
+DB_PREFIX = os.environ.get("PORTAL_BENCH_DB_PREFIX", "portal_bench")
 TARGETS = {"p95_ms": 50.0, "throughput_share": 1 / 3}
 
 
-def database(name: str, cases: int) -> str:
+def database(name: str, cases: int, reuse: bool = False) -> str:
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
     url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     from portal import migrations
 
+    with admin.connect() as connection:
+        if reuse and connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+            admin.dispose()
+            migrations.upgrade(url)
+            return url
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
     migrations.upgrade(url)
     if cases:
         fill(url, cases)
@@ -161,6 +166,10 @@ def token_of(html: str) -> str:
 
 
 def open_case(base: str, citizen: requests.Session) -> int:
+    """Lise's open case: the one she has (a reused database), else a new one."""
+    found = re.search(r"/borger/sag/(\d+)", citizen.get(f"{base}/borger/mit-sygefravaer", timeout=10).text)
+    if found:
+        return int(found.group(1))
     form = citizen.get(f"{base}/borger/sygemelding", timeout=10).text
     answer = citizen.post(f"{base}/borger/sygemelding", allow_redirects=False, timeout=10, data={
         "csrf_token": token_of(form), "first_absence_day": "2026-11-10", "employment": "employed",
@@ -183,8 +192,39 @@ def wrk(url: str, seconds: int, connections: int, env: dict) -> dict:
     return result
 
 
-def queries_per_page(url: str, issuer: str, pages: dict) -> dict:
-    """SQL statements each page makes, counted in-process on the given database."""
+def cpu_per_request(request, rounds: int = 5, per_round: int = 20) -> float:
+    """The CPU milliseconds one request costs in this process (the least of a few rounds): steadier
+    than wrk's figures on a machine whose cores others share, and it leaves out the database's work."""
+    request()
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.process_time()
+        for _ in range(per_round):
+            request()
+        best = min(best, (time.process_time() - started) / per_round * 1000)
+    return best
+
+
+def one_request(client, method: str, path: str, headers: dict, data: dict | None):
+    def request():
+        if method == "GET":
+            return client.get(path, headers=headers)
+        fresh = {**data, "submission": f"cpu{time.time_ns()}"} if "submission" in data else data
+        return client.post(path, data=fresh)
+
+    return request
+
+
+def minimal_cpu() -> float:
+    from tests.bench.minimal_app import app
+
+    client = app.test_client()
+    return cpu_per_request(lambda: client.get("/"))
+
+
+def queries_per_page(url: str, issuer: str, pages: dict) -> tuple[dict, dict]:
+    """SQL statements each page makes, counted in-process on the given database, and the CPU time
+    a request costs in-process."""
     import dataclasses
 
     from portal import create_app
@@ -205,8 +245,8 @@ def queries_per_page(url: str, issuer: str, pages: dict) -> dict:
     api_headers = {"Authorization": "Bearer " + api_token(url, lambda form, auth: clients["api"].post(
         "/api/v1/oauth/token", data=form, headers={"Authorization": auth}).get_json())}
     case_id = None
-    counts = {}
-    for label, (face, method, path) in pages.items():
+    counts, cpu = {}, {}
+    for label, (face, method, path, body) in pages.items():
         client = clients[face]
         headers = api_headers if face == "api" else {}
         if "{handover_id}" in path:
@@ -223,16 +263,19 @@ def queries_per_page(url: str, issuer: str, pages: dict) -> dict:
             path = path.format(case_id=case_id)
         if method == "POST":
             html = client.get(path).get_data(as_text=True)
-            data = {**FORMS.get(label, STEP), "csrf_token": token_of(html), "submission": f"count{time.time_ns()}"}
+            data = {**body, "csrf_token": token_of(html)}
+            if "submission" in data:
+                data["submission"] = f"count{time.time_ns()}"
             counted.clear()
-            client.post(path, data=data)
+            assert client.post(path, data=data).status_code in (200, 302, 303), label
         else:
             client.get(path, headers=headers)
             counted.clear()
             client.get(path, headers=headers)
         counts[label] = len(counted)
+        cpu[label] = cpu_per_request(one_request(client, method, path, headers, data if method == "POST" else None))
     app.extensions["portal.engine"].dispose()
-    return counts
+    return counts, cpu
 
 
 def api_token(database_url: str, post) -> str:
@@ -266,6 +309,8 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--only", default="", help="measure only the pages whose label holds this")
+    parser.add_argument("--reuse", action="store_true", help="keep the filled databases of an earlier run")
     args = parser.parse_args()
     results_dir = ROOT / "tests/bench/results"
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -273,26 +318,29 @@ def main() -> None:
     log.write_bytes(b"")
 
     print(f"filling {args.cases:,} cases ...", flush=True)
-    big = database("portal_bench_pages", args.cases)
-    small = database("portal_bench_small", 0)
+    big = database(f"{DB_PREFIX}_pages", args.cases, args.reuse)
+    small = database(f"{DB_PREFIX}_small", 0, args.reuse)
     env = {**os.environ, "DATABASE_URL": big, "PORTAL_TODAY": TODAY.isoformat(), "PORTAL_DEV_IDP": "1",
            "PORTAL_LOG_FORMAT": "json", "PORTAL_RATELIMIT_STORAGE_URI": REDIS_URL,
            # One benchmark user sends thousands of forms a minute; the limiter still runs and counts.
-           "PORTAL_RATELIMIT_FORMS": "10000000 per minute",
-           "PORTAL_RATELIMIT_CASEWORKER_FORMS": "10000000 per minute", "PORTAL_RATELIMIT_LOGIN": "10000 per minute",
-           "PORTAL_RATELIMIT_API": "10000000 per minute"}
-    pages = {
-        "citizen overview (GET)": ("citizen", "GET", "/borger/mit-sygefravaer"),
-        "questionnaire step (GET)": ("citizen", "GET", "/borger/sag/{case_id}/oplysningsskema/om-dig"),
-        "questionnaire step (POST)": ("citizen", "POST", "/borger/sag/{case_id}/oplysningsskema/om-dig"),
-        "caseworker queue (GET)": ("caseworker", "GET", "/jobcenter/"),
-        "queue: my cases (GET)": ("caseworker", "GET", "/jobcenter/?assignee=me"),
-        "search by CPR number (POST)": ("caseworker", "POST", "/jobcenter/soeg"),
-        "search by name (POST)": ("caseworker", "POST", "/jobcenter/soeg"),
-        "the coming weeks (GET)": ("caseworker", "GET", "/jobcenter/arbejdsbyrde"),
-        "API: handover list (GET)": ("api", "GET", "/api/v1/handovers?limit=25"),
-        "API: handover package (GET)": ("api", "GET", "/api/v1/handovers/{handover_id}"),
+           "PORTAL_RATELIMIT_FORMS": "10000000 per minute", "PORTAL_RATELIMIT_LOGIN": "10000 per minute",
+           "PORTAL_RATELIMIT_API": "10000000 per minute",
+           "PORTAL_RATELIMIT_CASEWORKER_FORMS": "10000000 per minute"}
+    pages = {  # label: (face, method, path, form body for a POST; its CSRF token is added)
+        "citizen overview (GET)": ("citizen", "GET", "/borger/mit-sygefravaer", None),
+        "questionnaire step (GET)": ("citizen", "GET", "/borger/sag/{case_id}/oplysningsskema/om-dig", None),
+        "questionnaire step (POST)": ("citizen", "POST", "/borger/sag/{case_id}/oplysningsskema/om-dig", STEP),
+        "caseworker queue (GET)": ("caseworker", "GET", "/jobcenter/", None),
+        "queue: my cases (GET)": ("caseworker", "GET", "/jobcenter/?assignee=me", None),
+        "search by case number (POST)": ("caseworker", "POST", "/jobcenter/soeg", SEARCH),
+        "search by CPR number (POST)": ("caseworker", "POST", "/jobcenter/soeg",
+                                        {"find-term": f"{SEARCH_CPR[:6]}-{SEARCH_CPR[6:]}"}),
+        "search by name (POST)": ("caseworker", "POST", "/jobcenter/soeg", {"find-term": SEARCH_NAME}),
+        "caseworker workload (GET)": ("caseworker", "GET", "/jobcenter/arbejdsbyrde", None),
+        "API: handover list (GET)": ("api", "GET", "/api/v1/handovers?limit=25", None),
+        "API: handover package (GET)": ("api", "GET", "/api/v1/handovers/{handover_id}", None),
     }
+    pages = {label: page for label, page in pages.items() if args.only in label}
     rows = []
     with identity_provider(env, log) as issuer:
         env["PORTAL_OIDC_ISSUER"] = issuer
@@ -305,36 +353,53 @@ def main() -> None:
             caseworker = log_in_over_http(portal, "Mette Sagsbehandler", "caseworker")
             case_id = open_case(portal, citizen)
             step_url = f"{portal}/borger/sag/{case_id}/oplysningsskema/om-dig"
-            token = token_of(citizen.get(step_url, timeout=10).text)
-            caseworker_token = token_of(caseworker.get(f"{portal}/jobcenter/soeg", timeout=10).text)
+            tokens = {"citizen": token_of(citizen.get(step_url, timeout=10).text),
+                      "caseworker": token_of(caseworker.get(f"{portal}/jobcenter/", timeout=10).text)}
             case_system = requests.Session()
             case_system.headers["Authorization"] = "Bearer " + api_token(big, lambda form, auth: requests.post(
                 f"{portal}/api/v1/oauth/token", data=form, headers={"Authorization": auth}, timeout=10).json())
             handover_id = case_system.get(f"{portal}/api/v1/handovers?limit=1", timeout=10).json()["items"][0]["id"]
-            for label, (face, method, path) in pages.items():
+            for label, (face, method, path, body) in pages.items():
                 session = {"citizen": citizen, "caseworker": caseworker, "api": case_system}[face]
                 load_env = {"BENCH_COOKIE": cookie_header(session), "BENCH_METHOD": method}
                 if face == "api":
                     load_env = {"BENCH_AUTHORIZATION": case_system.headers["Authorization"], "BENCH_METHOD": method}
-                if method == "POST":
-                    form_token = token if face == "citizen" else caseworker_token
-                    load_env["BENCH_BODY"] = urlencode({**FORMS.get(label, STEP), "csrf_token": form_token}
-                                                       ) + "&submission=SUBMISSION"
+                if method == "POST":  # a fresh submission key per request, where the form has one (load.lua)
+                    load_env["BENCH_BODY"] = urlencode({**body, "csrf_token": tokens[face]})
                 url = portal + path.format(case_id=case_id, handover_id=handover_id)
-                check = session.get(url, timeout=10) if method == "GET" else None
-                assert check is None or check.status_code == 200, (label, check.status_code)
+                if method == "GET":
+                    check = session.get(url, timeout=10)
+                else:
+                    check = session.post(url, data={**body, "csrf_token": tokens[face], "submission": "check"},
+                                         allow_redirects=False, timeout=10)
+                assert check.status_code in (200, 303), (label, check.status_code)
                 wrk(url, 3, args.connections, load_env)
                 result = wrk(url, args.seconds, args.connections, load_env)
                 print(label, result, flush=True)
                 rows.append((label, result))
-        big_counts = queries_per_page(big, issuer, pages)
-        small_counts = queries_per_page(small, issuer, pages)
+        # The minimal page again, after the pages: how much the machine's load moved during the run.
+        with served("tests.bench.minimal_app:app", env, log) as minimal:
+            wrk(minimal + "/", 3, args.connections, {})
+            baseline_after = wrk(minimal + "/", args.seconds, args.connections, {})
+            print("minimal page, after", baseline_after, flush=True)
+        big_counts, cpu = queries_per_page(big, issuer, pages)
+        small_counts, _ = queries_per_page(small, issuer, pages)
+        cpu["minimal Flask page (baseline)"] = minimal_cpu()
 
-    write_report(args, baseline, rows, small_counts, big_counts)
-    print(f"report written to {REPORT.relative_to(ROOT)}")
+    # A partial run (--only) or a small one does not overwrite the report of a full run.
+    report = REPORT if not args.only and args.cases == 100_000 else results_dir / "REPORT-pages.md"
+    write_report(args, baseline, baseline_after, rows, small_counts, big_counts, cpu, report)
+    print(f"report written to {report.relative_to(ROOT)}")
 
 
-def write_report(args, baseline: dict, rows: list, small_counts: dict, big_counts: dict) -> None:
+def gunicorn_shape() -> str:
+    settings = {}
+    exec((ROOT / "gunicorn.conf.py").read_text(), settings)  # nosec B102: our own configuration file
+    return f"{settings['workers']} workers × {settings['threads']} threads"
+
+
+def write_report(args, baseline: dict, baseline_after: dict, rows: list, small_counts: dict, big_counts: dict,
+                 cpu: dict, report: Path) -> None:
     def ms(us):
         return us / 1000
 
@@ -343,14 +408,18 @@ def write_report(args, baseline: dict, rows: list, small_counts: dict, big_count
         f"Machine: {platform.node() or 'vm'}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"PostgreSQL and Redis on loopback; the load generator (wrk, 2 threads, {args.connections} connections, "
         f"{args.seconds} s after a 3 s warm-up) shares the same cores as the server. gunicorn with "
-        "gunicorn.conf.py (threaded workers), JSON request log, rate limits counted in Redis. "
+        f"gunicorn.conf.py ({gunicorn_shape()}), JSON request log, rate limits counted in Redis. "
         f"{args.cases:,} cases, each with an open handover ({args.cases // 2:,} in the caseworker's "
         "municipality); today = 2026-11-16.", "",
         "| page | median ms | p95 ms | p99 ms | req/s | throughput × minimal | errors | "
-        "SQL queries (empty db → 100k) |",
-        "|---|---|---|---|---|---|---|---|",
+        "SQL queries (empty db → 100k) | CPU ms a request, in-process |",
+        "|---|---|---|---|---|---|---|---|---|",
         f"| minimal Flask page (baseline) | {ms(baseline['p50_us']):.1f} | {ms(baseline['p95_us']):.1f} | "
-        f"{ms(baseline['p99_us']):.1f} | {baseline['rps']:,.0f} | 1.00 | {baseline['status_errors']} | – |",
+        f"{ms(baseline['p99_us']):.1f} | {baseline['rps']:,.0f} | 1.00 | {baseline['status_errors']} | – | "
+        f"{cpu['minimal Flask page (baseline)']:.2f} |",
+        f"| minimal Flask page, again after the pages | {ms(baseline_after['p50_us']):.1f} | "
+        f"{ms(baseline_after['p95_us']):.1f} | {ms(baseline_after['p99_us']):.1f} | {baseline_after['rps']:,.0f} | "
+        f"{baseline_after['rps'] / baseline['rps']:.2f} | {baseline_after['status_errors']} | – | – |",
     ]
     verdicts = []
     for label, result in rows:
@@ -358,7 +427,8 @@ def write_report(args, baseline: dict, rows: list, small_counts: dict, big_count
         lines.append(
             f"| {label} | {ms(result['p50_us']):.1f} | {ms(result['p95_us']):.1f} | {ms(result['p99_us']):.1f} | "
             f"{result['rps']:,.0f} | {share:.2f} | {result['status_errors'] + result['socket_errors']} | "
-            f"{'–' if small_counts[label] is None else small_counts[label]} → {big_counts[label]} |")
+            f"{'–' if small_counts[label] is None else small_counts[label]} → {big_counts[label]} | "
+            f"{cpu[label]:.2f} |" if label in cpu else "– |")
         verdicts.append((label, ms(result["p95_us"]) < TARGETS["p95_ms"], share >= TARGETS["throughput_share"],
                          None if small_counts[label] is None else small_counts[label] == big_counts[label]))
     lines += ["", "Targets: p95 under 50 ms at 16 concurrent clients; throughput at least a third of the "
@@ -369,7 +439,7 @@ def write_report(args, baseline: dict, rows: list, small_counts: dict, big_count
                      f"{'met' if share_ok else 'NOT met'}, constant queries {constant[queries_ok]}")
     lines += ["", "Page weight (bytes on the wire, compressed, fonts included) is measured in a real browser by "
               "tests/e2e/test_page_weight.py, which fails above 200 KB for a first visit or 20 KB for a repeat.", ""]
-    REPORT.write_text("\n".join(lines))
+    report.write_text("\n".join(lines))
 
 
 if __name__ == "__main__":

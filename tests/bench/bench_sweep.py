@@ -19,7 +19,8 @@ from portal.config import DEV_CPR_ENCRYPTION_KEY
 from portal.personal_data import encrypt_cpr
 
 ADMIN_URL = os.environ.get("PORTAL_BENCH_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-BENCH_DB = "portal_bench"
+# Overridable, so two checkouts benchmarking on one server do not drop each other's database.
+BENCH_DB = os.environ.get("PORTAL_BENCH_DB", "portal_bench")
 TODAY = date(2026, 11, 16)
 
 
@@ -81,7 +82,8 @@ def run_sweep(url: str, batch_size: int) -> tuple[float, int, int]:
 
     engine = create_engine(url)
     started = time.perf_counter()
-    with Session(engine) as db:
+    # The session the sweep command uses (portal.db.session_scope): nothing expired at each commit.
+    with Session(engine, expire_on_commit=False) as db:
         screened, made = sweep(db, TODAY, batch_size)
     engine.dispose()
     return time.perf_counter() - started, screened, made

@@ -199,7 +199,7 @@ def test_killed_connections_are_replaced_without_an_error(make_app, database_url
         )).scalar()
     killer.dispose()
     assert killed >= 1
-    assert client.get("/borger/mit-sygefravaer").status_code == 200  # pre-ping found a fresh one
+    assert client.get("/borger/mit-sygefravaer").status_code == 200  # the session read retried on a fresh one
 
 
 def test_a_database_that_is_away_gets_a_clear_page_and_nothing_is_lost(make_app, database_url):

@@ -97,6 +97,27 @@ def test_two_sweeps_at_once_make_no_duplicates(app):
     assert sum(made for _, made in results) == 30
     assert len(handovers(app)) == 30
     assert len({h.case_id for h in handovers(app)}) == 30
+    assert sorted(e.case_id for e in handed_over_events(app)) == sorted(h.case_id for h in handovers(app)), \
+        "one handed_over event per handover, logged by the sweep that made it"
+
+
+def handed_over_events(app):
+    with app.app_context(), session_scope(app) as db:
+        return db.exec(select(CaseEvent).where(CaseEvent.kind == "handed_over")).all()
+
+
+def test_the_sweep_logs_each_handover_it_makes_with_its_reasons_and_due_date(app):
+    make_cases(app, 12, date(2026, 9, 1))
+    with app.app_context(), session_scope(app) as db:
+        assert sweep(db, date(2026, 9, 20), batch_size=5) == (12, 12)
+    by_case = {h.case_id: h for h in handovers(app)}
+    events = handed_over_events(app)
+    assert sorted(e.case_id for e in events) == sorted(by_case)
+    for event in events:
+        handover = by_case[event.case_id]
+        assert event.actor == "portal"
+        assert event.details == {"reasons": [r["code"] for r in handover.reasons], "due": handover.due.isoformat()}
+        assert handover.status == "open" and handover.reason_codes == "|questionnaire_overdue|"
 
 
 def test_sweep_command(app):

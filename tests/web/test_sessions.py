@@ -88,3 +88,32 @@ def test_sessions_can_be_ended_by_subject_or_identity_provider_session(app, clie
                                                            WebSession.ended_at.is_(None))).one()
     assert end_sessions(app, "citizen", subject=subject, reason="backchannel") == 1
     assert client.get("/borger/mit-sygefravaer").status_code == 302
+
+
+def last_seen(app):
+    with app.app_context(), session_scope(app) as db:
+        return db.exec(select(WebSession.last_seen_at).where(WebSession.ended_at.is_(None),
+                                                             WebSession.role == "citizen")).one()
+
+
+def test_a_request_within_a_minute_of_the_last_renewal_writes_nothing_and_a_later_one_renews(app, client, auth):
+    auth.login(CITIZEN)
+    assert client.get("/borger/mit-sygefravaer").status_code == 200  # the first page keeps a CSRF secret
+    age_sessions(app, idle_minutes=0.5)
+    renewed = last_seen(app)
+    assert client.get("/borger/mit-sygefravaer").status_code == 200
+    assert last_seen(app) == renewed, "not a write on every request"
+    age_sessions(app, idle_minutes=1)
+    assert client.get("/borger/mit-sygefravaer").status_code == 200
+    assert last_seen(app) > renewed, "renewed once the last renewal is a minute old"
+
+
+def test_the_idle_limit_counts_from_the_last_renewal_so_it_is_never_exceeded(app, client, auth):
+    """A session ends at most a minute before the idle limit after its last request, never after it."""
+    auth.login(CITIZEN)
+    assert client.get("/borger/mit-sygefravaer").status_code == 200
+    age_sessions(app, idle_minutes=0.5)
+    assert client.get("/borger/mit-sygefravaer").status_code == 200  # 30 s after the renewal: not written
+    age_sessions(app, idle_minutes=29.6)  # 30.1 minutes since the renewal, 29.6 since the last request
+    ended = client.get("/borger/mit-sygefravaer")
+    assert ended.status_code == 302 and ended.headers["Location"].endswith("/log-ind/citizen")
