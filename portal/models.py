@@ -163,10 +163,11 @@ class Handover(SQLModel, table=True):
         Index("ix_handover_queue", "municipality_code", "status", "due"),
         # The queue's page: live handovers of one municipality, soonest due first, read in index
         # order and stopped after a page (without it, 50,000 live handovers were sorted per request).
-        Index("ix_handover_live_by_due", "municipality_code", "due", "id",
+        # waiting_until last: the tabs' counts tell waiting from active in the index, without the table.
+        Index("ix_handover_live_by_due", "municipality_code", "due", "id", "waiting_until",
               sqlite_where=text("status != 'closed'"), postgresql_where=text("status != 'closed'")),
         # "Mine sager": one caseworker's live handovers in due order, without reading the team's.
-        Index("ix_handover_live_by_assignee", "municipality_code", "assignee", "due", "id",
+        Index("ix_handover_live_by_assignee", "municipality_code", "assignee", "due", "id", "waiting_until",
               sqlite_where=text("status != 'closed'"), postgresql_where=text("status != 'closed'")),
         # "Venter": the few live handovers put to wait, in due order.
         Index("ix_handover_live_waiting", "municipality_code", "due", "id",

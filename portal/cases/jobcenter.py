@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, literal, or_, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import load_only
 from sqlmodel import Session, select
 
 from ..models import (
@@ -44,7 +45,7 @@ class QueueFilter:
 
 
 TABS = ("me", None, "none", "waiting")
-COUNT_CAP = 1000   # beyond this a count says "more than 1,000": counting 50,000 rows a page costs too much
+COUNT_CAP = 500    # beyond this a count says "500+": counting 50,000 rows a page costs too much
 
 
 @dataclass(frozen=True)
@@ -99,19 +100,25 @@ def tab_conditions(tab: str | None, me: str, today: date) -> list:
     return active
 
 
-def _capped_count(db: Session, conditions: list) -> int:
+def _capped_count(conditions: list):
+    """A count that stops reading at COUNT_CAP + 1 rows, as a scalar subquery."""
     inner = select(Handover.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
-    return db.exec(select(func.count()).select_from(inner)).one()
+    return select(func.count()).select_from(inner).scalar_subquery()
 
 
 def queue(db: Session, municipality: str, me: str, chosen: QueueFilter, today: date) -> QueuePage:
-    """Handovers of the municipality, soonest due first: the page, its answers and capped counts of
-    the page and the four tabs, the same queries whatever the queue's size."""
+    """Handovers of the municipality, soonest due first: the capped counts of the list and the four
+    tabs, the page and its answers, in three statements whatever the queue's size."""
     conditions = [*handover_conditions(municipality, chosen.status, chosen.reason),
                   *tab_conditions(chosen.assignee, me, today)]
     if chosen.due_by:
         conditions.append(Handover.due <= chosen.due_by)
-    total = _capped_count(db, conditions)
+    live = handover_conditions(municipality, None, None)
+    # The four tabs' counts in one statement, and the list's own only when filters narrow the tab.
+    filtered = bool(chosen.reason or chosen.status or chosen.due_by)
+    counts = db.exec(select(*[_capped_count([*live, *tab_conditions(tab, me, today)]) for tab in TABS],
+                            _capped_count(conditions) if filtered else literal(None))).one()
+    tab_totals, total = counts[:len(TABS)], counts[-1] if filtered else counts[TABS.index(chosen.assignee)]
     pages = max(1, -(-min(total, COUNT_CAP) // PAGE_SIZE))
     page = min(max(1, chosen.page), pages)
     rows = db.exec(
@@ -119,15 +126,19 @@ def queue(db: Session, municipality: str, me: str, chosen: QueueFilter, today: d
         .join(SickCase, SickCase.id == Handover.case_id)
         .join(Citizen, Citizen.id == SickCase.citizen_id)
         .where(*conditions)
+        # What a row shows: not the reasons' JSON, nor the case's expectations and corrections.
+        .options(load_only(Handover.id, Handover.case_id, Handover.status, Handover.due, Handover.reason_codes,
+                           Handover.assignee, Handover.assignee_name, Handover.waiting_until, Handover.wait_reason),
+                 load_only(SickCase.id, SickCase.standby_since))
         .order_by(Handover.due, Handover.id)
         .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     ).all()
-    # One query for the page's answers: a citizen who needs another time, or cannot come.
+    # One query for the page's answers: a citizen who needs another time, or cannot come (asked on
+    # an empty page too, so the page makes the same statements whatever the queue holds).
     answers = dict(db.exec(select(Conversation.case_id, Conversation.answer).where(
         Conversation.case_id.in_([c.id for _h, c, _n in rows]), Conversation.status == "booked",
-        Conversation.answer.in_(("other_time", "not_coming")))).all()) if rows else {}
-    live = handover_conditions(municipality, None, None)
-    tab_counts = {tab: _capped_count(db, [*live, *tab_conditions(tab, me, today)]) for tab in TABS}
+        Conversation.answer.in_(("other_time", "not_coming")))).all())
+    tab_counts = dict(zip(TABS, tab_totals, strict=True))
     return QueuePage(
         rows=[QueueRow(h, c, name, overdue=h.due < today and h.status != HandoverStatus.CLOSED,
                        due_soon=today <= h.due <= today + timedelta(days=SOON_DAYS), answer=answers.get(c.id))

@@ -92,6 +92,7 @@ def queue():
     args = {k: v for k, v in request.args.items() if k != "side" and v}
     template = "jobcenter/_queue_table.html" if htmx and not htmx.boosted else "jobcenter/queue.html"
     return render_template(template, form=form, page=page, args=args, today=clock.today(), tabs=QUEUE_TABS,
+                           count_cap=cases.COUNT_CAP,
                            tab=chosen.assignee or "", search_form=SearchForm(prefix="find"))
 
 

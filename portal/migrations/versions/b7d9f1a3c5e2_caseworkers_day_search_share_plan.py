@@ -23,7 +23,13 @@ def upgrade() -> None:
         batch.add_column(sa.Column('waiting_until', sa.Date(), nullable=True))
         batch.add_column(sa.Column('wait_reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True))
         batch.add_column(sa.Column('wait_by_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))
-    op.create_index('ix_handover_live_by_assignee', 'handover', ['municipality_code', 'assignee', 'due', 'id'],
+    # The tabs count active and waiting handovers from the indexes alone: waiting_until is in them.
+    op.drop_index('ix_handover_live_by_due', table_name='handover', sqlite_where=sa.text(LIVE),
+                  postgresql_where=sa.text(LIVE))
+    op.create_index('ix_handover_live_by_due', 'handover', ['municipality_code', 'due', 'id', 'waiting_until'],
+                    sqlite_where=sa.text(LIVE), postgresql_where=sa.text(LIVE))
+    op.create_index('ix_handover_live_by_assignee', 'handover',
+                    ['municipality_code', 'assignee', 'due', 'id', 'waiting_until'],
                     sqlite_where=sa.text(LIVE), postgresql_where=sa.text(LIVE))
     op.create_index('ix_handover_live_waiting', 'handover', ['municipality_code', 'due', 'id'],
                     sqlite_where=sa.text(WAITING), postgresql_where=sa.text(WAITING))
@@ -84,6 +90,9 @@ def downgrade() -> None:
     op.drop_index('ix_handover_external_reference', table_name='handover')
     op.drop_index('ix_handover_live_waiting', table_name='handover')
     op.drop_index('ix_handover_live_by_assignee', table_name='handover')
+    op.drop_index('ix_handover_live_by_due', table_name='handover')
+    op.create_index('ix_handover_live_by_due', 'handover', ['municipality_code', 'due', 'id'],
+                    sqlite_where=sa.text(LIVE), postgresql_where=sa.text(LIVE))
     with op.batch_alter_table('handover') as batch:
         batch.drop_column('wait_by_name')
         batch.drop_column('wait_reason')
