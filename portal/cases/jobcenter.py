@@ -109,8 +109,8 @@ def _capped_count(conditions: list):
 def queue(db: Session, municipality: str, me: str, chosen: QueueFilter, today: date) -> QueuePage:
     """Handovers of the municipality, soonest due first: the capped counts of the list and the four
     tabs, the page and its answers, in three statements whatever the queue's size."""
-    conditions = [*handover_conditions(municipality, chosen.status, chosen.reason),
-                  *tab_conditions(chosen.assignee, me, today)]
+    tab = chosen.assignee if chosen.assignee in TABS else None   # an unknown tab is the team's
+    conditions = [*handover_conditions(municipality, chosen.status, chosen.reason), *tab_conditions(tab, me, today)]
     if chosen.due_by:
         conditions.append(Handover.due <= chosen.due_by)
     live = handover_conditions(municipality, None, None)
@@ -118,7 +118,7 @@ def queue(db: Session, municipality: str, me: str, chosen: QueueFilter, today: d
     filtered = bool(chosen.reason or chosen.status or chosen.due_by)
     counts = db.exec(select(*[_capped_count([*live, *tab_conditions(tab, me, today)]) for tab in TABS],
                             _capped_count(conditions) if filtered else literal(None))).one()
-    tab_totals, total = counts[:len(TABS)], counts[-1] if filtered else counts[TABS.index(chosen.assignee)]
+    tab_totals, total = counts[:len(TABS)], counts[-1] if filtered else counts[TABS.index(tab)]
     pages = max(1, -(-min(total, COUNT_CAP) // PAGE_SIZE))
     page = min(max(1, chosen.page), pages)
     rows = db.exec(

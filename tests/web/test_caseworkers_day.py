@@ -124,6 +124,14 @@ def test_tabs_assign_to_a_colleague_who_finds_it_under_my_cases(app):
     assert "Lise Testesen" in text(mette.get("/jobcenter/?assignee=none"))
 
 
+def test_an_unknown_tab_shows_the_teams_cases(app):
+    lises_case(app)
+    mette = caseworker(app)
+    for tab in (" ", "alle", "mine"):
+        page = mette.get("/jobcenter/", query_string={"assignee": tab})
+        assert page.status_code in (200, 400) and "Lise Testesen" in text(page), tab
+
+
 def test_a_case_cannot_be_given_to_someone_outside_the_team(app):
     case_id = lises_case(app)
     caseworker(app, AARHUS)
