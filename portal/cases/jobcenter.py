@@ -89,6 +89,11 @@ def waiting_condition(today: date):
     return (Handover.waiting_until > today) & (Handover.waiting_until < Handover.due)
 
 
+def waits(waiting_until: date | None, due: date | None, today: date) -> bool:
+    """The same rule as waiting_condition, for one handover on a page."""
+    return bool(waiting_until and due and today < waiting_until < due)
+
+
 def tab_conditions(tab: str | None, me: str, today: date) -> list:
     if tab == "waiting":
         return [Handover.waiting_until.is_not(None), waiting_condition(today)]

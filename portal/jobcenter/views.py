@@ -66,7 +66,7 @@ def _labels():
     return {"reason_labels": {str(k): v for k, v in REASON_LABELS.items()}, "status_labels": STATUS_LABELS,
             "event_labels": EVENT_LABELS, "form_labels": FORM_LABELS, "outcome_labels": OUTCOME_LABELS,
             "theme_css": "dkfds.min.css", "uses_htmx": True, "fast_track_status_labels": FAST_TRACK_STATUS_LABELS,
-            "answer_labels": ANSWER_LABELS}
+            "answer_labels": ANSWER_LABELS, "is_waiting": cases.waits}
 
 
 @bp.app_template_filter("count_capped")
@@ -210,10 +210,6 @@ def _municipality_choices(own: str) -> list[tuple[str, str]]:
         ((code, f"{name} ({code})") for code, name in MUNICIPALITIES.items() if code != own), key=lambda c: c[1])
 
 
-def _waiting(live, today: date) -> bool:
-    return bool(live and live.waiting_until and today < live.waiting_until < live.due)
-
-
 def _live(file):
     return next((h for h in file.handovers if h.status != "closed"), None)
 
@@ -330,7 +326,8 @@ def _render_case(file, book_form=None, record_form=None, correction_form=None, d
         conversation_forms=_conversation_forms(file, failed), follow_up_plan=_current_plan(db, file.case.id),
         plan_goals=dict(PLAN_GOALS), plan_parties=dict(PLAN_PARTIES), documents=documents_of(db, file.case),
         live=live, assign_form=assign_form, wait_form=wait_form or WaitForm(prefix="wait", formdata=None),
-        transfer_form=transfer_form, waiting=_waiting(live, today), one_day=timedelta(days=1),
+        transfer_form=transfer_form, one_day=timedelta(days=1),
+        waiting=bool(live) and cases.waits(live.waiting_until, live.due, today),
     ), status
 
 

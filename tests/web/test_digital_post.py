@@ -23,6 +23,7 @@ from portal.models import Citizen, OutboxMessage
 from tests.conftest import Auth, csrf_token, weasyprint_missing
 
 from .test_citizen_journey import case_id_from, post_form, report_sick, text
+from .test_letters import hold_and_minute
 
 MEMO = "{https://DigitalPost.dk/MeMo-1}"
 FP = "{urn:oio:fjernprint:1.0.0}"
@@ -213,13 +214,7 @@ def test_invitation_and_minutes_go_by_digital_post_with_their_pdf_and_the_email_
         "book-at": "10:30", "book-form": "phone"})
     assert booked.status_code == 303
     conversation_id = next(m.letter_ref for m in outbox(app) if m.kind == "conversation_booked")
-    mette.post(f"/jobcenter/sag/{case_id}/samtale/{conversation_id}/afholdt", data={
-        "held-csrf_token": csrf_token(text(mette.get(f"/jobcenter/sag/{case_id}"))),
-        "held-held_on": "16-11-2026", "held-outcome": "jobcenter"})
-    prefix = f"minutes{conversation_id}"
-    mette.post(f"/jobcenter/sag/{case_id}/samtale/{conversation_id}/referat", data={
-        f"{prefix}-csrf_token": csrf_token(text(mette.get(f"/jobcenter/sag/{case_id}"))),
-        f"{prefix}-talked": "Din arbejdstid", f"{prefix}-agreed": "Du starter på 20 timer om ugen."})
+    hold_and_minute(mette, case_id, conversation_id)
     assert "4 sent" in send(app)
     folder = tmp_path / "outbox"
     for kind, title, words in (("conversation_booked", "Invitation til opfølgningssamtale", "Ahmed Prøvesen"),

@@ -48,9 +48,8 @@ def test_the_invitation_is_a_tagged_pdf_in_the_readers_language(world):  # noqa:
     assert "Lise Testesen" in text_of(caseworker)
 
 
-def test_minutes_and_plan_versions_become_letters_and_others_get_none(world):  # noqa: F811
-    app, lise, mette, case_id, conversation_id, _outbox = world
-    assert lise.get(f"/borger/sag/{case_id}/dokumenter/minutes/{conversation_id}").status_code == 404  # none yet
+def hold_and_minute(mette, case_id: int, conversation_id: int) -> None:
+    """The caseworker records the conversation as held and writes its minutes, as in the case view."""
     mette.post(f"/jobcenter/sag/{case_id}/samtale/{conversation_id}/afholdt", data={
         "held-csrf_token": csrf_token(text(mette.get(f"/jobcenter/sag/{case_id}"))),
         "held-held_on": "16-11-2026", "held-outcome": "jobcenter"})
@@ -58,6 +57,12 @@ def test_minutes_and_plan_versions_become_letters_and_others_get_none(world):  #
     mette.post(f"/jobcenter/sag/{case_id}/samtale/{conversation_id}/referat", data={
         f"{prefix}-csrf_token": csrf_token(text(mette.get(f"/jobcenter/sag/{case_id}"))),
         f"{prefix}-talked": "Din arbejdstid", f"{prefix}-agreed": "Du starter på 20 timer om ugen."})
+
+
+def test_minutes_and_plan_versions_become_letters_and_others_get_none(world):  # noqa: F811
+    app, lise, mette, case_id, conversation_id, _outbox = world
+    assert lise.get(f"/borger/sag/{case_id}/dokumenter/minutes/{conversation_id}").status_code == 404  # none yet
+    hold_and_minute(mette, case_id, conversation_id)
     minutes = text_of(pdf_of(lise.get(f"/borger/sag/{case_id}/dokumenter/minutes/{conversation_id}")))
     assert "Referat af samtalen" in minutes and "Du starter på 20 timer om ugen." in minutes
     save_plan(mette, case_id)
