@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, select
 
-from ..models import Conversation, Handover, HandoverStatus, SickCase, utcnow
+from ..models import Conversation, Handover, HandoverStatus, SickCase, fixed, utcnow
 from ..rules import Obligation
 from . import events
 from .employer import FromEmployer, employer_information
@@ -136,7 +136,7 @@ def report_outcome(db: Session, handover: Handover, caller: CaseSystem, held_on:
     which closes the handover and stops its deadline as a caseworker's record would."""
     # Take the handover's row first: a second report at the same moment waits here, then finds it
     # closed, so two reports (with different idempotency keys) cannot both hold a conversation.
-    taken = db.exec(update(Handover).where(Handover.id == handover.id, Handover.status != HandoverStatus.CLOSED)
+    taken = db.exec(update(Handover).where(Handover.id == handover.id, Handover.status != fixed(HandoverStatus.CLOSED))
                     .values(updated_at=utcnow())).rowcount
     if not taken:
         db.rollback()
@@ -147,7 +147,7 @@ def report_outcome(db: Session, handover: Handover, caller: CaseSystem, held_on:
         problems["held_on"] = "A conversation cannot be recorded as held in the future."
     elif held_on < case.first_absence_day:
         problems["held_on"] = "The conversation cannot be held before the first day of absence."
-    booked = db.exec(select(Conversation).where(Conversation.case_id == case.id, Conversation.status == "booked")
+    booked = db.exec(select(Conversation).where(Conversation.case_id == case.id, Conversation.status == fixed("booked"))
                      .order_by(Conversation.scheduled_at, Conversation.id)).all()
     if conversation_id is not None:
         conversation = next((c for c in booked if c.id == conversation_id), None)

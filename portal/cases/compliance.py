@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from ..models import EmployerAnswer, FastTrackRequest, Handover, HandoverStatus, Questionnaire, SickCase
+from ..models import EmployerAnswer, FastTrackRequest, Handover, HandoverStatus, Questionnaire, SickCase, fixed
 from ..rules import Code, State, find, timeline
 from .facts import facts_of, histories_of
 
@@ -84,7 +84,7 @@ def compliance(db: Session, municipality: str, today: date) -> Compliance:
                for low, high in LATE_BUCKETS]
     codes = Counter()
     for reason_codes in db.exec(select(Handover.reason_codes).where(
-            Handover.municipality_code == municipality, Handover.status != HandoverStatus.CLOSED)).all():
+            Handover.municipality_code == municipality, Handover.status != fixed(HandoverStatus.CLOSED))).all():
         codes.update(c for c in reason_codes.strip("|").split("|") if c)
     informed = set(db.exec(select(EmployerAnswer.case_id).join(SickCase, SickCase.id == EmployerAnswer.case_id)
                            .where(SickCase.municipality_code == municipality)).all())

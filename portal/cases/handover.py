@@ -15,7 +15,7 @@ from sqlalchemy import Date, Integer, String, bindparam, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from ..models import CaseStatus, Handover, HandoverStatus, Questionnaire, SickCase, utcnow
+from ..models import CaseStatus, Handover, HandoverStatus, Questionnaire, SickCase, fixed, utcnow
 from ..rules import Reason, active_reasons, screen
 from . import events
 from .facts import CaseHistory, facts_of, histories_of
@@ -51,7 +51,7 @@ def _codes(reasons: Iterable[Reason]) -> str:
 
 def live_handover(db: Session, case_id: int) -> Handover | None:
     return db.exec(select(Handover).where(Handover.case_id == case_id,
-                                          Handover.status != HandoverStatus.CLOSED)).first()
+                                          Handover.status != fixed(HandoverStatus.CLOSED))).first()
 
 
 def reasons_on(case: SickCase, questionnaire: Questionnaire | None, history: CaseHistory, today: date,
@@ -147,7 +147,7 @@ def open_case_batch(db: Session, after_id: int, batch_size: int) -> list[tuple]:
     return db.exec(
         select(SickCase, Questionnaire, Handover)
         .join(Questionnaire, Questionnaire.case_id == SickCase.id, isouter=True)
-        .join(Handover, (Handover.case_id == SickCase.id) & (Handover.status != HandoverStatus.CLOSED),
+        .join(Handover, (Handover.case_id == SickCase.id) & (Handover.status != fixed(HandoverStatus.CLOSED)),
               isouter=True)
         .where(SickCase.status == CaseStatus.OPEN, SickCase.id > after_id)
         .order_by(SickCase.id).limit(batch_size)

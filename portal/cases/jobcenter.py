@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import func, literal, or_, update
+from sqlalchemy import Date, String, bindparam, func, literal, or_, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import load_only
 from sqlmodel import Session, select
 
 from ..models import (
@@ -22,6 +22,7 @@ from ..models import (
     HandoverStatus,
     Questionnaire,
     SickCase,
+    fixed,
     utcnow,
 )
 from ..notify.reminders import Invitations, queue_invitation, queue_minutes_ready
@@ -50,12 +51,25 @@ COUNT_CAP = 500    # beyond this a count says "500+": counting 50,000 rows a pag
 
 @dataclass(frozen=True)
 class QueueRow:
-    handover: Handover
-    case: SickCase
+    """What a row of the queue shows: plain values, read as columns (no ORM objects to build)."""
+    handover_id: int
+    case_id: int
     citizen_name: str
+    status: str
+    due: date
+    reason_codes: str
+    assignee: str | None
+    assignee_name: str | None
+    waiting_until: date | None
+    wait_reason: str | None
+    standby_since: date | None
+    answer: str | None      # the citizen's answer to a booked conversation, when it needs action
     overdue: bool
     due_soon: bool
-    answer: str | None = None  # the citizen's answer to a booked conversation, when it needs action
+
+    @property
+    def reasons(self) -> list[str]:
+        return self.reason_codes.strip("|").split("|")
 
 
 @dataclass(frozen=True)
@@ -75,9 +89,9 @@ def handover_conditions(municipality: str, status: str | None, reason: str | Non
     """The municipality's handovers with this status (None: the live ones) and reason (None: any)."""
     conditions = [Handover.municipality_code == municipality]
     if status:
-        conditions.append(Handover.status == status)
+        conditions.append(Handover.status == fixed(status))
     else:
-        conditions.append(Handover.status != HandoverStatus.CLOSED)
+        conditions.append(Handover.status != fixed(HandoverStatus.CLOSED))
     if reason:
         conditions.append(Handover.reason_codes.contains(f"|{reason}|"))
     return conditions
@@ -107,48 +121,68 @@ def tab_conditions(tab: str | None, me: str, today: date) -> list:
 
 def _capped_count(conditions: list):
     """A count that stops reading at COUNT_CAP + 1 rows, as a scalar subquery."""
-    inner = select(Handover.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
+    inner = select(Handover.id).where(*conditions).limit(fixed(COUNT_CAP + 1)).subquery()
     return select(func.count()).select_from(inner).scalar_subquery()
+
+
+def _queue_conditions(tab: str | None, status: str | None, reason: bool, due_by: bool) -> list:
+    """The list's conditions, with the request's values as named parameters."""
+    conditions = [*handover_conditions(bindparam("municipality"), status, None),
+                  *tab_conditions(tab, bindparam("me"), bindparam("today", type_=Date))]
+    if reason:
+        conditions.append(Handover.reason_codes.contains(bindparam("reason", type_=String)))
+    if due_by:
+        conditions.append(Handover.due <= bindparam("due_by", type_=Date))
+    return conditions
+
+
+# Built once for each kind of list (tab and filters), not once a request: building them cost more
+# than PostgreSQL's work on them.
+@lru_cache(maxsize=256)
+def _count_statement(tab: str | None, status: str | None, reason: bool, due_by: bool):
+    live = handover_conditions(bindparam("municipality"), None, None)
+    today = bindparam("today", type_=Date)
+    filtered = reason or bool(status) or due_by
+    return select(*[_capped_count([*live, *tab_conditions(each, bindparam("me"), today)]) for each in TABS],
+                  _capped_count(_queue_conditions(tab, status, reason, due_by)) if filtered else literal(None))
+
+
+@lru_cache(maxsize=1024)
+def _page_statement(tab: str | None, status: str | None, reason: bool, due_by: bool, page: int):
+    # The citizen's answer to a booked conversation, when it needs action: in the same statement.
+    answer = (select(Conversation.answer)
+              .where(Conversation.case_id == SickCase.id, Conversation.status == fixed("booked"),
+                     Conversation.answer.in_((fixed("other_time"), fixed("not_coming"))))
+              .order_by(Conversation.id.desc()).limit(fixed(1)).scalar_subquery())
+    return (select(Handover.id, Handover.case_id, Citizen.name, Handover.status, Handover.due, Handover.reason_codes,
+                   Handover.assignee, Handover.assignee_name, Handover.waiting_until, Handover.wait_reason,
+                   SickCase.standby_since, answer)
+            .join(SickCase, SickCase.id == Handover.case_id)
+            .join(Citizen, Citizen.id == SickCase.citizen_id)
+            .where(*_queue_conditions(tab, status, reason, due_by))
+            .order_by(Handover.due, Handover.id)
+            .offset(fixed((page - 1) * PAGE_SIZE)).limit(fixed(PAGE_SIZE)))
 
 
 def queue(db: Session, municipality: str, me: str, chosen: QueueFilter, today: date) -> QueuePage:
     """Handovers of the municipality, soonest due first: the capped counts of the list and the four
-    tabs, the page and its answers, in three statements whatever the queue's size."""
+    tabs, then the page with its answers, in two statements whatever the queue's size."""
     tab = chosen.assignee if chosen.assignee in TABS else None   # an unknown tab is the team's
-    conditions = [*handover_conditions(municipality, chosen.status, chosen.reason), *tab_conditions(tab, me, today)]
-    if chosen.due_by:
-        conditions.append(Handover.due <= chosen.due_by)
-    live = handover_conditions(municipality, None, None)
+    values = {"municipality": municipality, "me": me, "today": today, "due_by": chosen.due_by,
+              "reason": f"|{chosen.reason}|"}
     # The four tabs' counts in one statement, and the list's own only when filters narrow the tab.
     filtered = bool(chosen.reason or chosen.status or chosen.due_by)
-    counts = db.exec(select(*[_capped_count([*live, *tab_conditions(tab, me, today)]) for tab in TABS],
-                            _capped_count(conditions) if filtered else literal(None))).one()
+    shape = (tab, chosen.status, bool(chosen.reason), bool(chosen.due_by))
+    counts = db.exec(_count_statement(*shape), params=values).one()
     tab_totals, total = counts[:len(TABS)], counts[-1] if filtered else counts[TABS.index(tab)]
     pages = max(1, -(-min(total, COUNT_CAP) // PAGE_SIZE))
     page = min(max(1, chosen.page), pages)
-    rows = db.exec(
-        select(Handover, SickCase, Citizen.name)
-        .join(SickCase, SickCase.id == Handover.case_id)
-        .join(Citizen, Citizen.id == SickCase.citizen_id)
-        .where(*conditions)
-        # What a row shows: not the reasons' JSON, nor the case's expectations and corrections.
-        .options(load_only(Handover.id, Handover.case_id, Handover.status, Handover.due, Handover.reason_codes,
-                           Handover.assignee, Handover.assignee_name, Handover.waiting_until, Handover.wait_reason),
-                 load_only(SickCase.id, SickCase.standby_since))
-        .order_by(Handover.due, Handover.id)
-        .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    ).all()
-    # One query for the page's answers: a citizen who needs another time, or cannot come (asked on
-    # an empty page too, so the page makes the same statements whatever the queue holds).
-    answers = dict(db.exec(select(Conversation.case_id, Conversation.answer).where(
-        Conversation.case_id.in_([c.id for _h, c, _n in rows]), Conversation.status == "booked",
-        Conversation.answer.in_(("other_time", "not_coming")))).all())
-    tab_counts = dict(zip(TABS, tab_totals, strict=True))
+    rows = db.exec(_page_statement(*shape, page), params=values).all()
+    soon = today + timedelta(days=SOON_DAYS)
     return QueuePage(
-        rows=[QueueRow(h, c, name, overdue=h.due < today and h.status != HandoverStatus.CLOSED,
-                       due_soon=today <= h.due <= today + timedelta(days=SOON_DAYS), answer=answers.get(c.id))
-              for h, c, name in rows],
-        total=total, page=page, pages=pages, tab_counts=tab_counts)
+        rows=[QueueRow(*row, overdue=row[4] < today and row[3] != HandoverStatus.CLOSED,
+                       due_soon=today <= row[4] <= soon) for row in rows],
+        total=total, page=page, pages=pages, tab_counts=dict(zip(TABS, tab_totals, strict=True)))
 
 
 def handover_exists(db: Session, handover_id: int, municipality: str) -> bool:
@@ -255,7 +289,7 @@ def book_conversation(db: Session, case: SickCase, when: datetime, form: str, me
     if case.standby_since is not None and standby_reason is None:
         raise StandbyReasonMissing()
     live = db.exec(select(Handover).where(Handover.case_id == case.id,
-                                          Handover.status != HandoverStatus.CLOSED)).first()
+                                          Handover.status != fixed(HandoverStatus.CLOSED))).first()
     conversation = Conversation(case_id=case.id, municipality_code=case.municipality_code,
                                 handover_id=live.id if live else None,
                                 scheduled_at=when, form=form, booked_by=me,
@@ -384,7 +418,7 @@ def record_conversation(db: Session, case: SickCase, conversation_id: int, held_
         case.status, case.closed_on = CaseStatus.CLOSED, held_on
     case.updated_at = utcnow()
     for live in db.exec(select(Handover).where(Handover.case_id == case.id,
-                                               Handover.status != HandoverStatus.CLOSED)):
+                                               Handover.status != fixed(HandoverStatus.CLOSED))):
         live.status, live.closed_on, live.updated_at = HandoverStatus.CLOSED, held_on, utcnow()
         db.add(live)
     db.add_all([conversation, case])
@@ -530,7 +564,7 @@ def assign(db: Session, handover_id: int, municipality: str, to_subject: str, ho
     result = db.exec(
         update(Handover)
         .where(Handover.id == handover_id, Handover.municipality_code == municipality,
-               Handover.status != HandoverStatus.CLOSED, holder)
+               Handover.status != fixed(HandoverStatus.CLOSED), holder)
         .values(assignee=colleague.subject, assignee_name=colleague.name, status=HandoverStatus.CLAIMED,
                 updated_at=utcnow()))
     if result.rowcount != 1:
@@ -551,7 +585,7 @@ def wait(db: Session, handover_id: int, municipality: str, until: date, reason: 
     """"Wait until ... because ...": out of the active lists until `until`, which must come before the
     handover's deadline, so a waiting case is back in the queue in time."""
     handover = db.exec(select(Handover).where(Handover.id == handover_id, Handover.municipality_code == municipality,
-                                              Handover.status != HandoverStatus.CLOSED)).first()
+                                              Handover.status != fixed(HandoverStatus.CLOSED))).first()
     if handover is None:
         raise WaitRefused("not live")
     if not today < until < handover.due:

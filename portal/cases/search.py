@@ -10,7 +10,7 @@ from sqlalchemy import case as when
 from sqlalchemy import intersect, or_
 from sqlmodel import Session, select
 
-from ..models import AuditEntry, CaseStatus, Citizen, CitizenNameToken, Handover, HandoverStatus, SickCase
+from ..models import AuditEntry, CaseStatus, Citizen, CitizenNameToken, Handover, HandoverStatus, SickCase, fixed
 from ..names import name_tokens
 from ..personal_data import cpr_hash, normalise_cpr
 
@@ -106,7 +106,7 @@ def find(db: Session, municipality: str, term: Term, me: str, my_name: str) -> F
     The ids are looked up first, so the cases are then read by their indexes, never by testing
     each of the municipality's cases."""
     citizens, cases = _citizens(db, term), _cases(db, municipality, term)
-    live = (Handover.case_id == SickCase.id) & (Handover.status != HandoverStatus.CLOSED)
+    live = (Handover.case_id == SickCase.id) & (Handover.status != fixed(HandoverStatus.CLOSED))
     # Asked even when nothing matched, so a search costs the same statements whatever it finds.
     rows = db.exec(
         select(SickCase.id, SickCase.status, SickCase.first_absence_day, Citizen.name, Handover.status,

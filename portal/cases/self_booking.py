@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from ..models import Conversation, FreeTime, SickCase
+from ..models import Conversation, FreeTime, SickCase, fixed
 from ..notify.reminders import Invitations
 from . import events
 from .handover import live_handover
@@ -69,7 +69,7 @@ def deadline_for(db: Session, case: SickCase) -> date | None:
 
 def booked_conversation(db: Session, case_id: int) -> Conversation | None:
     return db.exec(select(Conversation).where(Conversation.case_id == case_id,
-                                              Conversation.status == "booked")).first()
+                                              Conversation.status == fixed("booked"))).first()
 
 
 def offered(db: Session, case: SickCase, now: datetime, deadline: date | None, zone) -> list[FreeTime]:

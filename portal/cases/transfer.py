@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from ..models import AuditEntry, Conversation, Handover, HandoverStatus, SickCase, utcnow
+from ..models import AuditEntry, Conversation, Handover, HandoverStatus, SickCase, fixed, utcnow
 from ..municipalities import MUNICIPALITIES, municipality_name
 from ..notify.reminders import Invitations
 from . import events
@@ -27,12 +27,12 @@ def transfer(db: Session, case: SickCase, to: str, reason: str, today: date, me:
         raise TransferRefused(to)
     reason = reason.strip()
     booked = db.exec(select(Conversation.id).where(Conversation.case_id == case.id,
-                                                   Conversation.status == "booked")).all()
+                                                   Conversation.status == fixed("booked"))).all()
     for conversation_id in booked:
         cancel_in_transaction(db, case, conversation_id, f"Sagen er flyttet til {municipality_name(to)} Kommune. "
                             f"Den nye kommune kontakter dig.", today, me, settings)
     live = db.exec(select(Handover).where(Handover.case_id == case.id,
-                                          Handover.status != HandoverStatus.CLOSED)).first()
+                                          Handover.status != fixed(HandoverStatus.CLOSED))).first()
     if live is not None:
         live.municipality_code, live.status = to, HandoverStatus.OPEN
         live.assignee = live.assignee_name = None

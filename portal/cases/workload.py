@@ -15,7 +15,7 @@ from sqlalchemy import delete, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from ..models import Conversation, FreeTime, WorkloadCount, utcnow
+from ..models import Conversation, FreeTime, WorkloadCount, fixed, utcnow
 from ..rules import Reason, ReasonCode
 
 WEEKS = 8
@@ -115,7 +115,7 @@ def workload(db: Session, municipality: str, today: date, timezone: str = "Europ
                                                  WorkloadCount.week_of >= first)).all()
     booked = _per_week(db.exec(
         select(func.date(Conversation.scheduled_at), func.count())
-        .where(Conversation.municipality_code == municipality, Conversation.status == "booked",
+        .where(Conversation.municipality_code == municipality, Conversation.status == fixed("booked"),
                Conversation.scheduled_at >= start, Conversation.scheduled_at < end)
         .group_by(func.date(Conversation.scheduled_at))).all(), first)
     free = _per_week(db.exec(

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -20,7 +21,7 @@ from ..deadline_labels import OBLIGATION_LABELS
 from ..employer.forms import ADAPTED, DURATIONS, RETENTION
 from ..extensions import htmx
 from ..forms import options
-from ..i18n import without_danish_glosses
+from ..i18n import select_locale, without_danish_glosses
 from ..letters import documents_of
 from ..municipalities import MUNICIPALITIES, municipality_name
 from ..personal_data import decrypt_cpr
@@ -63,10 +64,17 @@ bp = Blueprint("jobcenter", __name__, url_prefix="/jobcenter")
 
 @bp.context_processor
 def _labels():
-    return {"reason_labels": {str(k): v for k, v in REASON_LABELS.items()}, "status_labels": STATUS_LABELS,
-            "event_labels": EVENT_LABELS, "form_labels": FORM_LABELS, "outcome_labels": OUTCOME_LABELS,
-            "theme_css": "dkfds.min.css", "uses_htmx": True, "fast_track_status_labels": FAST_TRACK_STATUS_LABELS,
-            "answer_labels": ANSWER_LABELS, "is_waiting": cases.waits}
+    return {**_label_texts(select_locale()), "theme_css": "dkfds.min.css", "uses_htmx": True, "is_waiting": cases.waits}
+
+
+@lru_cache(maxsize=8)
+def _label_texts(locale: str) -> dict:
+    """The labels translated once a language, not once a row: a queue page shows a reason and a
+    status on each of its 25 rows, and each lazy label translated itself again."""
+    labels = {"reason_labels": REASON_LABELS, "status_labels": STATUS_LABELS, "event_labels": EVENT_LABELS,
+              "form_labels": FORM_LABELS, "outcome_labels": OUTCOME_LABELS,
+              "fast_track_status_labels": FAST_TRACK_STATUS_LABELS, "answer_labels": ANSWER_LABELS}
+    return {name: {str(key): str(label) for key, label in texts.items()} for name, texts in labels.items()}
 
 
 @bp.app_template_filter("count_capped")
