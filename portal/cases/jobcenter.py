@@ -66,10 +66,7 @@ class QueueRow:
     answer: str | None      # the citizen's answer to a booked conversation, when it needs action
     overdue: bool
     due_soon: bool
-
-    @property
-    def reasons(self) -> list[str]:
-        return self.reason_codes.strip("|").split("|")
+    waiting: bool           # put to wait, and the wait not over (waits())
 
 
 @dataclass(frozen=True)
@@ -181,7 +178,7 @@ def queue(db: Session, municipality: str, me: str, chosen: QueueFilter, today: d
     soon = today + timedelta(days=SOON_DAYS)
     return QueuePage(
         rows=[QueueRow(*row, overdue=row[4] < today and row[3] != HandoverStatus.CLOSED,
-                       due_soon=today <= row[4] <= soon) for row in rows],
+                       due_soon=today <= row[4] <= soon, waiting=waits(row[8], row[4], today)) for row in rows],
         total=total, page=page, pages=pages, tab_counts=dict(zip(TABS, tab_totals, strict=True)))
 
 

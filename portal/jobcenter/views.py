@@ -77,6 +77,18 @@ def _label_texts(locale: str) -> dict:
     return {name: {str(key): str(label) for key, label in texts.items()} for name, texts in labels.items()}
 
 
+@bp.app_template_filter("reason_list")
+def reason_list(codes: str) -> str:
+    """'|standby|follow_up_due|' as the page's language reads it: "Standby, Opfølgningssamtale skal holdes"."""
+    return _reason_list(codes, select_locale())
+
+
+@lru_cache(maxsize=4096)
+def _reason_list(codes: str, locale: str) -> str:
+    labels = _label_texts(locale)["reason_labels"]
+    return ", ".join(labels.get(code, code) for code in codes.strip("|").split("|"))
+
+
 @bp.app_template_filter("count_capped")
 def count_capped(count: int) -> str:
     """A count that stopped at the cap reads "1.000+": the exact size of a big queue costs a scan."""
