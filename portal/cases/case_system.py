@@ -49,7 +49,8 @@ def handovers(db: Session, municipality: str, chosen: HandoverFilter) -> Handove
         due, last_id = chosen.after
         conditions.append(or_(Handover.due > due, and_(Handover.due == due, Handover.id > last_id)))
     limit = min(max(1, chosen.limit), MAX_PAGE)
-    rows = list(db.exec(select(Handover).where(*conditions).order_by(Handover.due, Handover.id).limit(limit + 1)))
+    rows = list(db.exec(select(Handover).where(*conditions).order_by(Handover.due, Handover.id)
+                        .limit(fixed(limit + 1))))
     more = len(rows) > limit
     rows = rows[:limit]
     return HandoverPage(rows, (rows[-1].due, rows[-1].id) if more and rows else None)

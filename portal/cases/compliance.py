@@ -50,7 +50,7 @@ def _first_conversations(db: Session, municipality: str, today: date):
         rows = db.exec(select(SickCase, Questionnaire)
                        .join(Questionnaire, Questionnaire.case_id == SickCase.id, isouter=True)
                        .where(SickCase.municipality_code == municipality, SickCase.id > after_id)
-                       .order_by(SickCase.id).limit(BATCH)).all()
+                       .order_by(SickCase.id).limit(fixed(BATCH))).all()
         if not rows:
             return
         histories = histories_of(db, [case for case, _ in rows])

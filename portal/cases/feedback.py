@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
-from ..models import Feedback
+from ..models import Feedback, fixed
 
 # GOV.UK's satisfaction scale, best first.
 RATINGS = ("very_satisfied", "satisfied", "neutral", "dissatisfied", "very_dissatisfied")
@@ -66,6 +66,6 @@ def summary(db: Session, municipality_code: str, today: date, days: int = 90,
                                               Feedback.week_of >= since - timedelta(days=6),
                                               col(Feedback.comment).is_not(None))
                        .order_by(col(Feedback.week_of).desc(), col(Feedback.id).desc())
-                       .limit(comment_limit)).all()
+                       .limit(fixed(comment_limit))).all()
     return FeedbackSummary(since=since, counts=counts, total=total,
                            satisfied_share=satisfied / total if total else None, comments=list(comments))

@@ -150,7 +150,7 @@ def open_case_batch(db: Session, after_id: int, batch_size: int) -> list[tuple]:
         .join(Handover, (Handover.case_id == SickCase.id) & (Handover.status != fixed(HandoverStatus.CLOSED)),
               isouter=True)
         .where(SickCase.status == CaseStatus.OPEN, SickCase.id > after_id)
-        .order_by(SickCase.id).limit(batch_size)
+        .order_by(SickCase.id).limit(fixed(batch_size))
     ).all()
 
 

@@ -512,7 +512,7 @@ def audit_log(db: Session, municipality: str, chosen: AuditFilter = AuditFilter(
     page = min(max(1, page), pages)
     query = joined.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if page_size:
-        query = query.offset((page - 1) * page_size).limit(page_size)
+        query = query.offset(fixed((page - 1) * page_size)).limit(fixed(page_size))
     return AuditPage(list(db.exec(query).all()), total, page, pages)
 
 

@@ -28,6 +28,7 @@ from ..models import (
     SickCase,
     StepUpPlan,
     WeekHours,
+    fixed,
 )
 from ..personal_data import decrypt_cpr
 
@@ -45,7 +46,7 @@ class Purge:
 def due_for_purge(db: Session, today: date, keep_days: int, limit: int) -> list[SickCase]:
     cutoff = today - timedelta(days=keep_days)
     return list(db.exec(select(SickCase).where(SickCase.status == CaseStatus.CLOSED, SickCase.closed_on < cutoff)
-                        .order_by(SickCase.id).limit(limit)))
+                        .order_by(SickCase.id).limit(fixed(limit))))
 
 
 def purge_closed(db: Session, today: date, keep_days: int, batch_size: int = 500, dry_run: bool = False) -> Purge:

@@ -99,7 +99,7 @@ def _citizens(db: Session, term: Term) -> list[int]:
     each_word = [select(CitizenNameToken.citizen_id).where(CitizenNameToken.token.like(_escaped(word), escape="\\"))
                  for word in term.words]
     namesakes = intersect(*each_word) if len(each_word) > 1 else each_word[0]
-    return list(db.exec(select(namesakes.subquery().c[0]).limit(MAX_NAMESAKES)).all())
+    return list(db.exec(select(namesakes.subquery().c[0]).limit(fixed(MAX_NAMESAKES))).all())
 
 
 def _cases(db: Session, municipality: str, term: Term) -> list[int]:
@@ -127,7 +127,7 @@ def find(db: Session, municipality: str, term: Term, me: str, my_name: str) -> F
                or_(SickCase.citizen_id.in_(citizens), SickCase.id.in_(cases)))
         .order_by(when((SickCase.status == CaseStatus.OPEN, 0), else_=1), SickCase.first_absence_day.desc(),
                   SickCase.id.desc())
-        .limit(MAX_HITS + 1)
+        .limit(fixed(MAX_HITS + 1))
     ).all()
     more = len(rows) > MAX_HITS or len(citizens) >= MAX_NAMESAKES
     hits = [Hit(*row) for row in rows[:MAX_HITS]]

@@ -18,7 +18,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from ..models import CaseStatus, OutboxMessage, OutboxStatus, SickCase, utcnow
+from ..models import CaseStatus, OutboxMessage, OutboxStatus, SickCase, fixed, utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -110,7 +110,7 @@ def send_pending(db: Session, sender, worker: str, limit: int = 500, stale_minut
         select(OutboxMessage.id)
         .where(or_(OutboxMessage.status == OutboxStatus.PENDING,
                    (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.claimed_at < stale_before)))
-        .order_by(OutboxMessage.id).limit(limit)
+        .order_by(OutboxMessage.id).limit(fixed(limit))
     ).all()
     db.commit()
     for message_id in candidates:

@@ -11,7 +11,7 @@ from datetime import UTC, date
 from sqlmodel import Session, select
 
 from ..cases.facts import facts_of, histories_of
-from ..models import CaseStatus, Channel, Citizen, Conversation, Questionnaire, SickCase, utcnow
+from ..models import CaseStatus, Channel, Citizen, Conversation, Questionnaire, SickCase, fixed, utcnow
 from ..rules import Code, State, check_in_due, find, remind_on, timeline
 from . import messages
 from .messages import language_of
@@ -45,7 +45,7 @@ def queue_due(db: Session, today: date, overview_link: str, batch_size: int = 10
             .join(Questionnaire, Questionnaire.case_id == SickCase.id, isouter=True)
             .where(SickCase.status == CaseStatus.OPEN, SickCase.standby_since.is_(None),
                    SickCase.id > after_id)
-            .order_by(SickCase.id).limit(batch_size)
+            .order_by(SickCase.id).limit(fixed(batch_size))
         ).all()
         if not rows:
             return queued
