@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.exc import DBAPIError
 from werkzeug.datastructures import CallbackDict
 
@@ -22,6 +22,9 @@ from ..models import WebSession, utcnow
 
 TOUCH_EVERY = timedelta(seconds=60)  # last_seen is written at most once a minute
 TABLE = WebSession.__table__
+# Every request's first statement, built once.
+_LIVE_SESSION = (select(TABLE.c.data, TABLE.c.created_at, TABLE.c.last_seen_at)
+                 .where(TABLE.c.id == bindparam("key"), TABLE.c.ended_at.is_(None)))
 
 
 def _key(token: str) -> str:
@@ -78,12 +81,10 @@ class DatabaseSessionInterface(SessionInterface):
     def _read(self, app: Flask, key: str):
         """The live session row. One statement in autocommit (no BEGIN and ROLLBACK around it); read
         again once if the connection turned out dead, which also renewed the pool (portal.db)."""
-        query = (select(TABLE.c.data, TABLE.c.created_at, TABLE.c.last_seen_at)
-                 .where(TABLE.c.id == key, TABLE.c.ended_at.is_(None)))
         for attempt in (1, 2):
             try:
                 with self._engine(app).connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                    return connection.execute(query).first()
+                    return connection.execute(_LIVE_SESSION, {"key": key}).first()
             except DBAPIError as error:
                 if attempt == 2 or not error.connection_invalidated:
                     raise
