@@ -241,7 +241,9 @@ def parse_hours(text: str) -> Decimal | None:
         value = Decimal(text.replace(",", "."))
     except InvalidOperation:  # pragma: no cover - the pattern lets only numbers through
         raise ValueError(NOT_A_NUMBER) from None
-    if value != value.quantize(Decimal("0.01")):
+    # The decimals as written, read off the number: quantize() refuses a number longer than 28 digits
+    # (the range check then tells the person what the field takes).
+    if value.normalize().as_tuple().exponent < -2:
         raise ValueError(_l("Write the hours with at most 2 decimals, for example 7.25."))
     return value
 

@@ -81,6 +81,9 @@ def test_a_wrong_date_gets_a_precise_message_for_the_wrong_box(day, month, year,
     ("3,5", Decimal("3.5")), ("3.5", Decimal("3.5")), ("7,5", Decimal("7.5")), ("37", Decimal("37")),
     (" 37 ", Decimal("37")), ("0", Decimal("0")), (",5", Decimal("0.5")), ("7,25", Decimal("7.25")),
     ("3,5 timer", Decimal("3.5")), ("37 hours", Decimal("37")), ("4t", Decimal("4")), ("", None), ("  ", None),
+    ("7,500", Decimal("7.5")),
+    # Longer than Decimal's 28 digits: read, not a crash; the field's range then refuses it (found by the fuzz test).
+    ("100000000000000000000000000", Decimal("1E+26")), ("1" * 40 + ",5", Decimal("1" * 40 + ".5")),
 ])
 def test_hours_as_people_type_them(typed, stored):
     assert parse_hours(typed) == stored

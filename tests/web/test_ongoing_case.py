@@ -133,6 +133,13 @@ def test_a_plan_that_starts_at_full_hours_is_refused(client, auth):
     assert refused.status_code == 400 and "raskmelde dig" in text(refused)
 
 
+def test_hours_longer_than_a_decimal_holds_are_refused_with_the_range(client, auth):
+    case_id = start_case(client, auth, first_absence_day="2026-10-12")
+    refused = post_form(client, f"/borger/sag/{case_id}/timer/plan", {
+        "start_week": "2026-W47", "start_hours": "1" + "0" * 26, "weekly_increase": "5", "full_hours": "37"})
+    assert refused.status_code == 400 and "Skriv et antal timer mellem 0 og 80." in text(refused)
+
+
 # Standby ------------------------------------------------------------------------------------------
 
 def test_standby_in_and_out(client, auth, app):
