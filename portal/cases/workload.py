@@ -111,8 +111,9 @@ def workload(db: Session, municipality: str, today: date, timezone: str = "Europ
     local = ZoneInfo(timezone)
     start = datetime.combine(first, time.min, local)
     end = datetime.combine(first + timedelta(weeks=WEEKS), time.min, local)
-    stored = db.exec(select(WorkloadCount).where(WorkloadCount.municipality_code == municipality,
-                                                 WorkloadCount.week_of >= first)).all()
+    stored = db.exec(select(WorkloadCount.week_of, WorkloadCount.reason, WorkloadCount.due_count,
+                            WorkloadCount.counted_at)
+                     .where(WorkloadCount.municipality_code == municipality, WorkloadCount.week_of >= first)).all()
     booked = _per_week(db.exec(
         select(func.date(Conversation.scheduled_at), func.count())
         .where(Conversation.municipality_code == municipality, Conversation.status == fixed("booked"),
