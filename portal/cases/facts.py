@@ -75,8 +75,14 @@ def histories_of(db: Session, cases: list[SickCase]) -> dict[int, CaseHistory]:
 
 
 def facts_of(case: SickCase, questionnaire: Questionnaire | None, history: CaseHistory | None = None) -> CaseFacts:
+    return facts_of_row(case, questionnaire is not None and questionnaire.status == QuestionnaireStatus.SUBMITTED,
+                        history)
+
+
+def facts_of_row(case, submitted: bool, history: CaseHistory | None = None) -> CaseFacts:
+    """`case`: a SickCase, or a row of its columns by the same names (the sweep reads rows, not entities);
+    `submitted`: whether its questionnaire is submitted."""
     history = history or CaseHistory()
-    submitted = questionnaire if questionnaire and questionnaire.status == QuestionnaireStatus.SUBMITTED else None
     return CaseFacts(
         first_absence_day=case.first_absence_day,
         reported_on=case.reported_on,

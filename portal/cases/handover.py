@@ -11,14 +11,14 @@ from collections.abc import Iterable
 from dataclasses import fields
 from datetime import date
 
-from sqlalchemy import Date, Integer, String, bindparam, text
+from sqlalchemy import Date, Integer, String, bindparam, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from ..models import CaseStatus, Handover, HandoverStatus, Questionnaire, SickCase, utcnow
-from ..rules import Reason, active_reasons, screen
+from ..models import CaseStatus, Handover, HandoverStatus, Questionnaire, QuestionnaireStatus, SickCase, utcnow
+from ..rules import CaseFacts, Reason, active_reasons, screen
 from . import events
-from .facts import CaseHistory, facts_of, histories_of
+from .facts import CaseHistory, facts_of, facts_of_row, histories_of
 from .workload import Tally
 
 
@@ -58,9 +58,15 @@ def reasons_on(case: SickCase, questionnaire: Questionnaire | None, history: Cas
                lead_time_days: int | None = None, tally: Tally | None = None) -> list[Reason]:
     """The screening step: why the case needs the jobcenter on `today` (empty: it does not).
     `tally` counts every reason's week, active or not, for the team's plan."""
-    every_reason = screen(facts_of(case, questionnaire, history), today, lead_time_days)
+    return _active_reasons(facts_of(case, questionnaire, history), case.municipality_code, today,
+                           lead_time_days, tally)
+
+
+def _active_reasons(facts: CaseFacts, municipality: str, today: date, lead_time_days: int | None,
+                    tally: Tally | None) -> list[Reason]:
+    every_reason = screen(facts, today, lead_time_days)
     if tally is not None:
-        tally.add(case.municipality_code, every_reason)
+        tally.add(municipality, every_reason)
     return active_reasons(every_reason, today)
 
 
@@ -142,16 +148,49 @@ def _as_arrays(rows: list[dict]) -> dict:
     return {**arrays, "status": rows[0]["status"], "now": rows[0]["created_at"]}
 
 
-def open_case_batch(db: Session, after_id: int, batch_size: int) -> list[tuple]:
-    """The next open cases by id, each with its questionnaire and live handover, in one query."""
+# What the sweep reads of a case: the columns facts_of_row and histories_of read, by their names, and
+# the municipality. Plain rows, not three ORM entities a case (most of the read's cost), and not the
+# questionnaire's answers (only whether it is submitted) nor the live handover's reasons (only the
+# codes and the due date are compared).
+_SWEEP_CASE_COLUMNS = tuple(SickCase.__table__.c[name] for name in (
+    "id", "citizen_id", "municipality_code", "status", "first_absence_day", "reported_on", "employment",
+    "closed_on", "expectations", "questionnaire_sent_on", "questionnaire_submitted_on",
+    "employer_absence_conversation_on", "fast_track_requested_on", "fast_track_declined_on",
+    "employer_fast_track_asked_on", "employer_fast_track_answered_on", "fast_track_decided_on",
+    "conversation_requested_on", "standby_since", "plan_stalled_on", "follow_up_plan_made_on", "corrections"))
+
+
+def open_case_batch(db: Session, after_id: int, batch_size: int) -> list:
+    """The next open cases by id, as rows of their facts' columns, with their questionnaire's status
+    (`questionnaire_status`) and their live handover's `live_id`, `live_codes` and `live_due`
+    (None: no live handover), in one query."""
     return db.exec(
-        select(SickCase, Questionnaire, Handover)
+        select(*_SWEEP_CASE_COLUMNS, Questionnaire.status.label("questionnaire_status"),
+               Handover.id.label("live_id"), Handover.reason_codes.label("live_codes"), Handover.due.label("live_due"))
         .join(Questionnaire, Questionnaire.case_id == SickCase.id, isouter=True)
         .join(Handover, (Handover.case_id == SickCase.id) & (Handover.status != HandoverStatus.CLOSED),
               isouter=True)
         .where(SickCase.status == CaseStatus.OPEN, SickCase.id > after_id)
         .order_by(SickCase.id).limit(batch_size)
     ).all()
+
+
+_UPDATE_LIVE = update(Handover.__table__).where(Handover.__table__.c.id == bindparam("live_id")).values(
+    reasons=bindparam("reasons"), reason_codes=bindparam("reason_codes"), due=bindparam("due"),
+    updated_at=bindparam("updated_at"))
+
+
+def _update_many(db: Session, changed: list[tuple]) -> None:
+    """What _update_live does, for a batch's live handovers whose reasons changed (row, reasons,
+    codes, due): one executemany, then their handover_updated events."""
+    if not changed:
+        return
+    now = utcnow()
+    db.connection().execute(_UPDATE_LIVE, [
+        {"live_id": row.live_id, "reasons": _serialise(reasons), "reason_codes": codes, "due": due, "updated_at": now}
+        for row, reasons, codes, due in changed])
+    events.record_many(db, "portal", "handover_updated", [
+        (row.id, {"reasons": codes.strip("|").split("|")}) for row, _, codes, _ in changed])
 
 
 def sweep(db: Session, today: date, batch_size: int = 1000, lead_time_days: int | None = None) -> tuple[int, int]:
@@ -166,15 +205,21 @@ def sweep(db: Session, today: date, batch_size: int = 1000, lead_time_days: int 
         if not rows:
             tally.store(db)
             return screened, made
-        histories = histories_of(db, [row[0] for row in rows])
+        histories = histories_of(db, rows)
         new = []  # cases without a live handover that need one: inserted together below
-        for case, questionnaire, live in rows:
-            reasons = reasons_on(case, questionnaire, histories[case.id], today, lead_time_days, tally)
-            if live is not None:
-                _update_live(db, case, live, reasons)
+        changed = []  # live handovers whose reasons or due date changed (what _update_live compares)
+        for row in rows:
+            facts = facts_of_row(row, row.questionnaire_status == QuestionnaireStatus.SUBMITTED, histories[row.id])
+            reasons = _active_reasons(facts, row.municipality_code, today, lead_time_days, tally)
+            if row.live_id is not None:
+                if reasons:
+                    codes, due = _codes(reasons), min(r.due for r in reasons)
+                    if codes != row.live_codes or due != row.live_due:
+                        changed.append((row, reasons, codes, due))
             elif reasons:
-                new.append((case, reasons))
+                new.append((row, reasons))
             screened += 1
+        _update_many(db, changed)
         made += _insert(db, new)
         db.commit()
-        last_id = rows[-1][0].id
+        last_id = rows[-1].id
