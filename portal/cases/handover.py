@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import fields
 from datetime import date
+from functools import cached_property
 
 from sqlalchemy import Date, Integer, String, bindparam, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -85,7 +86,7 @@ def rescreen(db: Session, case: SickCase, questionnaire: Questionnaire | None, t
         return False
     if not reasons:
         return False
-    return bool(_insert(db, [(case, reasons)]))
+    return bool(_insert(db, [(case, _Outcome(reasons))]))
 
 
 def _update_live(db: Session, case: SickCase, live: Handover, reasons: list[Reason]) -> None:
@@ -98,7 +99,32 @@ def _update_live(db: Session, case: SickCase, live: Handover, reasons: list[Reas
         events.record(db, case.id, "portal", "handover_updated", reasons=codes.strip("|").split("|"))
 
 
-def _insert(db: Session, new: list[tuple[SickCase, list[Reason]]]) -> int:
+class _Outcome:
+    """A case's active reasons and what a handover stores of them, each worked out once: the sweep
+    shares one outcome between the cases of equal facts."""
+
+    def __init__(self, reasons: list[Reason]):
+        self.reasons = reasons
+
+    @cached_property
+    def codes(self) -> str:
+        return _codes(self.reasons)
+
+    @cached_property
+    def due(self) -> date:
+        return min(r.due for r in self.reasons)
+
+    @cached_property
+    def serialised(self) -> list[dict]:
+        return _serialise(self.reasons)
+
+    @cached_property
+    def handed_over(self) -> dict:
+        """The handed_over event's details."""
+        return {"reasons": [str(r.code) for r in self.reasons], "due": self.due.isoformat()}
+
+
+def _insert(db: Session, new: list[tuple[SickCase, _Outcome]]) -> int:
     """Insert a live handover for each case in one statement; a case that got one meanwhile (another
     process, between our read and this insert) is skipped by the index, and only the handovers this
     call made are logged. Returns how many it made."""
@@ -106,8 +132,8 @@ def _insert(db: Session, new: list[tuple[SickCase, list[Reason]]]) -> int:
         return 0
     now = utcnow()
     rows = [{"case_id": case.id, "municipality_code": case.municipality_code, "status": HandoverStatus.OPEN,
-             "due": min(r.due for r in reasons), "reasons": _serialise(reasons), "reason_codes": _codes(reasons),
-             "created_at": now, "updated_at": now} for case, reasons in new]
+             "due": outcome.due, "reasons": outcome.serialised, "reason_codes": outcome.codes,
+             "created_at": now, "updated_at": now} for case, outcome in new]
     db.flush()  # what the caller added goes first, as before: the event log keeps its order
     if db.get_bind().dialect.name == "postgresql":
         made = set(db.connection().execute(_INSERT_FROM_ARRAYS, _as_arrays(rows)).scalars())
@@ -118,8 +144,7 @@ def _insert(db: Session, new: list[tuple[SickCase, list[Reason]]]) -> int:
         made = set(db.connection().execute(statement, rows).scalars())
     # A case missing from `made` got its live handover from another process first: not logged here.
     events.record_many(db, "portal", "handed_over", [
-        (case.id, {"reasons": [str(r.code) for r in reasons], "due": min(r.due for r in reasons).isoformat()})
-        for case, reasons in new if case.id in made])
+        (case.id, outcome.handed_over) for case, outcome in new if case.id in made])
     return len(made)
 
 
@@ -181,16 +206,21 @@ _UPDATE_LIVE = update(Handover.__table__).where(Handover.__table__.c.id == bindp
 
 
 def _update_many(db: Session, changed: list[tuple]) -> None:
-    """What _update_live does, for a batch's live handovers whose reasons changed (row, reasons,
-    codes, due): one executemany, then their handover_updated events."""
+    """What _update_live does, for a batch's live handovers whose reasons changed (row, outcome):
+    one executemany, then their handover_updated events."""
     if not changed:
         return
     now = utcnow()
     db.connection().execute(_UPDATE_LIVE, [
-        {"live_id": row.live_id, "reasons": _serialise(reasons), "reason_codes": codes, "due": due, "updated_at": now}
-        for row, reasons, codes, due in changed])
+        {"live_id": row.live_id, "reasons": outcome.serialised, "reason_codes": outcome.codes, "due": outcome.due,
+         "updated_at": now} for row, outcome in changed])
     events.record_many(db, "portal", "handover_updated", [
-        (row.id, {"reasons": codes.strip("|").split("|")}) for row, _, codes, _ in changed])
+        (row.id, {"reasons": outcome.codes.strip("|").split("|")}) for row, outcome in changed])
+
+
+# Cases of equal facts have equal reasons (screening is pure), and on a sweep's day many open cases
+# have the same few facts. Bounded: emptied when full.
+_SCREENED_MEMO_SIZE = 10_000
 
 
 def sweep(db: Session, today: date, batch_size: int = 1000, lead_time_days: int | None = None) -> tuple[int, int]:
@@ -200,6 +230,7 @@ def sweep(db: Session, today: date, batch_size: int = 1000, lead_time_days: int 
     screened = made = 0
     last_id = 0
     tally = Tally(today)
+    screened_facts: dict[CaseFacts, tuple[list[Reason], _Outcome | None]] = {}
     while True:
         rows = open_case_batch(db, last_id, batch_size)
         if not rows:
@@ -210,14 +241,22 @@ def sweep(db: Session, today: date, batch_size: int = 1000, lead_time_days: int 
         changed = []  # live handovers whose reasons or due date changed (what _update_live compares)
         for row in rows:
             facts = facts_of_row(row, row.questionnaire_status == QuestionnaireStatus.SUBMITTED, histories[row.id])
-            reasons = _active_reasons(facts, row.municipality_code, today, lead_time_days, tally)
-            if row.live_id is not None:
-                if reasons:
-                    codes, due = _codes(reasons), min(r.due for r in reasons)
-                    if codes != row.live_codes or due != row.live_due:
-                        changed.append((row, reasons, codes, due))
-            elif reasons:
-                new.append((row, reasons))
+            known = screened_facts.get(facts)
+            if known is None:
+                if len(screened_facts) >= _SCREENED_MEMO_SIZE:
+                    screened_facts.clear()
+                every_reason = screen(facts, today, lead_time_days)
+                active = active_reasons(every_reason, today)
+                known = screened_facts[facts] = (every_reason, _Outcome(active) if active else None)
+            every_reason, outcome = known
+            tally.add(row.municipality_code, every_reason)
+            if outcome is None:  # no active reason: a live handover keeps its reasons, as in _update_live
+                pass
+            elif row.live_id is not None:
+                if outcome.codes != row.live_codes or outcome.due != row.live_due:
+                    changed.append((row, outcome))
+            else:
+                new.append((row, outcome))
             screened += 1
         _update_many(db, changed)
         made += _insert(db, new)
