@@ -8,6 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from sqlalchemy import Integer, any_, bindparam
+from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, select
 
 from ..models import CaseStatus, CheckIn, Conversation, Questionnaire, QuestionnaireStatus, SickCase
@@ -34,6 +36,14 @@ class CaseHistory:
     earlier_sickness: list[tuple[date, date]] = field(default_factory=list)
 
 
+def _among(db: Session, column, ids: list[int]):
+    """`column IN ids`; on PostgreSQL as `= ANY(array)`, one parameter: psycopg parses a query of a
+    thousand parameters anew each time (too long for its cache), which cost more than the query."""
+    if db.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, ids, type_=postgresql.ARRAY(Integer)))
+    return column.in_(ids)
+
+
 def histories_of(db: Session, cases: list[SickCase]) -> dict[int, CaseHistory]:
     """The histories of a batch of cases in three queries, whatever the batch's size."""
     histories = {case.id: CaseHistory() for case in cases}
@@ -42,10 +52,10 @@ def histories_of(db: Session, cases: list[SickCase]) -> dict[int, CaseHistory]:
     ids = list(histories)
     for case_id, held_on, outcome in db.exec(
             select(Conversation.case_id, Conversation.held_on, Conversation.outcome)
-            .where(Conversation.case_id.in_(ids), Conversation.status == "held")):
+            .where(_among(db, Conversation.case_id, ids), Conversation.status == "held")):
         histories[case_id].conversations.append(HeldConversation(held_on, outcome or "self_service"))
     for case_id, due_on, answered_on in db.exec(
-            select(CheckIn.case_id, CheckIn.due_on, CheckIn.answered_on).where(CheckIn.case_id.in_(ids))):
+            select(CheckIn.case_id, CheckIn.due_on, CheckIn.answered_on).where(_among(db, CheckIn.case_id, ids))):
         histories[case_id].check_ins.append(CheckInAnswer(due_on, answered_on))
     by_citizen = defaultdict(list)
     for case in cases:
@@ -54,7 +64,7 @@ def histories_of(db: Session, cases: list[SickCase]) -> dict[int, CaseHistory]:
     for citizen_id, case_id, first, recovered, closed in db.exec(
             select(SickCase.citizen_id, SickCase.id, SickCase.first_absence_day, SickCase.recovered_on,
                    SickCase.closed_on)
-            .where(SickCase.citizen_id.in_(list(by_citizen)), SickCase.status == CaseStatus.CLOSED,
+            .where(_among(db, SickCase.citizen_id, list(by_citizen)), SickCase.status == CaseStatus.CLOSED,
                    SickCase.closed_on >= oldest)):
         last = (recovered - timedelta(days=1)) if recovered else closed
         for case in by_citizen[citizen_id]:
@@ -65,8 +75,14 @@ def histories_of(db: Session, cases: list[SickCase]) -> dict[int, CaseHistory]:
 
 
 def facts_of(case: SickCase, questionnaire: Questionnaire | None, history: CaseHistory | None = None) -> CaseFacts:
+    return facts_of_row(case, questionnaire is not None and questionnaire.status == QuestionnaireStatus.SUBMITTED,
+                        history)
+
+
+def facts_of_row(case, submitted: bool, history: CaseHistory | None = None) -> CaseFacts:
+    """`case`: a SickCase, or a row of its columns by the same names (the sweep reads rows, not entities);
+    `submitted`: whether its questionnaire is submitted."""
     history = history or CaseHistory()
-    submitted = questionnaire if questionnaire and questionnaire.status == QuestionnaireStatus.SUBMITTED else None
     return CaseFacts(
         first_absence_day=case.first_absence_day,
         reported_on=case.reported_on,

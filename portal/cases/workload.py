@@ -36,13 +36,14 @@ class Tally:
     today: date
     counts: Counter = field(default_factory=Counter)
 
-    def add(self, municipality: str, reasons: list[Reason]) -> None:
+    def add(self, municipality: str, reasons: list[Reason], cases: int = 1) -> None:
+        """Count the reasons of `cases` cases of the municipality that have these reasons."""
         this_week = monday_of(self.today)
         end = this_week + timedelta(weeks=WEEKS)
         for reason in reasons:
             week = max(monday_of(reason.due), this_week)
             if week < end:
-                self.counts[(municipality, week, str(reason.code))] += 1
+                self.counts[(municipality, week, str(reason.code))] += cases
 
     def store(self, db: Session) -> None:
         """Replace the counts: rows of this count are upserted, rows an earlier count left and this one

@@ -184,20 +184,31 @@ class _Known:
 
     def __init__(self, facts: CaseFacts, on: date):
         self.facts, self.on = facts, on
+        self._held: tuple[HeldConversation, ...] | None = None
+        self._expectations: tuple[Expectation, ...] | None = None
 
     def date(self, value: date | None, by: date | None = None) -> date | None:
         limit = self.on if by is None else min(self.on, by)
         return value if value is not None and value <= limit else None
 
-    def held(self) -> list[HeldConversation]:
-        return sorted((c for c in self.facts.conversations if c.held_on <= self.on), key=lambda c: c.held_on)
+    def held(self) -> tuple[HeldConversation, ...]:
+        if self._held is None:  # asked for several times a timeline: sorted once
+            self._held = tuple(sorted((c for c in self.facts.conversations if c.held_on <= self.on),
+                                      key=lambda c: c.held_on))
+        return self._held
 
     def held_since(self, day: date) -> date | None:
         return next((c.held_on for c in self.held() if c.held_on >= day), None)
 
-    def expectations(self, by: date | None = None) -> list[Expectation]:
-        limit = self.on if by is None else min(self.on, by)
-        return sorted((e for e in self.facts.expectations if e.given_on <= limit), key=lambda e: e.given_on)
+    def expectations(self, by: date | None = None) -> tuple[Expectation, ...]:
+        if by is None or by >= self.on:  # as known on `on`: asked for several times a timeline, sorted once
+            if self._expectations is None:
+                self._expectations = self._sorted_expectations(self.on)
+            return self._expectations
+        return self._sorted_expectations(by)
+
+    def _sorted_expectations(self, limit: date) -> tuple[Expectation, ...]:
+        return tuple(sorted((e for e in self.facts.expectations if e.given_on <= limit), key=lambda e: e.given_on))
 
 
 @dataclass(frozen=True)
@@ -249,7 +260,8 @@ def timeline(facts: CaseFacts, on: date, lead_days: int | None = None) -> list[O
         *_follow_up_plan(facts, known, regime),
         _reassessment(facts, known, regime, lead),
     ]
-    obligations = [_corrected(_closed(o, facts, on), facts, on) for o in obligations]
+    if facts.closed_on is not None or facts.corrections:  # otherwise neither changes an obligation
+        obligations = [_corrected(_closed(o, facts, on), facts, on) for o in obligations]
     return sorted(obligations, key=lambda o: (o.date is None, o.date or date.max, o.code))
 
 
@@ -287,12 +299,13 @@ def _state(on: date, due: date | None, opens: date | None, met_on: date | None,
 
 def _make(code: Code, who: Who, due: date | None, regime: Regime, source: str, text: tuple[str, str],
           on: date, *, opens: date | None, met_on: date | None = None,
-          exemptions: list[_Exemption | None] = (), reason: ReasonCode | None = None) -> Obligation:
+          exemptions: list[_Exemption | None] = (), reason: ReasonCode | None = None,
+          shows_met_on: bool = True) -> Obligation:
     state, exemption = _state(on, due, opens, met_on, list(exemptions))
     return Obligation(code=code, who=who, date=due, state=state, regime=regime.code, source=source,
                       text_da=text[0], text_en=text[1], opens=opens,
                       why_da=exemption.why_da if exemption else "", why_en=exemption.why_en if exemption else "",
-                      met_on=met_on if state == State.MET else None, reason=reason)
+                      met_on=met_on if state == State.MET and shows_met_on else None, reason=reason)
 
 
 def _not_employed(facts: CaseFacts) -> _Exemption | None:
@@ -319,12 +332,13 @@ def _employer(facts: CaseFacts, known: _Known, regime: Regime) -> list[Obligatio
     conversation_by = end_of_week(first, absence.value)
     # The period's end is a date that passes, not a thing done: no "done on" day.
     return [
-        replace(_make(Code.EMPLOYER_PERIOD_END, Who.EMPLOYER, period_end, regime, period.source, (
+        _make(Code.EMPLOYER_PERIOD_END, Who.EMPLOYER, period_end, regime, period.source, (
             f"Arbejdsgiveren betaler løn eller sygedagpenge de første {period.value} kalenderdage "
             "(arbejdsgiverperioden). Derefter kan kommunen udbetale sygedagpenge.",
             f"The employer pays salary or sickness benefit for the first {period.value} calendar days "
             "(the employer period). After that the municipality can pay sickness benefit."), on,
-            opens=period_end, met_on=period_end + timedelta(days=1), exemptions=[_not_employed(facts)]), met_on=None),
+            opens=period_end, met_on=period_end + timedelta(days=1), exemptions=[_not_employed(facts)],
+            shows_met_on=False),
         _make(Code.EMPLOYER_ABSENCE_CONVERSATION, Who.EMPLOYER, conversation_by, regime, absence.source, (
             f"Arbejdsgiveren holder en fraværssamtale med medarbejderen senest {absence.value} uger efter "
             "første sygedag.",
@@ -637,6 +651,8 @@ def reassessment_day(first_absence_day: date, earlier_sickness: tuple[tuple[date
     """The last day before benefit has been paid for the regime's weeks within its window of
     months (§ 24), counting every day of this sickness and of earlier sickness in the window."""
     limit = regime.reassessment_week.value * 7
+    if not earlier_sickness:  # what the loop below finds at once: the limit's last day
+        return first_absence_day + timedelta(days=max(0, limit - 1))
     months = regime.reassessment_window_months.value
     # The earlier sickness can at most bring the day forward by all of its days.
     day = first_absence_day + timedelta(days=max(0, limit - 1 - sum((end - start).days + 1
