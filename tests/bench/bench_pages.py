@@ -156,7 +156,9 @@ def served(app_path: str, env: dict, log: Path):
     port = free_port()
     with open(log, "ab") as out:
         server = subprocess.Popen(  # nosec B603
-            [GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}", app_path],
+            # No worker recycling while measuring: a recycled worker takes its CPU count with it.
+            [GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}", "--max-requests", "0",
+             app_path],
             cwd=ROOT, env={**env, "PORTAL_PUBLIC_URL": f"http://127.0.0.1:{port}"}, stdout=out,
             stderr=subprocess.STDOUT, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
