@@ -97,6 +97,15 @@ def baseline(url: str, batch_size: int) -> float:
     return time.perf_counter() - started
 
 
+def vary(url: str) -> None:
+    lines = Path(__file__).with_name("varied_cases.sql").read_text().splitlines()
+    sql = "\n".join(line for line in lines if not line.startswith("--"))
+    statements = [part.strip() for part in sql.split(";") if part.strip()]
+    with create_engine(url, isolation_level="AUTOCOMMIT").connect() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+
+
 def run_sweep(url: str, batch_size: int) -> tuple[float, int, int]:
     from portal.cases.handover import sweep
     from portal.db import make_engine
@@ -114,9 +123,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--varied", action="store_true",
+                        help="vary the cases (varied_cases.sql); the report goes to results/, not REPORT-sweep.md")
     args = parser.parse_args()
     url = fresh_database()
     fill(url, args.cases)
+    if args.varied:
+        vary(url)
     base = baseline(url, args.batch_size)
     first, screened, made = run_sweep(url, args.batch_size)
     # What autovacuum does soon after on a live database: the second sweep plans with real statistics.
@@ -139,6 +152,9 @@ def main() -> None:
     report = "\n".join(lines) + "\n"
     print(report)
     out = Path(__file__).with_name("REPORT-sweep.md")
+    if args.varied:
+        out = Path(__file__).parent / "results" / "REPORT-sweep-varied.md"
+        out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report)
 
 
