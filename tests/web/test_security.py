@@ -91,6 +91,21 @@ def test_an_htmx_post_passes_with_the_token_in_its_header_and_fails_without(app)
     assert with_header.status_code == 302
 
 
+def test_a_signed_form_token_is_made_once_a_session_and_still_belongs_to_that_session_only(app):
+    """The signed CSRF token is reused across pages (web.signed_csrf_token): it stays the session's own."""
+    mette, other = app.test_client(), app.test_client()
+    Auth(mette).login("Mette Sagsbehandler", face="caseworker")
+    Auth(other).login("Mette Sagsbehandler", face="caseworker")
+    token = csrf_token(text(mette.get("/jobcenter/")))
+    assert csrf_token(text(mette.get("/jobcenter/arbejdsbyrde"))) == token
+    assert csrf_token(text(other.get("/jobcenter/"))) != token
+    assert other.post("/log-ud", data={"csrf_token": token}).status_code == 400
+    assert mette.post("/log-ud", data={"csrf_token": token}).status_code == 302
+    Auth(mette).login("Mette Sagsbehandler", face="caseworker")  # a new login is a new session and token
+    assert csrf_token(text(mette.get("/jobcenter/"))) != token
+    assert mette.post("/log-ud", data={"csrf_token": token}).status_code == 400
+
+
 def browser_with_a_session(app):
     client = app.test_client()
     client.get("/sprog/da")  # any visit that starts a session gives the browser its cookie
