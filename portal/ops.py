@@ -6,14 +6,15 @@ duration and the role; never a CPR number, a name, an answer, or an exception's 
 error's message can carry the values it refused)."""
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
 import re
+import secrets
 import sys
 import time
 import traceback
-import uuid
 from datetime import UTC, datetime
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request, session
@@ -55,10 +56,21 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+_process_ids: dict[int, tuple[str, itertools.count]] = {}
+
+
+def new_request_id() -> str:
+    """Unique across processes and restarts: a random prefix drawn once in each process (after
+    gunicorn's fork) and a counter. A uuid4 a request asked the kernel for random bytes every time."""
+    prefix, counter = _process_ids.get(os.getpid()) or _process_ids.setdefault(
+        os.getpid(), (secrets.token_hex(8), itertools.count(1)))
+    return f"{prefix}{next(counter):x}"
+
+
 def _start() -> None:
     g.started = time.perf_counter()
     given = request.headers.get("X-Request-ID", "")
-    g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+    g.request_id = given if REQUEST_ID.match(given) else new_request_id()
 
 
 def _log_request(response):

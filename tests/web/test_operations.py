@@ -42,3 +42,10 @@ def test_logs_are_json_lines_without_personal_data(make_app, capfd):
                      "12 34 56 78"):
         assert personal not in everything, personal
     assert not re.search(r"\?next=", everything)
+
+
+def test_every_request_gets_its_own_id_unless_the_load_balancer_gave_one(client):
+    ids = [client.get("/sundhed/live").headers["X-Request-ID"] for _ in range(50)]
+    assert len(set(ids)) == 50 and all(re.fullmatch(r"[0-9a-f]{17,32}", each) for each in ids)
+    assert client.get("/sundhed/live", headers={"X-Request-ID": "lb-77"}).headers["X-Request-ID"] == "lb-77"
+    assert client.get("/sundhed/live", headers={"X-Request-ID": "bad id!"}).headers["X-Request-ID"] != "bad id!"
