@@ -10,6 +10,7 @@ from babel import dates as babel_dates
 from flask import Flask, g, request, session
 from flask_babel import Domain, format_date, format_datetime, format_decimal, get_locale
 from flask_babel import _get_current_context as _babel_context  # pinned Flask-Babel 4.0: its per-request namespace
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from .extensions import babel
@@ -42,17 +43,62 @@ class RequestDomain(Domain):
         return translations
 
 
+def _catalogue():
+    return babel.domain_instance.get_translations()
+
+
+# Jinja's own `_` resolves `gettext` and calls it through two wrappers, and Flask-Babel's looks the
+# catalogue up through three more: 19 µs a string here, and a page has 50. These do what Jinja's
+# newstyle gettext does (the text is a format string, its values escaped on an HTML page) in one
+# call, with the catalogue the context processor put in the template's context.
+@pass_context
+def template_gettext(context, string: str, **variables):
+    text = (context.get("portal_catalogue") or _catalogue()).ugettext(string)
+    if not variables:
+        text = text % variables  # "%%" still reads "%", as in Jinja's
+        return Markup(text) if context.eval_ctx.autoescape else text  # nosec B704: a translator's text
+    return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # nosec B704
+
+
+@pass_context
+def template_ngettext(context, singular: str, plural: str, num: int, **variables):
+    variables.setdefault("num", num)
+    text = (context.get("portal_catalogue") or _catalogue()).ungettext(singular, plural, num)
+    return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # nosec B704
+
+
 @lru_cache(maxsize=8192)
 def _plain_date(day: date, style: str, locale) -> str:
     return babel_dates.format_date(day, style, locale=locale)
 
 
-def _date(day, style: str) -> str:
+def _date(day, style: str, locale=None) -> str:
     """A calendar date in the page's language; memoised, as a queue page formats dozens of them
     and Babel is slow at it. A datetime goes through Flask-Babel for its time zone."""
     if isinstance(day, datetime):
         return format_date(day, style)
-    return _plain_date(day, style, get_locale())
+    return _plain_date(day, style, locale or get_locale())
+
+
+def page_locale(context):
+    """The Babel locale the template's context was made with (once a page): Flask-Babel's
+    get_locale() looks it up through the request each time, 25 dates a queue page."""
+    return context.get("portal_babel_locale") or get_locale()
+
+
+@pass_context
+def _date_long(context, day):
+    return _date(day, "long", page_locale(context)) if day else ""
+
+
+@pass_context
+def _date_short(context, day):
+    return _date(day, "short", page_locale(context)) if day else ""
+
+
+@pass_context
+def _iso_date_long(context, text):
+    return _date(date.fromisoformat(text), "long", page_locale(context)) if text else ""
 
 
 # The official Danish terms an English page keeps beside its own words, so a reader can match them
@@ -103,9 +149,10 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", os.path.join(root, "translations"))
     babel.init_app(app, locale_selector=select_locale)
     babel.domain_instance = RequestDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
-    app.jinja_env.filters["date_long"] = lambda d: _date(d, "long") if d else ""
-    app.jinja_env.filters["iso_date_long"] = lambda s: _date(date.fromisoformat(s), "long") if s else ""
-    app.jinja_env.filters["date_short"] = lambda d: _date(d, "short") if d else ""
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
+    app.jinja_env.filters["date_long"] = _date_long
+    app.jinja_env.filters["iso_date_long"] = _iso_date_long
+    app.jinja_env.filters["date_short"] = _date_short
     app.jinja_env.filters["datetime_short"] = lambda d: format_datetime(d, "short") if d else ""
     app.jinja_env.filters["da_terms"] = mark_danish_terms
     app.jinja_env.filters["danish"] = written_in_danish
@@ -113,5 +160,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _locale():
-        return {"current_locale": select_locale(), "locales": LOCALES,
+        # The catalogue and the Babel locale, found once a page for the filters and gettext above.
+        return {"current_locale": select_locale(), "locales": LOCALES, "portal_catalogue": _catalogue(),
+                "portal_babel_locale": get_locale(),
                 "current_path": request.full_path.rstrip("?")}

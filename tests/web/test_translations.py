@@ -57,3 +57,21 @@ def test_danish_is_really_danish():
     """The Danish catalogue must not simply repeat the English source."""
     same = [m.id for m in catalogue("da") if m.id and m.string == m.id and len(str(m.id)) > 12]
     assert not same, f"Danish text identical to English: {same[:10]}"
+
+
+@pytest.mark.parametrize(("locale", "expected"), [
+    ("da", "Kø|Side 3 af 7|1 sag|4 sager|Mere end &lt;b&gt;500&lt;/b&gt; sager"),
+    ("en", "Queue|Page 3 of 7|1 case|4 cases|More than &lt;b&gt;500&lt;/b&gt; cases"),
+])
+def test_templates_translate_as_jinja_newstyle_gettext_does(app, locale, expected):
+    """The portal's own template gettext (i18n.template_gettext): translated, a format string, and
+    its values escaped on an HTML page."""
+    from flask import render_template_string, session
+
+    with app.test_request_context("/"):
+        session["lang"] = locale
+        page = render_template_string(
+            '{{ _("Queue") }}|{{ _("Page %(n)d of %(total)d", n=3, total=7) }}|'
+            '{{ ngettext("%(num)d case", "%(num)d cases", 1) }}|{{ ngettext("%(num)d case", "%(num)d cases", 4) }}|'
+            '{{ _("More than %(num)s cases: narrow the list with the filters.", num="<b>500</b>").split(":")[0] }}')
+    assert page == expected
