@@ -5,9 +5,11 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_decimal as babel_decimal
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_decimal, ngettext
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from jinja2 import pass_context
 
 from .. import clock
 from ..auth.session import current_user, role_required
@@ -21,7 +23,7 @@ from ..deadline_labels import OBLIGATION_LABELS
 from ..employer.forms import ADAPTED, DURATIONS, RETENTION
 from ..extensions import htmx
 from ..forms import options
-from ..i18n import select_locale, without_danish_glosses
+from ..i18n import page_locale, select_locale, without_danish_glosses
 from ..letters import documents_of
 from ..municipalities import MUNICIPALITIES, municipality_name
 from ..personal_data import decrypt_cpr
@@ -78,9 +80,10 @@ def _label_texts(locale: str) -> dict:
 
 
 @bp.app_template_filter("reason_list")
-def reason_list(codes: str) -> str:
+@pass_context
+def reason_list(context, codes: str) -> str:
     """'|standby|follow_up_due|' as the page's language reads it: "Standby, Opfølgningssamtale skal holdes"."""
-    return _reason_list(codes, select_locale())
+    return _reason_list(codes, context.get("current_locale") or select_locale())
 
 
 @lru_cache(maxsize=4096)
@@ -90,9 +93,25 @@ def _reason_list(codes: str, locale: str) -> str:
 
 
 @bp.app_template_filter("count_capped")
-def count_capped(count: int) -> str:
+@pass_context
+def count_capped(context, count: int) -> str:
     """A count that stopped at the cap reads "1.000+": the exact size of a big queue costs a scan."""
-    return f"{format_decimal(cases.COUNT_CAP)}+" if count > cases.COUNT_CAP else format_decimal(count)
+    return _count_text(min(count, cases.COUNT_CAP + 1), str(page_locale(context)))
+
+
+@lru_cache(maxsize=2048)
+def _count_text(count: int, locale: str) -> str:  # Babel's number formatting is slow; the counts are few
+    return f"{babel_decimal(cases.COUNT_CAP, locale=locale)}+" if count > cases.COUNT_CAP \
+        else babel_decimal(count, locale=locale)
+
+
+@lru_cache(maxsize=8)
+def _filter_choices(locale: str) -> dict:
+    """The filter's options translated once a language: each lazy label translated itself again
+    on every page."""
+    fields = {name: getattr(QueueFilterForm, name) for name in ("reason", "status", "assignee")}
+    return {name: options((choice.value, str(choice.label)) for choice in field.kwargs["choices"])
+            for name, field in fields.items()}
 
 
 @bp.get("/")
@@ -100,6 +119,8 @@ def count_capped(count: int) -> str:
 def queue():
     user = current_user()
     form = QueueFilterForm(request.args)
+    for name, choices in _filter_choices(select_locale()).items():
+        form[name].choices = choices
     form.validate()
 
     def chosen_value(field):  # a value not among the choices filters nothing
