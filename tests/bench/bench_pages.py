@@ -355,6 +355,8 @@ def main() -> None:
            "PORTAL_RATELIMIT_API": "10000000 per minute",
            "PORTAL_RATELIMIT_CASEWORKER_FORMS": "10000000 per minute"}
     pages = {  # label: (face, method, path, form body for a POST; its CSRF token is added)
+        # The floor of every logged-in page: the layout and the session read, with no queries of its own.
+        "front page, logged in (GET)": ("caseworker", "GET", "/", None),
         "citizen overview (GET)": ("citizen", "GET", "/borger/mit-sygefravaer", None),
         "questionnaire step (GET)": ("citizen", "GET", "/borger/sag/{case_id}/oplysningsskema/om-dig", None),
         "questionnaire step (POST)": ("citizen", "POST", "/borger/sag/{case_id}/oplysningsskema/om-dig", STEP),
