@@ -162,6 +162,10 @@ def from_environment(instance_path: str) -> dict:
         "PORTAL_RATELIMIT_API": _env("RATELIMIT_API", "600 per minute"),
         # How many proxies (load balancer, ingress) stand in front and set X-Forwarded-For/-Proto.
         "PORTAL_TRUSTED_PROXIES": int(_env("TRUSTED_PROXIES", "0")),
+        # A request can hold two connections at once (its session, and the audit row or the web
+        # session's save in a transaction of their own): two for each of a worker's threads, or the
+        # pool opens and closes connections under load.
+        "PORTAL_DB_POOL_SIZE": int(_env("DB_POOL_SIZE", str(max(5, 2 * int(_env("THREADS", "4")))))),
         "PORTAL_OIDC": {face: oidc_provider(face) for face in FACES},
         # The diagnosis groups that give a right to choose standby (RULES.md): data, not code.
         "PORTAL_STANDBY_DIAGNOSES_FILE": _env(

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int = 8) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
 
@@ -36,7 +36,7 @@ def make_engine(url: str) -> Engine:
     # partial index or a row count ('closed', 'booked', LIMIT 25) are written into the SQL
     # (models.fixed), so a plan made once still uses the indexes. Planning every execution instead
     # (force_custom_plan) cost the queue's statements 1.6 ms of server time a page.
-    engine = create_engine(url, pool_size=5, max_overflow=10, pool_recycle=1800)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=10, pool_recycle=1800)
     event.listen(engine, "checkin", _rested_since)
     event.listen(engine, "checkout", _ping_if_rested(engine))
     return engine
@@ -65,7 +65,7 @@ def _ping_if_rested(engine: Engine):
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["portal.engine"] = make_engine(app.config["DATABASE_URL"])
+    app.extensions["portal.engine"] = make_engine(app.config["DATABASE_URL"], app.config["PORTAL_DB_POOL_SIZE"])
     app.teardown_appcontext(_close_session)
 
 

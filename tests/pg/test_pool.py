@@ -56,3 +56,33 @@ def test_after_one_disconnect_no_connection_pooled_before_it_is_handed_out(monke
     assert failures <= 1, "only the query that found the disconnect fails"
     assert fresh and not fresh & old
     engine.dispose()
+
+
+def test_a_worker_whose_threads_each_hold_two_connections_keeps_reusing_the_same_ones(monkeypatch):
+    """A request can hold two connections at once (its session, and the audit row in a transaction of
+    its own). A pool smaller than two for every thread closed connections whenever a worker's
+    requests finished together, and opened new PostgreSQL backends for the next ones."""
+    import threading
+
+    from portal.config import from_environment
+
+    monkeypatch.setenv("PORTAL_THREADS", "4")
+    pool_size = from_environment("/tmp")["PORTAL_DB_POOL_SIZE"]
+    assert pool_size == 8
+    engine = db.make_engine(PG_URL, pool_size)
+    seen, all_busy, all_done = set(), threading.Barrier(4), threading.Barrier(4)
+
+    def requests_in_bursts():
+        for _ in range(3):  # four requests at once, then all four done, three times
+            with engine.connect() as session, engine.connect() as audit:
+                seen.update({backend(session), backend(audit)})
+                all_busy.wait()
+            all_done.wait()
+
+    threads = [threading.Thread(target=requests_in_bursts) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == pool_size, "every burst after the first reuses the pooled connections"
+    engine.dispose()
