@@ -57,6 +57,7 @@ def test_search_finds_by_cpr_with_or_without_hyphen_name_case_number_and_referen
         db.commit()
     assert f"/jobcenter/sag/{case_id}" in text(search(mette, "KBH-2026-0042"))
     assert "0 sager fundet" in text(search(mette, "Bo Eksempel"))
+    assert "0 sager fundet" in text(search(mette, "Lise Eksempel")), "every word must match the same citizen"
 
 
 def test_search_is_a_post_audited_like_a_view_and_keeps_the_cpr_number_out_of_urls_and_logs(app):
