@@ -83,7 +83,7 @@ def _label_texts(locale: str) -> dict:
 @pass_context
 def reason_list(context, codes: str) -> str:
     """'|standby|follow_up_due|' as the page's language reads it: "Standby, Opfølgningssamtale skal holdes"."""
-    return _reason_list(codes, context.get("current_locale") or select_locale())
+    return _reason_list(codes, str(page_locale(context)))
 
 
 @lru_cache(maxsize=4096)
