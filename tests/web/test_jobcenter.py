@@ -47,6 +47,17 @@ def test_the_queue_shows_own_municipality_sorted_with_marks(app):
     assert "Lise Testesen" not in text(caseworker(app, AARHUS).get("/jobcenter/"))
 
 
+def test_the_english_queue_reads_its_reasons_counts_and_filter_in_english(app):
+    handed_over_case(app)
+    mette = caseworker(app)
+    mette.get("/sprog/en")
+    page = text(mette.get("/jobcenter/"))
+    assert "Not employed" in page and "Ikke i beskæftigelse" not in page
+    assert "The team's cases (1)" in page and ">All reasons</option>" in page
+    mette.get("/sprog/da")
+    assert "Ikke i beskæftigelse" in text(mette.get("/jobcenter/"))
+
+
 def test_the_queue_filters_and_answers_htmx_with_the_table_only(app):
     handed_over_case(app)
     client = caseworker(app)
