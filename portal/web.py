@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import secrets
-from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, g, request, session, url_for
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -65,12 +64,26 @@ def content_security_policy(config: dict) -> str:
             f"frame-ancestors 'none'; form-action 'self' {' '.join(origins)}").strip()
 
 
-@lru_cache(maxsize=8192)
+_SIGNED_CSRF_TOKENS: dict[tuple[str, str], str] = {}
+_SIGNED_CSRF_TOKENS_KEPT = 8192
+
+
+def remember_signed_csrf_token(secret_key: str, raw_token: str, signed: str) -> str:
+    """Keep the first signed form of a session's token; every later page hands out that same one."""
+    if len(_SIGNED_CSRF_TOKENS) >= _SIGNED_CSRF_TOKENS_KEPT:
+        _SIGNED_CSRF_TOKENS.clear()  # any signed form stays valid, so forgetting costs one signing
+    return _SIGNED_CSRF_TOKENS.setdefault((secret_key, raw_token), signed)
+
+
 def signed_csrf_token(secret_key: str, raw_token: str) -> str:
     """Flask-WTF's signed form of a session's CSRF token, as its generate_csrf makes it. With
     WTF_CSRF_TIME_LIMIT None the token's timestamp is never checked, so it is signed once per token
     rather than once per page: signing (JSON, zlib, HMAC) cost a tenth of an empty page's CPU."""
-    return URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token").dumps(raw_token)
+    signed = _SIGNED_CSRF_TOKENS.get((secret_key, raw_token))
+    if signed is None:
+        signed = remember_signed_csrf_token(
+            secret_key, raw_token, URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token").dumps(raw_token))
+    return signed
 
 
 def init_app(app: Flask) -> None:
@@ -97,6 +110,24 @@ def init_app(app: Flask) -> None:
         raw_token = session.get("csrf_token")
         if raw_token and app.config["WTF_CSRF_TIME_LIMIT"] is None:
             g.csrf_token = signed_csrf_token(app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key, raw_token)
+
+    @app.after_request
+    def _remember_a_newly_signed_csrf_token(response: Response) -> Response:
+        # A session's first form gets its token from Flask-WTF, signed this second; keep that one,
+        # or the next page would sign it again with a later timestamp and hand out a second token.
+        signed = g.get("csrf_token")  # g first: a static file never opens the session
+        if not signed or app.config["WTF_CSRF_TIME_LIMIT"] is not None:
+            return response
+        raw_token, secret_key = session.get("csrf_token"), app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+        if raw_token and (secret_key, raw_token) not in _SIGNED_CSRF_TOKENS:
+            # A login renews the session's token after g got the old one: keep only a true pair.
+            try:
+                pair = URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token").loads(signed) == raw_token
+            except BadData:
+                pair = False
+            if pair:
+                remember_signed_csrf_token(secret_key, raw_token, signed)
+        return response
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
