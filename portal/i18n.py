@@ -6,9 +6,10 @@ import re
 from datetime import date, datetime
 from functools import lru_cache
 
+from babel import Locale
 from babel import dates as babel_dates
 from flask import Flask, g, request, session
-from flask_babel import Domain, format_date, format_datetime, format_decimal, get_locale
+from flask_babel import Domain, format_decimal, get_locale, to_user_timezone
 from flask_babel import _get_current_context as _babel_context  # pinned Flask-Babel 4.0: its per-request namespace
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -25,6 +26,21 @@ def select_locale() -> str:
         return forced
     chosen = session.get("lang")
     return chosen if chosen in LOCALES else "da"
+
+
+# English as it is written in Denmark and in our letters: 04/07/2026, 14:30. Babel's bare "en" is
+# American (7/4/26, 2:30 PM), and a reader here takes 7/4 for the 7th of April: a deadline misread.
+ENGLISH_FORMATS = Locale("en", "GB")
+
+
+def babel_locale_name() -> str:
+    """The locale Babel formats dates and numbers with; the catalogue is still translations/en."""
+    return "en_GB" if select_locale() == "en" else "da"
+
+
+def formats_of(locale):
+    """A letter made under force_locale("en") formats as the pages do."""
+    return ENGLISH_FORMATS if locale is not None and locale.language == "en" and not locale.territory else locale
 
 
 class RequestDomain(Domain):
@@ -76,8 +92,8 @@ def _date(day, style: str, locale=None) -> str:
     """A calendar date in the page's language; memoised, as a queue page formats dozens of them
     and Babel is slow at it. A datetime goes through Flask-Babel for its time zone."""
     if isinstance(day, datetime):
-        return format_date(day, style)
-    return _plain_date(day, style, locale or get_locale())
+        return babel_dates.format_date(to_user_timezone(day), style, locale=formats_of(locale or get_locale()))
+    return _plain_date(day, style, formats_of(locale or get_locale()))
 
 
 def page_locale(context):
@@ -94,6 +110,12 @@ def _date_long(context, day):
 @pass_context
 def _date_short(context, day):
     return _date(day, "short", page_locale(context)) if day else ""
+
+
+@pass_context
+def _datetime_short(context, moment):
+    return babel_dates.format_datetime(to_user_timezone(moment), "short", locale=formats_of(page_locale(context))) \
+        if moment else ""
 
 
 @pass_context
@@ -147,13 +169,13 @@ def written_in_danish(text):
 def init_app(app: Flask) -> None:
     root = os.path.dirname(app.instance_path)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", os.path.join(root, "translations"))
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=babel_locale_name)
     babel.domain_instance = RequestDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
     app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
     app.jinja_env.filters["date_long"] = _date_long
     app.jinja_env.filters["iso_date_long"] = _iso_date_long
     app.jinja_env.filters["date_short"] = _date_short
-    app.jinja_env.filters["datetime_short"] = lambda d: format_datetime(d, "short") if d else ""
+    app.jinja_env.filters["datetime_short"] = _datetime_short
     app.jinja_env.filters["da_terms"] = mark_danish_terms
     app.jinja_env.filters["danish"] = written_in_danish
     app.jinja_env.filters["number"] = lambda n: format_decimal(n) if n is not None else ""

@@ -28,7 +28,7 @@ TEXT = {
         "employer": "Employer's name", "full": "Fully absent", "unknown": "I don't know yet",
         "answer": "Answer the questionnaire", "continue": "Save and continue", "yes": "Yes", "no": "No",
         "declaration": "I declare", "send": "Send the questionnaire", "received": "We have received",
-        "logout": "Log out", "problem": "There is a problem", "sick_from": "Sick leave from November 10, 2026.",
+        "logout": "Log out", "problem": "There is a problem", "sick_from": "Sick leave from 10 November 2026.",
         "hours_shown": "37.5", "satisfied": "Satisfied", "improve": "How could we improve it",
         "send_feedback": "Send your answer", "thanks": "Thank you for your answer",
     },

@@ -86,7 +86,7 @@ def test_an_invitation_answered_moved_held_and_minuted(new_page, portal_url, lan
     lise.goto(case_url)
     main = lise.inner_text("main")
     assert "Du starter på 20 timer om ugen." in main and "Dine opgaver i bageriet" in main
-    assert re.search("14. december 2026|14 December 2026|December 14, 2026", main)
+    assert re.search("14. december 2026|14 December 2026", main)
     check(lise, "lise-minutes")
 
 

@@ -89,7 +89,7 @@ def report_week(page, week, normal, worked):
 def lise(page, portal_url, lang, check):
     log_in(page, portal_url, lang, "Lise Testesen")
     report_sick(page, lang, "1.10.2026", check)
-    assert re.search(r"1\. oktober 2026|October 1, 2026", page.inner_text("main"))
+    assert re.search(r"1\. oktober 2026|1 October 2026", page.inner_text("main"))
 
     # three weeks of partial hours; one is refused, with the rule and its source
     page.get_by_role("link", name=either("Indberet timer ved delvis sygemelding",
@@ -172,7 +172,7 @@ def lise(page, portal_url, lang, check):
 def ahmed(page, portal_url, lang, check):
     log_in(page, portal_url, lang, "Ahmed Prøvesen")
     report_sick(page, lang, ("2", "nov.", "2026"), check)
-    assert re.search(r"2\. november 2026|November 2, 2026", page.inner_text("main"))
+    assert re.search(r"2\. november 2026|2 November 2026", page.inner_text("main"))
     page.get_by_role("link", name=either("Bed om fast track", "Ask for fast track")).click()
     check(page, "fast-track")
     page.locator("#expected_duration-0").check()  # within 8 weeks: refused, with the rule
@@ -183,7 +183,7 @@ def ahmed(page, portal_url, lang, check):
     page.locator("#expected_duration-2").check()
     page.get_by_role("button", name=either("Bed om fast track", "Ask for fast track")).click()
     page.wait_for_url(re.compile(r"/borger/sag/\d+$"))
-    assert re.search(r"senest den 30\. november 2026|no later than November 30, 2026", page.content())
+    assert re.search(r"senest den 30\. november 2026|no later than 30 November 2026", page.content())
     check(page, "case-fast-track")
 
 

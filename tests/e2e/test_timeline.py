@@ -42,8 +42,8 @@ def test_the_deadline_calculator(new_page, portal_url, lang, viewport):
     page.get_by_role("button", name=either("Beregn", "Calculate")).click()
     page.wait_for_url(re.compile(r"first_absence_day-day=13.5.2026"))
     result = page.locator("section", has=page.locator("#result-heading")).inner_text()
-    assert re.search(r"7\. juli 2026|July 7, 2026", result), "the first conversation by the end of week 8"
-    assert re.search(r"11\. juni 2026|June 11, 2026", result), "the employer period's last day"
+    assert re.search(r"7\. juli 2026|7 July 2026", result), "the first conversation by the end of week 8"
+    assert re.search(r"11\. juni 2026|11 June 2026", result), "the employer period's last day"
     assert re.search(r"over 8 (uger|weeks)", result), "expected back after 16 weeks"
     check(page, "calculator-result")
 
@@ -65,8 +65,8 @@ def test_the_citizen_sees_her_deadlines(new_page, portal_url, lang, viewport):
     deadlines = page.locator("section", has=page.locator("#deadlines-heading"))
     text = deadlines.inner_text()
     assert re.search(r"Dine frister|Your deadlines", text)
-    assert re.search(r"1\. december 2026|December 1, 2026", text), "the employer period ends on day 30"
-    assert re.search(r"2\. maj 2027|May 2, 2027", text), "the 2026 rules: the first half-year"
+    assert re.search(r"1\. december 2026|1 December 2026", text), "the employer period ends on day 30"
+    assert re.search(r"2\. maj 2027|2 May 2027", text), "the 2026 rules: the first half-year"
     deadlines.scroll_into_view_if_needed()
     check(page, "case-deadlines")
 
@@ -81,7 +81,7 @@ def test_the_employer_sees_its_own_deadlines(new_page, portal_url, lang, viewpor
     row.get_by_role("link", name=either("Besvar arbejdsgiverspørgsmålene", "Answer the employer questions")).click()
     section = hanne.locator("section", has=hanne.locator("#employer-deadlines-heading")).inner_text()
     assert re.search(r"Arbejdsgiverperioden slutter|The employer period ends", section)
-    assert re.search(r"8\. december 2026|December 8, 2026", section), "30 days from 9 November"
-    assert re.search(r"6\. december 2026|December 6, 2026", section), "the absence conversation by week 4"
-    assert re.search(r"13\. december 2026|December 13, 2026", section), "fast track may be asked until week 5"
+    assert re.search(r"8\. december 2026|8 December 2026", section), "30 days from 9 November"
+    assert re.search(r"6\. december 2026|6 December 2026", section), "the absence conversation by week 4"
+    assert re.search(r"13\. december 2026|13 December 2026", section), "fast track may be asked until week 5"
     check(hanne, "employer-deadlines")

@@ -146,7 +146,7 @@ def test_the_journey_in_english(client, auth):
     reported = report_sick(client)
     page = client.get(reported.headers["Location"])
     assert "Your sickness is reported" in text(page)
-    assert "November 24, 2026" in text(page)
+    assert "24 November 2026" in text(page)
     case_id = case_id_from(reported)
     step = client.get(f"/borger/sag/{case_id}/oplysningsskema/om-dig")
     assert "Step 1 of 7" in text(step)

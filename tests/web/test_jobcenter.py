@@ -58,6 +58,20 @@ def test_the_english_queue_reads_its_reasons_counts_and_filter_in_english(app):
     assert "Ikke i beskæftigelse" in text(mette.get("/jobcenter/"))
 
 
+def test_dates_read_day_first_in_both_languages_as_a_reader_in_denmark_expects(app):
+    """English dates are British (04/07/2026): Babel's bare "en" wrote 7/4/26, which a reader here
+    takes for the 7th of April, and a deadline read a quarter wrong is a deadline missed."""
+    case_id = handed_over_case(app)
+    with app.app_context(), session_scope(app) as db:
+        due = db.exec(select(Handover.due).where(Handover.case_id == case_id)).one()
+    mette = caseworker(app)
+    assert due.strftime("%d.%m.%Y") in text(mette.get("/jobcenter/"))
+    mette.get("/sprog/en")
+    english = text(mette.get("/jobcenter/"))
+    assert due.strftime("%d/%m/%Y") in english
+    assert f"{due.month}/{due.day}/{due:%y}" not in english
+
+
 def test_the_queue_filters_and_answers_htmx_with_the_table_only(app):
     handed_over_case(app)
     client = caseworker(app)

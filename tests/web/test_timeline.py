@@ -83,7 +83,7 @@ def test_the_calculator_page_in_both_languages(client):
     assert "sygedagpengeloven § 13 b" in html
     client.get("/sprog/en")
     html = text(client.get("/frister?first_absence_day=2026-05-13&on=2026-06-20"))
-    assert "Calculate deadlines" in html and "The employer period ends" in html and "July 7, 2026" in html
+    assert "Calculate deadlines" in html and "The employer period ends" in html and "7 July 2026" in html
     assert re.search(r'<span class="source" lang="da">sygedagpengeloven § 13 b</span>', html)
     wrong = client.get("/frister?first_absence_day=2026-06-20&questionnaire_sent_on=2026-06-01")
     assert wrong.status_code == 400 and "The date cannot be before the first day of absence." in text(wrong)
