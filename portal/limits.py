@@ -95,10 +95,23 @@ def is_reading() -> bool:
     return request.method in UNLIMITED_METHODS or request.endpoint == "static"
 
 
+# The blueprints whose reading routes carry limits of their own: the login and its callback
+# (portal.auth.oidc) and every API call (portal.api.views). tests/web/test_security.py checks no
+# other blueprint has a limited route.
+READING_LIMITED_BLUEPRINTS = frozenset({"auth", "api"})
+
+
+def is_unlimited_reading() -> bool:
+    """A page read outside those blueprints has no limit to count, so the limiter is skipped
+    before it resolves the route's limits (a tenth of an empty page's CPU here)."""
+    return request.method in UNLIMITED_METHODS and request.blueprint not in READING_LIMITED_BLUEPRINTS
+
+
 # Every form (any method that changes something) is limited per person and per route; the login
 # routes carry a limit of their own by address (portal.auth.oidc).
 limiter = Limiter(key_func=person_or_address, default_limits=[form_limit],
                   default_limits_exempt_when=is_reading)
+limiter.request_filter(is_unlimited_reading)
 
 
 def init_app(app: Flask) -> None:

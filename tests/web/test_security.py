@@ -128,6 +128,27 @@ def test_the_login_is_rate_limited_per_browser_so_an_office_behind_one_address_i
     assert all(c.get("/log-ind/citizen").status_code == 302 for c in colleagues for _ in range(3))
 
 
+def test_only_the_login_and_the_api_have_limits_on_reading_so_the_limiter_may_skip_every_other_page(app):
+    """portal.limits skips the limiter for a page read outside READING_LIMITED_BLUEPRINTS; a limit
+    put on any other reading route would be skipped with it, so none may exist."""
+    from flask_limiter.util import get_qualified_name
+
+    from portal.limits import READING_LIMITED_BLUEPRINTS, limiter
+
+    manager = limiter.limit_manager
+    limited_blueprints = {name for name, limits in manager._blueprint_limits.items() if limits}
+    assert limited_blueprints <= READING_LIMITED_BLUEPRINTS
+    for rule in app.url_map.iter_rules():
+        blueprint = rule.endpoint.rsplit(".", 1)[0] if "." in rule.endpoint else None
+        if rule.methods & {"GET", "HEAD"} and blueprint not in READING_LIMITED_BLUEPRINTS:
+            name = get_qualified_name(app.view_functions[rule.endpoint])
+            assert not manager._decorated_limits.get(name), rule.rule
+    assert manager._decorated_limits.get(get_qualified_name(app.view_functions["auth.login"]))
+    client = browser_with_a_session(app)
+    assert "X-RateLimit-Limit" in client.get("/log-ind/citizen").headers  # the login still counts
+    assert "X-RateLimit-Limit" not in client.get("/").headers  # a page read is not counted
+
+
 def test_the_login_from_one_address_still_has_a_ceiling(make_app):
     app = make_app(PORTAL_RATELIMIT_LOGIN_ADDRESS="5 per minute")
     answers = [browser_with_a_session(app).get("/log-ind/citizen").status_code for _ in range(6)]
