@@ -90,7 +90,7 @@ def _plain_date(day: date, style: str, locale) -> str:
 
 def _date(day, style: str, locale=None) -> str:
     """A calendar date in the page's language; memoised, as a queue page formats dozens of them
-    and Babel is slow at it. A datetime goes through Flask-Babel for its time zone."""
+    and Babel is slow at it. A datetime is shown in Flask-Babel's time zone (Europe/Copenhagen)."""
     if isinstance(day, datetime):
         return babel_dates.format_date(to_user_timezone(day), style, locale=formats_of(locale or get_locale()))
     return _plain_date(day, style, formats_of(locale or get_locale()))

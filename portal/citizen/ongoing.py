@@ -177,8 +177,9 @@ def employer_relation(case_id: int, report_id: int):
 
 def _week_choices(weeks: list[IsoWeek]) -> list:
     # A required select starts with an empty choice (HTML); the page still preselects a real week.
+    day = "d. MMM" if get_locale().language == "da" else "d MMM"  # "2. nov." in Danish, "2 Nov" in English
     return options([("", _("Choose the week"))] + [(str(w), _("Week %(week)d: %(start)s to %(end)s", week=w.week,
-                                start=format_date(w.monday, "d. MMM"), end=format_date(w.sunday, "d. MMM yyyy")))
+                                start=format_date(w.monday, day), end=format_date(w.sunday, day + " yyyy")))
                     for w in weeks])
 
 

@@ -50,6 +50,13 @@ def test_weeks_of_partial_hours_are_kept_with_absence_and_share(client, auth, ap
         assert len(db.exec(select(WeekHours).where(WeekHours.case_id == case_id)).all()) == 2
 
 
+def test_the_weeks_to_choose_read_their_dates_as_each_language_writes_them(client, auth):
+    case_id = start_case(client, auth, first_absence_day="2026-10-26", absence_kind="partial", partial_hours="20")
+    assert "Uge 45: 2. nov. til 8. nov. 2026" in text(client.get(f"/borger/sag/{case_id}/timer"))
+    client.get("/sprog/en")
+    assert "Week 45: 2 Nov to 8 Nov 2026" in text(client.get(f"/borger/sag/{case_id}/timer"))
+
+
 def test_a_week_with_under_4_hours_of_absence_is_refused_with_the_rule(client, auth, app):
     case_id = start_case(client, auth, first_absence_day="2026-10-26")
     refused = report_week(client, case_id, "2026-W46", "37", "34")
