@@ -64,6 +64,10 @@ def content_security_policy(config: dict) -> str:
             f"frame-ancestors 'none'; form-action 'self' {' '.join(origins)}").strip()
 
 
+def _csrf_serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token")  # Flask-WTF's own salt
+
+
 _SIGNED_CSRF_TOKENS: dict[tuple[str, str], str] = {}
 _SIGNED_CSRF_TOKENS_KEPT = 8192
 
@@ -82,7 +86,7 @@ def signed_csrf_token(secret_key: str, raw_token: str) -> str:
     signed = _SIGNED_CSRF_TOKENS.get((secret_key, raw_token))
     if signed is None:
         signed = remember_signed_csrf_token(
-            secret_key, raw_token, URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token").dumps(raw_token))
+            secret_key, raw_token, _csrf_serializer(secret_key).dumps(raw_token))
     return signed
 
 
@@ -122,7 +126,7 @@ def init_app(app: Flask) -> None:
         if raw_token and (secret_key, raw_token) not in _SIGNED_CSRF_TOKENS:
             # A login renews the session's token after g got the old one: keep only a true pair.
             try:
-                pair = URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token").loads(signed) == raw_token
+                pair = _csrf_serializer(secret_key).loads(signed) == raw_token
             except BadData:
                 pair = False
             if pair:
