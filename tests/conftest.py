@@ -24,8 +24,55 @@ from portal import (
 from portal.config import FACES, oidc_provider
 from portal.devidp.testing import running_idp
 
-PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
 TODAY = "2026-11-16"  # a Monday; tests that need another day pass PORTAL_TODAY themselves
+
+
+def _database_of_this_worker(url: str | None) -> str | None:
+    """Under pytest-xdist every worker truncates tables after each test, so each gets a database of
+    its own beside the one given (test_gw0, test_gw1, ...), made on first use. Set in the environment,
+    so that the tests that read PORTAL_TEST_DATABASE_URL themselves use it too."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    from sqlalchemy.engine import make_url
+
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    engine = create_engine(given, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    mine = given.set(database=name).render_as_string(hide_password=False)
+    os.environ["PORTAL_TEST_DATABASE_URL"] = mine
+    return mine
+
+
+PG_URL = _database_of_this_worker(os.environ.get("PORTAL_TEST_DATABASE_URL"))
+
+
+def pytest_configure(config):
+    # SIGTERM (make stopped, CI's limit) ends the run as Ctrl-C does: every fixture tears down, so
+    # every server, browser and checker a test started is stopped (tests/processes.py for the rest).
+    import signal
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, only what touches the database runs: the pure tests ran on SQLite already."""
+    if not PG_URL:
+        return
+    keep, drop = [], []
+    for item in items:
+        touches_database = "database_url" in item.fixturenames or "/tests/pg/" in str(item.path)
+        (keep if touches_database else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")
