@@ -25,10 +25,20 @@ def wait_for(url: str, seconds: float = 15) -> None:
             time.sleep(0.2)
 
 
+def set_up(env: dict) -> None:
+    """Migrate, seed the demo, sweep it so the queue is alive, and send what the sweep wrote."""
+    for command in ("migrate", "seed-demo", "sweep", "send-outbox"):
+        # Messages go to files under instance/outbox/: the Digital Post, NemSMS and paper requests as
+        # .xml, the e-mails as .eml, to read in any mail program.
+        subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", command], env=env, check=True)  # nosec B603
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=5000)
     parser.add_argument("--idp-port", type=int, default=5001)
+    parser.add_argument("--no-setup", action="store_true",
+                        help="serve the database as it is: already migrated, seeded and swept")
     args = parser.parse_args()
 
     env = dict(os.environ)
@@ -38,12 +48,8 @@ def main() -> None:
     env.setdefault("PORTAL_PUBLIC_URL", f"http://127.0.0.1:{args.port}")
 
     python = sys.executable
-    subprocess.run([python, "-m", "flask", "--app", "wsgi", "migrate"], env=env, check=True)  # nosec B603
-    subprocess.run([python, "-m", "flask", "--app", "wsgi", "seed-demo"], env=env, check=True)  # nosec B603
-    subprocess.run([python, "-m", "flask", "--app", "wsgi", "sweep"], env=env, check=True)  # nosec B603
-    # Messages go to files under instance/outbox/: the Digital Post, NemSMS and paper requests as .xml,
-    # the e-mails as .eml, to read in any mail program.
-    subprocess.run([python, "-m", "flask", "--app", "wsgi", "send-outbox"], env=env, check=True)  # nosec B603
+    if not args.no_setup:
+        set_up(env)
 
     children = []
     if env["PORTAL_DEV_IDP"] == "1":

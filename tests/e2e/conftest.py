@@ -8,6 +8,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -16,8 +17,11 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+
+from tests import processes
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
@@ -60,7 +64,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait(url: str, seconds: float = 60) -> None:
+def _wait(url: str, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -72,28 +76,44 @@ def _wait(url: str, seconds: float = 60) -> None:
             time.sleep(0.3)
 
 
+def _portal_env(instance: Path) -> dict:
+    env = {**os.environ, "PORTAL_TODAY": TODAY, "DATABASE_URL": f"sqlite:///{instance}/portal.sqlite3",
+           "PORTAL_OUTBOX_DIR": str(instance / "outbox"), "PORTAL_DEV_IDP": "1"}
+    env.pop("PORTAL_OIDC_ISSUER", None)
+    env.pop("PORTAL_DEV_IDP_ISSUER", None)
+    return env
+
+
+@pytest.fixture(scope="session")
+def _demo_database(tmp_path_factory) -> Path:
+    """`make run`'s set-up (migrate, seed the demo, sweep, send), done once a run: each test starts
+    the servers on a copy of it, which is the same data a fresh set-up gives, in a fraction of the
+    time (the set-up is four processes that each load the app)."""
+    from portal.devrun import set_up
+
+    instance = tmp_path_factory.mktemp("e2e-demo")
+    set_up(_portal_env(instance))
+    return instance / "portal.sqlite3"
+
+
 @pytest.fixture
-def portal_url(tmp_path_factory):
+def portal_url(tmp_path_factory, _demo_database):
     """The portal as `make run` serves it, on free loopback ports, with its own SQLite file: a
-    fresh one for each test, so every journey starts from the same demo data."""
+    fresh copy of the demo for each test, so every journey starts from the same demo data."""
     if _missing_browser():
         pytest.skip(_missing_browser())
     port, idp_port = _free_port(), _free_port()
     instance = tmp_path_factory.mktemp("e2e")
-    env = {**os.environ, "PORTAL_TODAY": TODAY, "DATABASE_URL": f"sqlite:///{instance}/portal.sqlite3",
-           "PORTAL_DEV_IDP": "1"}
-    env.pop("PORTAL_OIDC_ISSUER", None)
-    env.pop("PORTAL_DEV_IDP_ISSUER", None)
+    shutil.copy(_demo_database, instance / "portal.sqlite3")
     log = open(instance / "server.log", "wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "portal.devrun", "--port", str(port), "--idp-port", str(idp_port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = processes.start(
+        [sys.executable, "-m", "portal.devrun", "--no-setup", "--port", str(port), "--idp-port", str(idp_port)],
+        cwd=ROOT, env=_portal_env(instance), stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait(f"http://127.0.0.1:{port}/")
         yield f"http://127.0.0.1:{port}"
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
+        processes.stop(server, first=signal.SIGINT)  # the data is thrown away: no need to wait for keep-alives
         log.close()
 
 
@@ -117,7 +137,7 @@ def new_page(browser):
                                       bypass_csp=True, locale="da-DK")
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(60000)  # a hang, not a slow machine
         page.on("response", lambda response: _remember_document(page, response))
         return page
 
@@ -172,6 +192,13 @@ class PageChecker:
         page.screenshot(path=str(SCREENSHOTS / f"{self.label}-{self.count:02d}-{name}.png"), full_page=True)
         html = served_html(page)
         checked = page if self.javascript else self._scriptless_copy(page)
+        state = page_state(checked, html, self.javascript)
+        known = CHECKED.get(state)
+        if known is None:
+            known = CHECKED[state] = self._findings(checked, html)
+        self._report(page, name, known)
+
+    def _findings(self, checked, html) -> dict:
         # Closed <details> hold forms too: the engines check what a user sees who opens them.
         closed = checked.evaluate("() => [...document.querySelectorAll('details:not([open])')]"
                                   ".map(d => { d.open = true; d.dataset.checkerOpened = '1'; return d; }).length")
@@ -188,6 +215,9 @@ class PageChecker:
         if closed:
             checked.evaluate("() => document.querySelectorAll('details[data-checker-opened]')"
                              ".forEach(d => { d.open = false; delete d.dataset.checkerOpened; })")
+        return findings
+
+    def _report(self, page, name: str, findings: dict) -> None:
         if findings and os.environ.get("PORTAL_E2E_FINDINGS"):
             # For a developer fixing many pages at once: write every finding down and go on.
             with open(os.environ["PORTAL_E2E_FINDINGS"], "a") as out:
@@ -209,6 +239,35 @@ class PageChecker:
         self._copy.route(url, lambda route: route.fulfill(body=html, content_type="text/html"))
         self._copy.goto(url)
         return self._copy
+
+
+# What the engines found for each page state already checked in this process. The journeys pass
+# the same pages again and again (the front page, the login, the overview): the engines run once.
+CHECKED: dict[str, dict] = {}
+
+# What differs between two showings of one page state without changing what a reader meets: the
+# loopback ports of this test's servers, one-time tokens in hidden fields and links, script nonces.
+_VOLATILE = [(re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:PORT"),
+             (re.compile(r'(<input[^>]*type="hidden"[^>]*value=")[^"]*'), r"\1"),
+             (re.compile(r'(<input[^>]*value=")[^"]*("[^>]*type="hidden")'), r"\1\2"),
+             (re.compile(r'nonce="[^"]*"'), 'nonce=""'),
+             # a long run of letters and digits both: a token, not a word or a class name
+             (re.compile(r"(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{22,}"), "TOKEN")]
+
+
+def page_state(page, served: str, javascript: bool) -> str:
+    """A page state: the address, the viewport, scripts on or off, the DOM the engines will read and
+    the HTML as served (the Nu HTML Checker reads that), less what is volatile (above)."""
+    import hashlib
+
+    parts = [urlsplit(page.url)._replace(netloc="").geturl(), json.dumps(page.viewport_size), str(javascript),
+             page.content(), served or ""]
+    digest = hashlib.sha256()
+    for part in parts:
+        for pattern, replacement in _VOLATILE:
+            part = pattern.sub(replacement, part)
+        digest.update(part.encode() + b"\0")
+    return digest.hexdigest()
 
 
 def type_date(page, field: str, typed) -> None:
@@ -237,10 +296,10 @@ _vnu: dict = {}
 def _start_vnu() -> None:
     if "url" not in _vnu:
         port = _free_port()
-        process = subprocess.Popen([JAVA, "-cp", str(VNU_JAR), "nu.validator.servlet.Main", str(port)],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        atexit.register(lambda: os.killpg(process.pid, signal.SIGTERM))
-        _vnu.update(url=f"http://127.0.0.1:{port}/", ready=False)
+        process = processes.start([JAVA, "-cp", str(VNU_JAR), "nu.validator.servlet.Main", str(port)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        atexit.register(processes.stop, process, 5)
+        _vnu.update(url=f"http://127.0.0.1:{port}/", ready=False, process=process)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -249,6 +308,9 @@ def _nu_html_checker(request):
     for half a minute while the first portal starts."""
     if any("e2e" in item.keywords for item in request.session.items) and not _missing_browser():
         _start_vnu()
+    yield
+    if "process" in _vnu:
+        processes.stop(_vnu["process"], 5)
 
 
 def _vnu_url() -> str:
