@@ -5,14 +5,30 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 IDP_PORT ?= 5001
 
-.PHONY: run test check bench install assets translations i18n-update migrate seed-demo clean
+# Tests run in parallel, one pytest-xdist worker per core (JOBS=0 runs them in one process).
+JOBS ?= auto
+PYTEST := $(BIN)/pytest -n $(JOBS)
+PG_NOTE := PostgreSQL part skipped: set PORTAL_TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)
+
+.PHONY: run test test-quick check bench install assets translations i18n-update migrate seed-demo clean
 
 run: install
 	$(BIN)/python -m portal.devrun --port $(PORT) --idp-port $(IDP_PORT)
 
-# Browser tests run when Debian's chromium is installed and are skipped (and said so) when not.
+# Every test: unit, web and API tests and the browser journeys on SQLite; then, when
+# PORTAL_TEST_DATABASE_URL names a PostgreSQL database, every test that touches the database again
+# there (the pure ones ran once already) with the PostgreSQL-only races and faults. Browser tests run
+# when Debian's chromium is installed and are skipped (and said so) when not.
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	env -u PORTAL_TEST_DATABASE_URL $(PYTEST) $(PYTEST_ARGS)
+	@if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then \
+	  echo "== what touches the database, again on PostgreSQL =="; \
+	  $(PYTEST) -m "not e2e" $(PYTEST_ARGS); \
+	else echo "$(PG_NOTE)"; fi
+
+# For working: the unit, web and API tests on SQLite, no browser, no PostgreSQL.
+test-quick: install
+	env -u PORTAL_TEST_DATABASE_URL $(PYTEST) -m "not e2e" tests/unit tests/web tests/api tests/devidp $(PYTEST_ARGS)
 
 # Static checks, run by CI: lint, security lint, and known vulnerabilities in every installed package.
 check: install
