@@ -7,7 +7,7 @@ IDP_PORT ?= 5001
 
 # Tests run in parallel, one pytest-xdist worker per core (JOBS=0 runs them in one process).
 JOBS ?= auto
-PYTEST := $(BIN)/pytest -n $(JOBS)
+PYTEST := $(BIN)/pytest -n $(JOBS) --dist worksteal
 PG_NOTE := PostgreSQL part skipped: set PORTAL_TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)
 
 .PHONY: run test test-quick check bench install assets translations i18n-update migrate seed-demo clean

@@ -51,6 +51,7 @@ def api_schema(make_app):
 
 # schemathesis's own pytest loader (from_fixture) reads a private attribute pytest 9 no longer has,
 # so each operation's strategy is driven by hypothesis here, which is what that loader does.
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=str)
 def test_schemathesis_finds_no_answer_that_breaks_the_description(api_schema, mode):
     schema, token = api_schema

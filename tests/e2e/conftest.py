@@ -189,33 +189,40 @@ class PageChecker:
 
     def __call__(self, page, name: str) -> None:
         self.count += 1
-        page.screenshot(path=str(SCREENSHOTS / f"{self.label}-{self.count:02d}-{name}.png"), full_page=True)
         html = served_html(page)
         checked = page if self.javascript else self._scriptless_copy(page)
         state = page_state(checked, html, self.javascript)
-        known = CHECKED.get(state)
-        if known is None:
-            known = CHECKED[state] = self._findings(checked, html)
-        self._report(page, name, known)
+        on_screen = state + json.dumps(page.viewport_size)
+        if on_screen not in CHECKED:  # the same state on the same screen looks the same: one screenshot
+            page.screenshot(path=str(SCREENSHOTS / f"{self.label}-{self.count:02d}-{name}.png"), full_page=True)
+        findings = self._findings(checked, html, state, on_screen)
+        self._report(page, name, findings)
 
-    def _findings(self, checked, html) -> dict:
+    def _findings(self, checked, html, state: str, on_screen: str) -> dict:
+        """The engines read the DOM, so they run once per page state; whether it fits the screen is
+        asked once per state and screen size."""
+        if state in CHECKED and on_screen in CHECKED:
+            return {**CHECKED[state], **CHECKED[on_screen]}
         # Closed <details> hold forms too: the engines check what a user sees who opens them.
         closed = checked.evaluate("() => [...document.querySelectorAll('details:not([open])')]"
                                   ".map(d => { d.open = true; d.dataset.checkerOpened = '1'; return d; }).length")
-        overflow = checked.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        findings = {
-            "overflow": f"the page is {overflow}px wider than the screen" if overflow > 0 else None,
-            "axe-core": axe_violations(checked),
-            "IBM Equal Access": equal_access_violations(checked),
-            "Nu HTML Checker": html_errors(html),
-            "language of parts": unmarked_language(checked),
-            "reflow at 320 px": reflow_problems(checked),
-        }
-        findings = {engine: found for engine, found in findings.items() if found}
+        if on_screen not in CHECKED:
+            overflow = checked.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            CHECKED[on_screen] = _found({
+                "overflow": f"the page is {overflow}px wider than the screen" if overflow > 0 else None,
+                "reflow at 320 px": reflow_problems(checked),
+            })
+        if state not in CHECKED:
+            CHECKED[state] = _found({
+                "axe-core": axe_violations(checked),
+                "IBM Equal Access": equal_access_violations(checked),
+                "Nu HTML Checker": html_errors(html),
+                "language of parts": unmarked_language(checked),
+            })
         if closed:
             checked.evaluate("() => document.querySelectorAll('details[data-checker-opened]')"
                              ".forEach(d => { d.open = false; delete d.dataset.checkerOpened; })")
-        return findings
+        return {**CHECKED[state], **CHECKED[on_screen]}
 
     def _report(self, page, name: str, findings: dict) -> None:
         if findings and os.environ.get("PORTAL_E2E_FINDINGS"):
@@ -241,6 +248,10 @@ class PageChecker:
         return self._copy
 
 
+def _found(findings: dict) -> dict:
+    return {engine: found for engine, found in findings.items() if found}
+
+
 # What the engines found for each page state already checked in this process. The journeys pass
 # the same pages again and again (the front page, the login, the overview): the engines run once.
 CHECKED: dict[str, dict] = {}
@@ -256,12 +267,11 @@ _VOLATILE = [(re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:PORT"),
 
 
 def page_state(page, served: str, javascript: bool) -> str:
-    """A page state: the address, the viewport, scripts on or off, the DOM the engines will read and
-    the HTML as served (the Nu HTML Checker reads that), less what is volatile (above)."""
+    """A page state: the address, scripts on or off, the DOM the engines will read and the HTML as
+    served (the Nu HTML Checker reads that), less what is volatile (above)."""
     import hashlib
 
-    parts = [urlsplit(page.url)._replace(netloc="").geturl(), json.dumps(page.viewport_size), str(javascript),
-             page.content(), served or ""]
+    parts = [urlsplit(page.url)._replace(netloc="").geturl(), str(javascript), page.content(), served or ""]
     digest = hashlib.sha256()
     for part in parts:
         for pattern, replacement in _VOLATILE:

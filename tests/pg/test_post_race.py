@@ -44,6 +44,7 @@ def _send_all(url, sf_url, certificate, smtp_host, smtp_port, me, barrier, resul
     app.extensions["portal.engine"].dispose()
 
 
+@pytest.mark.slow
 def test_two_senders_send_each_message_once_on_its_channel(database_url, smtp_server, serviceplatformen,
                                                            certificate):
     host, port, received = smtp_server

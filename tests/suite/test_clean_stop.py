@@ -34,6 +34,7 @@ def _gone_within(pid: int, seconds: float) -> bool:
     return True
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how, workers", [(signal.SIGTERM, "0"), (signal.SIGINT, "0"), (signal.SIGKILL, "0"),
                                           (signal.SIGTERM, "1")])
 def test_a_stopped_run_leaves_no_server_running(tmp_path, how, workers):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from sqlmodel import SQLModel, func, select
@@ -86,6 +87,7 @@ def hostile_posts(app, client, url: str, holder: str, names: list[str]):
     return post_hostile
 
 
+@pytest.mark.slow
 def test_hostile_input_to_every_form_never_breaks_and_never_half_stores(setup):  # noqa: F811
     app, clients, ids = setup
     owner_of = {"citizen": clients[LISE], "jobcenter": clients[METTE], "employer": clients["hanne"]}
