@@ -357,8 +357,8 @@ class OutboxMessage(SQLModel, table=True):
     # The channel: "email" when queued as the citizen's extra e-mail, otherwise chosen when sent.
     channel: str | None = Field(default=None, max_length=16)
     # For tracing at Serviceplatformen: the MeMo messageUUID (or the paper letter's
-    # AfsendelseIdentifikator), fixed by the outbox id so a repeat is the same message, and the
-    # transaction id (X-TransaktionsId) of the call that delivered it.
+    # AfsendelseIdentifikator), a version-4 UUID fixed when the message is queued so a repeat is the
+    # same message, and the transaction id (X-TransaktionsId) of the call that delivered it.
     message_uuid: str | None = Field(default=None, max_length=36)
     channel_reference: str | None = Field(default=None, max_length=64)
     status: str = Field(default=OutboxStatus.PENDING, max_length=16)

@@ -23,6 +23,7 @@ from portal import (
 )
 from portal.config import FACES, oidc_provider
 from portal.devidp.testing import running_idp
+from tests import memo_schema
 
 TODAY = "2026-11-16"  # a Monday; tests that need another day pass PORTAL_TODAY themselves
 
@@ -75,6 +76,17 @@ def pytest_collection_modifyitems(config, items):
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _memo_messages_are_valid(request):
+    """After every test with an app, every MeMo message its outbox folder holds is valid MeMo."""
+    yield
+    folder = request.node.funcargs.get("tmp_path")  # torn down before this runs, but its folder stays
+    if folder is None or not memo_schema.available():
+        return
+    invalid = memo_schema.invalid_files(folder / "outbox")
+    assert not invalid, f"messages the MeMo schema refuses: {invalid}"
 
 
 @pytest.fixture(scope="session")
@@ -306,7 +318,8 @@ class StandInServiceplatformen:
         from urllib.parse import parse_qs
         from urllib.parse import urlsplit as split
 
-        self.requests, self.registered, self.fail_with = [], {}, None
+        self.requests, self.registered, self.fail_with, self.invalid = [], {}, None, []
+        self.fail_posts_with = None  # the look-up answers, the sending fails
         self.lock = threading.Lock()
         stand_in = self
 
@@ -342,8 +355,11 @@ class StandInServiceplatformen:
             def do_POST(self):  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 self._record(body)
-                if stand_in.fail_with:
-                    return self._answer(stand_in.fail_with, b"<error/>", "application/xml")
+                if memo_schema.available():
+                    stand_in.invalid += memo_schema.memo_errors(body)
+                if stand_in.fail_with or stand_in.fail_posts_with:
+                    return self._answer(stand_in.fail_with or stand_in.fail_posts_with, b"<error/>",
+                                        "application/xml")
                 self._answer(200, b"", "application/xml")
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -405,6 +421,7 @@ def serviceplatformen():
         yield stand_in
     finally:
         stand_in.close()
+    assert not stand_in.invalid, f"Serviceplatformen got messages the MeMo schema refuses: {stand_in.invalid}"
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ chosen when it is sent) and, when she chose it, a second row for her extra e-mai
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -62,6 +63,9 @@ def enqueue(db: Session, message: Message) -> bool:
         letter_kind=message.letter_kind, letter_ref=message.letter_ref,
         citizen_id=message.citizen_id, language=message.language, link=message.link, notice=message.notice,
         channel=message.channel, status=OutboxStatus.PENDING, attempts=0, created_at=now,
+        # Fixed when queued, so a message sent again after a sender died is one message to Digital
+        # Post, not two. MeMo wants a random (version 4) UUID: KOMBIT refuses any other kind.
+        message_uuid=str(uuid.uuid4()),
     ).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(OutboxMessage.__table__.c.id)
     return db.exec(statement).first() is not None
 

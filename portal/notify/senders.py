@@ -25,7 +25,6 @@ from .serviceplatformen import (
     ServiceplatformenTransport,
     digital_post_message,
     kombit_access,
-    message_uuid,
     nemsms_message,
     physical_mail,
 )
@@ -109,9 +108,9 @@ class PostSender:
     other by the channel `choose_channel` picks from what the registry says of the citizen, through
     `transport` (Serviceplatformen, or files in development), with the letter's PDF where there is one."""
 
-    def __init__(self, *, transport, registry, sender: Sender, namespace: str, physical_type_id: int, email,
+    def __init__(self, *, transport, registry, sender: Sender, physical_type_id: int, email,
                  recipients, letters=None, notice_pdf=None):
-        self.transport, self.registry, self.sender, self.namespace = transport, registry, sender, namespace
+        self.transport, self.registry, self.sender = transport, registry, sender
         self.physical_type_id, self.email, self.recipients = physical_type_id, email, recipients
         self.letters, self.notice_pdf = letters, notice_pdf
 
@@ -122,7 +121,7 @@ class PostSender:
         who = self.recipients(message)
         reach = _safely(lambda: self.registry.reach(who.cpr), "registration look-up")
         channel = choose_channel(message.kind, reach, message.notice)
-        uuid_ = message_uuid(self.namespace, message.id)
+        uuid_ = message.message_uuid  # fixed when queued (outbox.enqueue): every attempt sends the same
         name = f"{message.id:08d}-{message.kind}.{channel.value}"
         if channel == Channel.NEMSMS:
             request = nemsms_message(uuid_=uuid_, cpr=who.cpr, sender=self.sender, label=message.subject,
@@ -203,7 +202,7 @@ def sender_for(app: Flask, transport=None, registry=None) -> PostSender:
     return PostSender(
         transport=transport, registry=registry or registry_for(app),
         sender=Sender(cvr=config["PORTAL_SF_CVR"], label=config["PORTAL_POST_SENDER_LABEL"]),
-        namespace=config["PORTAL_PUBLIC_URL"] or "", physical_type_id=config["PORTAL_PHYSICAL_MAIL_TYPE"],
+        physical_type_id=config["PORTAL_PHYSICAL_MAIL_TYPE"],
         email=email_sender_for(app),
         recipients=recipients_from(app.extensions["portal.engine"], config["PORTAL_CPR_ENCRYPTION_KEY"]),
         letters=lambda message: letter_document(app, message),

@@ -53,12 +53,6 @@ class Document:
     label: str | None = None
 
 
-def message_uuid(namespace: str, outbox_id: int) -> str:
-    """The MeMo messageUUID of one outbox message: the same on every attempt, so a message sent
-    again after a sender died is one message to Digital Post, not two."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{namespace.rstrip('/')}/outbox/{outbox_id}"))
-
-
 def _file(document: Document, language: str) -> memo.File:
     return memo.File(encodingFormat=document.mime, filename=document.filename, language=language,
                      content=base64.b64encode(document.content).decode())

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests import processes
+from tests import memo_schema, processes
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
@@ -93,6 +93,8 @@ def _demo_database(tmp_path_factory) -> Path:
 
     instance = tmp_path_factory.mktemp("e2e-demo")
     set_up(_portal_env(instance))
+    if memo_schema.available():  # what the demo's sweep sent: valid MeMo, every message
+        assert not memo_schema.invalid_files(instance / "outbox")
     return instance / "portal.sqlite3"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
+import uuid
 from email import message_from_bytes, policy
 from xml.etree import ElementTree as etree
 
@@ -96,6 +97,7 @@ def test_a_short_reminder_goes_by_nemsms_to_a_citizen_registered_for_it(make_app
     app, _client, case_id = due_soon(make_app, "Lise Testesen")
     [message] = outbox(app)  # no e-mail given: no e-mail queued
     assert message.channel is None and message.citizen_id is not None and message.recipient == ""
+    assert uuid.UUID(message.message_uuid).version == 4  # fixed when queued: a retry sends the same
     assert "1 sent" in send(app)
     body = xml_files(tmp_path / "outbox", "questionnaire_due")["nemsms"]
     root, memo = memo_of(body)
@@ -112,7 +114,7 @@ def test_a_short_reminder_goes_by_nemsms_to_a_citizen_registered_for_it(make_app
     only_in_recipient(body, LISE, memo)
     [sent] = outbox(app)
     assert (sent.status, sent.channel) == ("sent", "nemsms")
-    assert sent.message_uuid == header.findtext(f"{MEMO}messageUUID") and sent.channel_reference
+    assert sent.message_uuid == header.findtext(f"{MEMO}messageUUID") == message.message_uuid and sent.channel_reference
 
 
 def test_a_citizen_without_nemsms_gets_the_reminder_by_digital_post_and_her_email_as_the_extra(make_app, tmp_path):
@@ -278,3 +280,25 @@ def test_a_failed_look_up_is_retried_and_keeps_no_cpr_number(make_app, servicepl
     [post] = serviceplatformen.posts()
     assert post["path"] == "/service/KombiPostAfsend_1/memos"
     assert outbox(app)[0].channel_reference == post["headers"]["X-TransaktionsId"]
+
+
+def test_a_message_sent_again_after_a_failure_keeps_its_id(make_app, serviceplatformen, certificate):
+    """Digital Post knows a message by its messageUUID: the second attempt is the same message."""
+    from portal.notify.outbox import send_pending
+    from portal.notify.senders import sender_for
+    from portal.notify.serviceplatformen import ServiceplatformenRegistry, ServiceplatformenTransport
+
+    app, _client, _case_id = due_soon(make_app, "Ahmed Prøvesen")
+    access = serviceplatformen.access(certificate)
+    serviceplatformen.registered[AHMED] = {"digitalpost": True, "nemsms": False}
+    serviceplatformen.fail_posts_with = 503
+    with app.app_context(), session_scope(app) as db:
+        sender = sender_for(app, transport=ServiceplatformenTransport(access),
+                            registry=ServiceplatformenRegistry(access))
+        assert send_pending(db, sender, "test").failed == 1
+    serviceplatformen.fail_posts_with = None
+    with app.app_context(), session_scope(app) as db:
+        assert send_pending(db, sender, "test").sent == 1
+    first, second = (memo_of(post["body"])[1].find(f"{MEMO}MessageHeader").findtext(f"{MEMO}messageUUID")
+                     for post in serviceplatformen.posts())
+    assert first == second == outbox(app)[0].message_uuid and uuid.UUID(first).version == 4

@@ -22,21 +22,24 @@ from portal.notify.serviceplatformen import (
     ServiceplatformenTransport,
     digital_post_message,
     kombit_access,
-    message_uuid,
     nemsms_message,
     physical_mail,
 )
+from tests import memo_schema
 from tests.conftest import write_test_certificate
 
 from .test_foundation import PRODUCTION_SECRETS, REAL_LOGIN
 
 CPR = "7203854312"
+# MeMo's message ids are random (version 4) UUIDs; fixed here so a message built twice is the same bytes.
+UUIDS = ["0b6f2c9e-3d41-4a8e-9c57-2e1f8a6d4b30", "5d0e7a12-8c3f-4b96-a1d4-7f2e9c0b6a58",
+         "c93a4e71-0f5b-4d28-b6e3-41a9d7c2e805"]
 SENDER = Sender(cvr="11223344", label="Jobcenter København")
 
 
 def a_letter():
     return digital_post_message(
-        uuid_=message_uuid("https://sygefravaer.example.dk", 7), cpr=CPR, sender=SENDER, label="Din opfølgningsplan",
+        uuid_=UUIDS[0], cpr=CPR, sender=SENDER, label="Din opfølgningsplan",
         text="Jobcentret har lavet din opfølgningsplan.", language="da", notice="Din opfølgningsplan er klar",
         link="https://sygefravaer.example.dk/borger/sag/3", link_label="Log ind i selvbetjeningen", case_id=3,
         letter=Document("opfoelgningsplan-version-1.pdf", "application/pdf", b"%PDF-1.7 test", "Opfølgningsplan"),
@@ -46,9 +49,9 @@ def a_letter():
 def test_the_client_sends_exactly_what_the_file_sender_writes(serviceplatformen, certificate, tmp_path):
     real = ServiceplatformenTransport(serviceplatformen.access(certificate))
     files = FileTransport(str(tmp_path))
-    sms = nemsms_message(uuid_=message_uuid("x", 8), cpr=CPR, sender=SENDER, label="Husk dit oplysningsskema",
+    sms = nemsms_message(uuid_=UUIDS[1], cpr=CPR, sender=SENDER, label="Husk dit oplysningsskema",
                          notice="Husk at besvare dit oplysningsskema senest 24. november 2026")
-    paper = physical_mail(uuid_=message_uuid("x", 9), title="Husk dit oplysningsskema", pdf=b"%PDF-1.7 test",
+    paper = physical_mail(uuid_=UUIDS[2], title="Husk dit oplysningsskema", pdf=b"%PDF-1.7 test",
                           type_id=265, address=PostalAddress("Bo Eksempel", "Prøvevej", "12", "8000", "Aarhus C"))
     references = [real.send_memo(KOMBI_DIGITAL_POST, a_letter(), "a"), real.send_memo(KOMBI_NEMSMS, sms, "b"),
                   real.send_physical(paper, "c")]
@@ -144,3 +147,16 @@ def test_production_starts_with_digital_post_configured(monkeypatch, tmp_path, c
     assert isinstance(sender.transport, ServiceplatformenTransport)
     assert isinstance(sender.registry, ServiceplatformenRegistry)
     assert sender.transport.access.environment == "https://prod.serviceplatformen.dk"
+
+
+@pytest.mark.skipif(not memo_schema.available(), reason=memo_schema.WHY_NOT)
+def test_digital_post_and_nemsms_messages_are_valid_memo_and_a_name_based_id_is_not():
+    sms = nemsms_message(uuid_=UUIDS[1], cpr=CPR, sender=SENDER, label="Husk dit oplysningsskema",
+                         notice="Husk at besvare dit oplysningsskema senest 24. november 2026")
+    from portal.notify.serviceplatformen import memo_request_body
+
+    for message, kombi in ((a_letter(), KOMBI_DIGITAL_POST), (sms, KOMBI_NEMSMS)):
+        assert memo_schema.memo_errors(memo_request_body(kombi, message)) == []
+    # the id the portal used to make (uuid5, from the outbox id): KOMBIT refuses it, and so do the tests
+    sms.messageHeader.messageUUID = "63ebd93c-e067-5ea8-8540-b456ae87896b"
+    assert any("messageUUID" in error for error in memo_schema.memo_errors(memo_request_body(KOMBI_NEMSMS, sms)))
