@@ -2,6 +2,7 @@
 keyed hash to find a citizen by it; health answers only inside the questionnaire."""
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -359,7 +360,7 @@ class OutboxMessage(SQLModel, table=True):
     # For tracing at Serviceplatformen: the MeMo messageUUID (or the paper letter's
     # AfsendelseIdentifikator), a version-4 UUID fixed when the message is queued so a repeat is the
     # same message, and the transaction id (X-TransaktionsId) of the call that delivered it.
-    message_uuid: str | None = Field(default=None, max_length=36)
+    message_uuid: str | None = Field(default_factory=lambda: str(uuid.uuid4()), max_length=36)
     channel_reference: str | None = Field(default=None, max_length=64)
     status: str = Field(default=OutboxStatus.PENDING, max_length=16)
     attempts: int = 0

@@ -86,7 +86,7 @@ def _memo_messages_are_valid(request):
     if folder is None or not memo_schema.available():
         return
     invalid = memo_schema.invalid_files(folder / "outbox")
-    assert not invalid, f"messages the MeMo schema refuses: {invalid}"
+    assert not invalid, f"{len(invalid)} messages the MeMo schema refuses, first: {dict(list(invalid.items())[:3])}"
 
 
 @pytest.fixture(scope="session")
@@ -421,7 +421,8 @@ def serviceplatformen():
         yield stand_in
     finally:
         stand_in.close()
-    assert not stand_in.invalid, f"Serviceplatformen got messages the MeMo schema refuses: {stand_in.invalid}"
+    assert not stand_in.invalid, \
+        f"Serviceplatformen got {len(stand_in.invalid)} refusals of the MeMo schema, first: {stand_in.invalid[:3]}"
 
 
 @pytest.fixture
