@@ -37,6 +37,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=5000)
     parser.add_argument("--idp-port", type=int, default=5001)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (each loads the app)")
     parser.add_argument("--no-setup", action="store_true",
                         help="serve the database as it is: already migrated, seeded and swept")
     args = parser.parse_args()
@@ -58,7 +59,7 @@ def main() -> None:
         wait_for(issuer + "/.well-known/openid-configuration")
     children.append(subprocess.Popen(
         [os.path.join(os.path.dirname(python), "gunicorn"), "wsgi:app",
-         "--bind", f"127.0.0.1:{args.port}", "--workers", "2", "--threads", "4",
+         "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers), "--threads", "4",
          "--access-logfile", "-"], env=env))  # nosec B603
     print(f"\n  The portal: http://127.0.0.1:{args.port}    test login: {issuer}\n", flush=True)
 

@@ -109,7 +109,9 @@ def portal_url(tmp_path_factory, _demo_database):
     shutil.copy(_demo_database, instance / "portal.sqlite3")
     log = open(instance / "server.log", "wb")
     server = processes.start(
-        [sys.executable, "-m", "portal.devrun", "--no-setup", "--port", str(port), "--idp-port", str(idp_port)],
+        # One worker process: a journey is one person at a time, and each worker costs a second of start-up.
+        [sys.executable, "-m", "portal.devrun", "--no-setup", "--workers", "1", "--port", str(port),
+         "--idp-port", str(idp_port)],
         cwd=ROOT, env=_portal_env(instance), stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait(f"http://127.0.0.1:{port}/")
