@@ -5,15 +5,20 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from babel.dates import format_date as babel_format_date
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from wtforms import Field, SelectChoice
 from wtforms.fields import DecimalField
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
+from .i18n import ENGLISH_FORMATS, formats_of
 from .personal_data import valid_cvr
+from .rules.calendar import FIRST_DATE, LAST_DATE, within_dates
 
 # Characters nobody can see: controls, zero-width and bidirectional overrides. In a name they can make
 # one person read as another on a caseworker's screen, so names lose them wherever they come from.
@@ -62,6 +67,16 @@ YEAR_DIGITS = _l("The year must have 4 digits, for example 2026.")
 FIRST_DAY_FUTURE = _l("The first day of absence cannot be in the future.")
 
 
+def _long_date(day: date) -> str:
+    """1. januar 1990 / 1 January 1990: in the page's language (English outside a request)."""
+    return babel_format_date(day, "long", locale=formats_of(get_locale()) or ENGLISH_FORMATS)
+
+
+# The one message for a date outside the portal's range (portal.rules.calendar), in every face.
+OUTSIDE_DATES = LazyString(lambda: _("The date must be between %(first)s and %(last)s.",
+                                     first=_long_date(FIRST_DATE), last=_long_date(LAST_DATE)))
+
+
 class DateParseError(ValueError):
     def __init__(self, message, parts):
         super().__init__(message)
@@ -102,9 +117,12 @@ def parse_date_parts(day: str, month: str, year: str) -> date | None:
     if len(year) != 4 or int(year) < 1000:
         raise DateParseError(YEAR_DIGITS, ["year"])
     try:
-        return date(int(year), number, int(day))
+        typed = date(int(year), number, int(day))
     except ValueError:
         raise DateParseError(REAL_DATE, PARTS) from None
+    if not within_dates(typed):  # the bounds are whole years: the year is what is wrong
+        raise DateParseError(OUTSIDE_DATES, ["year"])
+    return typed
 
 
 class DanishDateField(Field):

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..api.problems import problem
+from ..forms import OUTSIDE_DATES
 from ..i18n import LOCALES
 from ..rules import Code
 from ..rules.calculator import CalculatorInput, InputProblem, calculate, problems
@@ -53,6 +54,7 @@ def switch_language(code: str):
 CALCULATOR_FIELDS = ("first_absence_day", "fast_track_requested_on", "questionnaire_sent_on", "expected_return", "on")
 PROBLEM_MESSAGES = {
     InputProblem.MISSING: _l("Enter the first day of absence."),
+    InputProblem.OUTSIDE_DATES: OUTSIDE_DATES,
     InputProblem.TOO_EARLY: _l("The calculator covers sick leave from 1 January 2019."),
     InputProblem.BEFORE_FIRST_DAY: _l("The date cannot be before the first day of absence."),
     InputProblem.NOT_AFTER_FIRST_DAY: _l("The expected return must be after the first day of absence."),
