@@ -11,14 +11,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from wtforms import Field, SelectChoice
-from wtforms.fields import DecimalField
+from wtforms.fields import DecimalField, IntegerField
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
 from .i18n import ENGLISH_FORMATS, formats_of
-from .personal_data import valid_cvr
+from .personal_data import CprError, CprProblem, read_cpr, valid_cvr
 from .rules.calendar import FIRST_DATE, LAST_DATE, within_dates
+from .typed_numbers import ASCII_DIGITS, foreign_digits, tidy, without_gaps
 
 # Characters nobody can see: controls, zero-width and bidirectional overrides. In a name they can make
 # one person read as another on a caseworker's screen, so names lose them wherever they come from.
@@ -46,7 +47,7 @@ MONTHS = {
     "nov": 11, "november": 11,
     "dec": 12, "december": 12,
 }
-DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() would let ٣ and ³ through
+DIGITS = ASCII_DIGITS  # ASCII only: str.isdigit() would let ٣ and ³ through
 SEPARATORS = r"[-./ ]+"
 # A whole date typed into the day box: 10-11-2026, 10.11.2026, 10/11/2026, 10 nov 2026, 10112026, 2026-11-10.
 WHOLE_DMY = re.compile(rf"(?P<d>[0-9]{{1,2}}){SEPARATORS}(?P<m>[0-9]{{1,2}}|[^\W\d_]+\.?){SEPARATORS}(?P<y>[0-9]+)")
@@ -93,7 +94,8 @@ def month_number(text: str) -> int | None:
 def parse_date_parts(day: str, month: str, year: str) -> date | None:
     """What a person typed in the three boxes -> a date, None when all are empty, or DateParseError
     naming the message and the boxes that are wrong. A whole date in the day box is accepted too."""
-    day, month, year = (day or "").strip(), (month or "").strip(), (year or "").strip()
+    # An en dash from autocorrect or an NBSP is what the person meant as "-" and " ".
+    day, month, year = tidy(day), tidy(month), tidy(year)
     if not (day or month or year):
         return None
     if not month and not year and (len(day) > 2 or not DIGITS.fullmatch(day)):
@@ -222,19 +224,42 @@ def not_in_future(today_fn, message=None):
 
 
 def normalise_cvr_input(text: str | None) -> str:
-    """A CVR number as people type it: spaces, hyphens and the VAT prefix "DK" go ("DK 1234 5674")."""
-    value = "".join((text or "").split()).replace("-", "")
+    """A CVR number as people type it: spaces (NBSP too), dashes of every kind and the VAT prefix
+    "DK" go ("DK 1234 5674", "1234–5674")."""
+    value = without_gaps(text).replace("-", "")
     return value[2:] if value[:2].upper() == "DK" else value
 
 
 def cvr_number(_form, field):
     value = normalise_cvr_input(field.data)
-    if not (len(value) == 8 and value.isdigit()):
+    if foreign_digits(value):
+        raise ValidationError(_l("Write the CVR number with the digits 0-9, for example 12345674."))
+    if not (len(value) == 8 and ASCII_DIGITS.fullmatch(value)):
         raise ValidationError(_l("A CVR number is 8 digits, for example 12345674."))
     if not valid_cvr(value):
         raise ValidationError(_l("This is not a valid CVR number. Check the number on your payslip "
                                  "or ask your employer."))
     field.data = value
+
+
+CPR_MESSAGES = {
+    CprProblem.FORM: _l("A CPR number is 10 digits: the date of birth (ddmmyy) and 4 digits, for example "
+                        "010190-1234."),
+    CprProblem.DIGITS: _l("Write the CPR number with the digits 0-9, for example 010190-1234."),
+    CprProblem.NO_SUCH_DATE: _l("The first 6 digits of a CPR number are a date of birth (ddmmyy), and this "
+                                "date does not exist. Check the number."),
+    CprProblem.FUTURE: _l("The date of birth in this CPR number is in the future. Check the number."),
+}
+
+
+def cpr_number(today_fn):
+    """A CPR number field: stored as its ten digits, with a message that says what is wrong."""
+    def check(_form, field):
+        try:
+            field.data = read_cpr(field.data, today_fn())
+        except CprError as error:
+            raise ValidationError(CPR_MESSAGES[error.problem]) from None
+    return check
 
 
 HOURS_TEXT = re.compile(r"(?P<number>[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
@@ -295,6 +320,23 @@ class DanishDecimalField(DecimalField):
         if self.raw_data:
             return self.raw_data[0]
         return format_hours(self.data)
+
+
+class WholeNumberField(IntegerField):
+    """A count or a case number, in the digits 0-9 only: WTForms' IntegerField reads with int(),
+    which takes "٣", "３" and "1_0". Spaces, NBSPs and a leading minus of any dash are read."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = without_gaps(valuelist[0])
+        if not text:
+            self.data = None
+            return
+        if not re.fullmatch(r"-?[0-9]{1,12}", text):
+            self.data = None
+            raise ValueError(_l("Write a whole number with the digits 0-9, for example 3."))
+        self.data = int(text)
 
 
 def options(pairs) -> list[SelectChoice]:
