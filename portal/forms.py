@@ -263,18 +263,27 @@ def cpr_number(today_fn):
 
 
 HOURS_TEXT = re.compile(r"(?P<number>[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
+# "1.000" is a thousand in Danish (a dot before exactly three digits), never one hour; "7,500" is
+# seven and a half (the decimal comma), as is "7.5".
+THOUSANDS = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
 HOURS_UNIT = re.compile(r"\s*(timer|time|t|hours|hour|hrs|h)\.?$", re.IGNORECASE)
 NOT_A_NUMBER = _l("Enter the hours as a number, for example 37 or 7.5.")
+HOURS_IN_A_WEEK = 168
+MORE_THAN_A_WEEK = _l("A week has %(hours)d hours. Enter the hours of one week, for example 37.",
+                      hours=HOURS_IN_A_WEEK)
 
 
 def parse_hours(text: str) -> Decimal | None:
-    """Hours as people type them: '37', '7,5', '7.5', ',5', '3,5 timer'. Refuses what is not a plain
-    number in ASCII digits (ValueError with the message), None when empty."""
-    text = HOURS_UNIT.sub("", (text or "").strip()).replace(" ", "")
+    """Hours as people type them: '37', '7,5', '7.5', ',5', '3,5 timer', and '1.000' as a thousand
+    (never as 1). Refuses what is not a plain number in ASCII digits (ValueError with the message),
+    None when empty. How many hours a field takes is the field's range (DanishDecimalField)."""
+    text = HOURS_UNIT.sub("", tidy(text)).replace(" ", "")
     if not text:
         return None
     if text.startswith("-"):
         raise ValueError(_l("The hours cannot be a negative number."))
+    if THOUSANDS.fullmatch(text):
+        return Decimal(text.replace(".", ""))  # a thousand or more: the field's range refuses it
     match = HOURS_TEXT.fullmatch(text)
     if not match:
         if re.fullmatch(r"[0-9]{1,3}([.,][0-9]{3})+([.,][0-9]+)?", text) or text.count(",") + text.count(".") > 1:
@@ -285,7 +294,7 @@ def parse_hours(text: str) -> Decimal | None:
     except InvalidOperation:  # pragma: no cover - the pattern lets only numbers through
         raise ValueError(NOT_A_NUMBER) from None
     # The decimals as written, read off the number: quantize() refuses a number longer than 28 digits
-    # (the range check then tells the person what the field takes).
+    # (the field's range check then tells the person what the field takes).
     if value.normalize().as_tuple().exponent < -2:
         raise ValueError(_l("Write the hours with at most 2 decimals, for example 7.25."))
     return value
@@ -315,6 +324,12 @@ class DanishDecimalField(DecimalField):
         except ValueError:
             self.data = None
             raise
+
+    def post_validate(self, form, validation_stopped):
+        # Every hours field is a week's hours or fewer; its own range says so more precisely, and
+        # this holds for a field that has none.
+        if self.data is not None and self.data > HOURS_IN_A_WEEK and not self.errors:
+            self.errors.append(MORE_THAN_A_WEEK)
 
     def _value(self):
         if self.raw_data:
