@@ -6,7 +6,7 @@ from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from .api.problems import is_api_request, problem
+from .api.problems import answers_with_problems, problem
 from .db import committed
 
 OWN_PAGES = (403, 404, 429, 500, 503)
@@ -26,11 +26,11 @@ def init_app(app: Flask) -> None:
         # lets the load balancer and the browser try again.
         current_app.logger.error("database unavailable: %s", type(error.orig).__name__)
         if committed():
-            if is_api_request():
+            if answers_with_problems():
                 return problem(503, None, "The change was saved, but the answer could not be made. Read the "
                                           "resource again.", {"Retry-After": "5"})
             return render_template("errors/saved.html", home=_home()), 200
-        if is_api_request():
+        if answers_with_problems():
             return problem(503, None, "The database cannot be reached. Try again shortly.", {"Retry-After": "30"})
         return render_template("errors/503.html", code=503), 503, {"Retry-After": "30"}
 
@@ -50,7 +50,7 @@ def _home() -> str:
 
 def _page(code: int):
     def handler(error):
-        if is_api_request():
+        if answers_with_problems():
             # The API answers in problem details; an answer already made (the token checks) stands.
             response = getattr(error, "response", None)
             if response is not None:

@@ -5,15 +5,21 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from babel.dates import format_date as babel_format_date
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from wtforms import Field, SelectChoice
-from wtforms.fields import DecimalField
+from wtforms.fields import DecimalField, IntegerField
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
-from .personal_data import valid_cvr
+from .i18n import ENGLISH_FORMATS, formats_of
+from .personal_data import CprError, CprProblem, read_cpr, valid_cvr
+from .rules.calendar import FIRST_DATE, LAST_DATE, within_dates
+from .typed_numbers import ASCII_DIGITS, foreign_digits, tidy, without_gaps
 
 # Characters nobody can see: controls, zero-width and bidirectional overrides. In a name they can make
 # one person read as another on a caseworker's screen, so names lose them wherever they come from.
@@ -41,7 +47,7 @@ MONTHS = {
     "nov": 11, "november": 11,
     "dec": 12, "december": 12,
 }
-DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() would let ٣ and ³ through
+DIGITS = ASCII_DIGITS  # ASCII only: str.isdigit() would let ٣ and ³ through
 SEPARATORS = r"[-./ ]+"
 # A whole date typed into the day box: 10-11-2026, 10.11.2026, 10/11/2026, 10 nov 2026, 10112026, 2026-11-10.
 WHOLE_DMY = re.compile(rf"(?P<d>[0-9]{{1,2}}){SEPARATORS}(?P<m>[0-9]{{1,2}}|[^\W\d_]+\.?){SEPARATORS}(?P<y>[0-9]+)")
@@ -62,6 +68,16 @@ YEAR_DIGITS = _l("The year must have 4 digits, for example 2026.")
 FIRST_DAY_FUTURE = _l("The first day of absence cannot be in the future.")
 
 
+def _long_date(day: date) -> str:
+    """1. januar 1990 / 1 January 1990: in the page's language (English outside a request)."""
+    return babel_format_date(day, "long", locale=formats_of(get_locale()) or ENGLISH_FORMATS)
+
+
+# The one message for a date outside the portal's range (portal.rules.calendar), in every face.
+OUTSIDE_DATES = LazyString(lambda: _("The date must be between %(first)s and %(last)s.",
+                                     first=_long_date(FIRST_DATE), last=_long_date(LAST_DATE)))
+
+
 class DateParseError(ValueError):
     def __init__(self, message, parts):
         super().__init__(message)
@@ -78,7 +94,8 @@ def month_number(text: str) -> int | None:
 def parse_date_parts(day: str, month: str, year: str) -> date | None:
     """What a person typed in the three boxes -> a date, None when all are empty, or DateParseError
     naming the message and the boxes that are wrong. A whole date in the day box is accepted too."""
-    day, month, year = (day or "").strip(), (month or "").strip(), (year or "").strip()
+    # An en dash from autocorrect or an NBSP is what the person meant as "-" and " ".
+    day, month, year = tidy(day), tidy(month), tidy(year)
     if not (day or month or year):
         return None
     if not month and not year and (len(day) > 2 or not DIGITS.fullmatch(day)):
@@ -102,9 +119,12 @@ def parse_date_parts(day: str, month: str, year: str) -> date | None:
     if len(year) != 4 or int(year) < 1000:
         raise DateParseError(YEAR_DIGITS, ["year"])
     try:
-        return date(int(year), number, int(day))
+        typed = date(int(year), number, int(day))
     except ValueError:
         raise DateParseError(REAL_DATE, PARTS) from None
+    if not within_dates(typed):  # the bounds are whole years: the year is what is wrong
+        raise DateParseError(OUTSIDE_DATES, ["year"])
+    return typed
 
 
 class DanishDateField(Field):
@@ -204,14 +224,17 @@ def not_in_future(today_fn, message=None):
 
 
 def normalise_cvr_input(text: str | None) -> str:
-    """A CVR number as people type it: spaces, hyphens and the VAT prefix "DK" go ("DK 1234 5674")."""
-    value = "".join((text or "").split()).replace("-", "")
+    """A CVR number as people type it: spaces (NBSP too), dashes of every kind and the VAT prefix
+    "DK" go ("DK 1234 5674", "1234–5674")."""
+    value = without_gaps(text).replace("-", "")
     return value[2:] if value[:2].upper() == "DK" else value
 
 
 def cvr_number(_form, field):
     value = normalise_cvr_input(field.data)
-    if not (len(value) == 8 and value.isdigit()):
+    if foreign_digits(value):
+        raise ValidationError(_l("Write the CVR number with the digits 0-9, for example 12345674."))
+    if not (len(value) == 8 and ASCII_DIGITS.fullmatch(value)):
         raise ValidationError(_l("A CVR number is 8 digits, for example 12345674."))
     if not valid_cvr(value):
         raise ValidationError(_l("This is not a valid CVR number. Check the number on your payslip "
@@ -219,19 +242,48 @@ def cvr_number(_form, field):
     field.data = value
 
 
+CPR_MESSAGES = {
+    CprProblem.FORM: _l("A CPR number is 10 digits: the date of birth (ddmmyy) and 4 digits, for example "
+                        "010190-1234."),
+    CprProblem.DIGITS: _l("Write the CPR number with the digits 0-9, for example 010190-1234."),
+    CprProblem.NO_SUCH_DATE: _l("The first 6 digits of a CPR number are a date of birth (ddmmyy), and this "
+                                "date does not exist. Check the number."),
+    CprProblem.FUTURE: _l("The date of birth in this CPR number is in the future. Check the number."),
+}
+
+
+def cpr_number(today_fn):
+    """A CPR number field: stored as its ten digits, with a message that says what is wrong."""
+    def check(_form, field):
+        try:
+            field.data = read_cpr(field.data, today_fn())
+        except CprError as error:
+            raise ValidationError(CPR_MESSAGES[error.problem]) from None
+    return check
+
+
 HOURS_TEXT = re.compile(r"(?P<number>[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
+# "1.000" is a thousand in Danish (a dot before exactly three digits), never one hour; "7,500" is
+# seven and a half (the decimal comma), as is "7.5".
+THOUSANDS = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
 HOURS_UNIT = re.compile(r"\s*(timer|time|t|hours|hour|hrs|h)\.?$", re.IGNORECASE)
 NOT_A_NUMBER = _l("Enter the hours as a number, for example 37 or 7.5.")
+HOURS_IN_A_WEEK = 168
+MORE_THAN_A_WEEK = _l("A week has %(hours)d hours. Enter the hours of one week, for example 37.",
+                      hours=HOURS_IN_A_WEEK)
 
 
 def parse_hours(text: str) -> Decimal | None:
-    """Hours as people type them: '37', '7,5', '7.5', ',5', '3,5 timer'. Refuses what is not a plain
-    number in ASCII digits (ValueError with the message), None when empty."""
-    text = HOURS_UNIT.sub("", (text or "").strip()).replace(" ", "")
+    """Hours as people type them: '37', '7,5', '7.5', ',5', '3,5 timer', and '1.000' as a thousand
+    (never as 1). Refuses what is not a plain number in ASCII digits (ValueError with the message),
+    None when empty. How many hours a field takes is the field's range (DanishDecimalField)."""
+    text = HOURS_UNIT.sub("", tidy(text)).replace(" ", "")
     if not text:
         return None
     if text.startswith("-"):
         raise ValueError(_l("The hours cannot be a negative number."))
+    if THOUSANDS.fullmatch(text):
+        return Decimal(text.replace(".", ""))  # a thousand or more: the field's range refuses it
     match = HOURS_TEXT.fullmatch(text)
     if not match:
         if re.fullmatch(r"[0-9]{1,3}([.,][0-9]{3})+([.,][0-9]+)?", text) or text.count(",") + text.count(".") > 1:
@@ -242,7 +294,7 @@ def parse_hours(text: str) -> Decimal | None:
     except InvalidOperation:  # pragma: no cover - the pattern lets only numbers through
         raise ValueError(NOT_A_NUMBER) from None
     # The decimals as written, read off the number: quantize() refuses a number longer than 28 digits
-    # (the range check then tells the person what the field takes).
+    # (the field's range check then tells the person what the field takes).
     if value.normalize().as_tuple().exponent < -2:
         raise ValueError(_l("Write the hours with at most 2 decimals, for example 7.25."))
     return value
@@ -273,10 +325,33 @@ class DanishDecimalField(DecimalField):
             self.data = None
             raise
 
+    def post_validate(self, form, validation_stopped):
+        # Every hours field is a week's hours or fewer; its own range says so more precisely, and
+        # this holds for a field that has none.
+        if self.data is not None and self.data > HOURS_IN_A_WEEK and not self.errors:
+            self.errors.append(MORE_THAN_A_WEEK)
+
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
         return format_hours(self.data)
+
+
+class WholeNumberField(IntegerField):
+    """A count or a case number, in the digits 0-9 only: WTForms' IntegerField reads with int(),
+    which takes "٣", "３" and "1_0". Spaces, NBSPs and a leading minus of any dash are read."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = without_gaps(valuelist[0])
+        if not text:
+            self.data = None
+            return
+        if not re.fullmatch(r"-?[0-9]{1,12}", text):
+            self.data = None
+            raise ValueError(_l("Write a whole number with the digits 0-9, for example 3."))
+        self.data = int(text)
 
 
 def options(pairs) -> list[SelectChoice]:

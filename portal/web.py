@@ -5,11 +5,13 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, g, request, session, url_for
+from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import limits, submissions
+from .api.problems import answers_with_problems, is_api_request, problem
 from .extensions import csrf, htmx
 from .forms import aria
 
@@ -106,8 +108,16 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _refuse_nul_bytes():
         # No keyboard types a NUL byte, and PostgreSQL cannot store one: refuse it at the door.
-        if any("\x00" in value for values in (request.args, request.form) for _k, value in values.items(multi=True)):
-            abort(400)
+        # A page asked for JSON answers as it answers any bad input: a problem naming the fields.
+        fields = sorted({key for values in (request.args, request.form)
+                         for key, value in values.items(multi=True) if "\x00" in value})
+        if not fields:
+            return None
+        if answers_with_problems() and not is_api_request():
+            detail = _("Remove the control character (NUL) and try again.")
+            return problem(400, "invalid-request", detail,
+                           errors=[{"field": name[:100], "detail": detail} for name in fields])
+        abort(400)
 
     @app.before_request
     def _reuse_signed_csrf_token():

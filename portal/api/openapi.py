@@ -11,7 +11,7 @@ from ..models import HandoverStatus
 from ..rules import Code, ReasonCode, State, Who
 from .oauth import SCOPES, TOKEN_SECONDS
 from .problems import MEDIA_TYPE, PROBLEMS, TYPE_PREFIX
-from .schemas import FORMS, MAX_ID, OUTCOMES, Acknowledgement, Outcome
+from .schemas import DATES, FORMS, MAX_ID, OUTCOMES, Acknowledgement, Outcome
 
 VERSION = "1.0.0"
 
@@ -258,8 +258,10 @@ def description(app: Flask) -> dict:
                      "schema": {"type": "string", "enum": [str(s) for s in HandoverStatus]}},
                     {"name": "reason", "in": "query", "schema": {"type": "string",
                                                                  "enum": [str(c) for c in ReasonCode]}},
-                    {"name": "due_from", "in": "query", "description": "Due on or after this day.", "schema": DATE},
-                    {"name": "due_to", "in": "query", "description": "Due on or before this day.", "schema": DATE},
+                    {"name": "due_from", "in": "query", "description": f"Due on or after this day ({DATES}).",
+                     "schema": DATE},
+                    {"name": "due_to", "in": "query", "description": f"Due on or before this day ({DATES}).",
+                     "schema": DATE},
                     {"name": "limit", "in": "query",
                      "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 25}},
                     {"name": "cursor", "in": "query", "description": "next_cursor from the previous page.",

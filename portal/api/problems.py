@@ -44,3 +44,20 @@ def problem(status: int, kind: str | None = None, detail: str | None = None,
 
 def is_api_request() -> bool:
     return request.path.startswith("/api/")
+
+
+# Pages that answer JSON as well as HTML, when the client asks for JSON (Accept): their errors too.
+JSON_PAGES = {"main.deadlines"}
+
+
+def prefers_json() -> bool:
+    """The client asked for JSON rather than HTML (Accept: application/json)."""
+    accept = request.accept_mimetypes
+    best = accept.best_match(["text/html", "application/json"])
+    return best == "application/json" and accept[best] > accept["text/html"]
+
+
+def answers_with_problems() -> bool:
+    """Errors of this request are problem details, not an HTML page: the API, and a page that
+    answers JSON asked for as JSON."""
+    return is_api_request() or (request.endpoint in JSON_PAGES and prefers_json())

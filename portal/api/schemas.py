@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from ..cases.case_system import HandoverPackage
 from ..models import Conversation, Handover, HandoverStatus
+from ..rules.calendar import FIRST_DATE, LAST_DATE, within_dates
 
 # No control characters (nobody types them, and PostgreSQL cannot store a NUL), and no invisible
 # bidirectional or zero-width characters, which can make a name read as another in the queue.
@@ -29,6 +30,18 @@ def _printable(value: str) -> str:
 
 
 PrintableText = Annotated[str, StringConstraints(pattern=_PRINTABLE.pattern), AfterValidator(_printable)]
+DATES = f"{FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()}"
+OUTSIDE_DATES = f"the date must be from {DATES}"
+
+
+def _within_dates(value: date) -> date:
+    if not within_dates(value):
+        raise ValueError(OUTSIDE_DATES)
+    return value
+
+
+# A date the portal takes (portal.rules.calendar): the same bound as every form and the calculator.
+PortalDate = Annotated[date, AfterValidator(_within_dates)]
 MAX_ID = 2_147_483_647
 OUTCOMES = ("self_service", "jobcenter", "closed")
 FORMS = ("in_person", "phone", "video")
@@ -50,7 +63,7 @@ class Acknowledgement(_Strict):
 class Outcome(_Strict):
     """The opfølgningssamtale was held; its outcome decides where the case goes."""
 
-    held_on: date = Field(description="The day the conversation was held (not in the future).")
+    held_on: PortalDate = Field(description=f"The day the conversation was held (not in the future; {DATES}).")
     outcome: Literal[OUTCOMES] = Field(
         description="self_service: back to self-service; jobcenter: continues with the jobcenter; "
                     "closed: the case is closed.")
@@ -68,8 +81,8 @@ class HandoverQuery(BaseModel):
 
     status: Literal[tuple(HandoverStatus)] | None = None
     reason: str | None = None
-    due_from: date | None = None
-    due_to: date | None = None
+    due_from: PortalDate | None = None
+    due_to: PortalDate | None = None
     limit: int = Field(default=25, ge=1, le=100)
     cursor: str | None = Field(default=None, max_length=200)
 
@@ -90,7 +103,10 @@ def decode_cursor(cursor: str) -> tuple[date, int]:
         due, last_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if not isinstance(last_id, int) or isinstance(last_id, bool) or not 0 <= last_id <= MAX_ID:
             raise ValueError("the id is not one this API gives out")  # Infinity, 1e400, 2**63 ...
-        return date.fromisoformat(due), last_id
+        due = date.fromisoformat(due)
+        if not within_dates(due):
+            raise ValueError(OUTSIDE_DATES)
+        return due, last_id
     except (binascii.Error, UnicodeDecodeError, TypeError, json.JSONDecodeError, OverflowError) as error:
         raise ValueError("invalid cursor") from error
 

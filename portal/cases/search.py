@@ -26,7 +26,8 @@ from ..personal_data import cpr_hash, normalise_cpr
 
 MAX_HITS = 50
 MIN_WORD = 2
-CASE_NUMBER = re.compile(r"^(?:sag\s*(?:nr\.?)?\s*|case\s*|#)?(\d{1,9})$", re.IGNORECASE)
+# ASCII digits: \d would read "sag ١٧" as case 17.
+CASE_NUMBER = re.compile(r"^(?:sag\s*(?:nr\.?)?\s*|case\s*|#)?([0-9]{1,9})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,9 @@ class Term:
 
 
 def read_term(typed: str) -> Term | None:
-    """'610590-4321' or '6105904321' is a CPR number; '17', 'sag 17' or '#17' a case number (or a
-    reference); anything else a reference or a name. None: nothing to search for."""
+    """'610590-4321', '610590–4321' (an en dash from autocorrect) or '6105904321' is a CPR number;
+    '17', 'sag 17' or '#17' a case number (or a reference); anything else a reference or a name.
+    None: nothing to search for."""
     typed = " ".join((typed or "").split())
     if not typed:
         return None

@@ -24,6 +24,7 @@ from ..models import CaseStatus
 from ..rules import EXPECTED_WEEKS, FastTrackRefusal, IsoWeek, Plan, expected_too_soon, regime_for, regime_on
 from ..rules.hours import HoursProblem, reportable_weeks
 from ..standby_list import standby_groups
+from ..typed_numbers import ASCII_DIGITS
 from .ongoing_forms import (
     CONVERSATION_FORMS,
     BookTimeForm,
@@ -462,7 +463,7 @@ def book_time(case_id: int):
     form.time.choices = options([(str(t.id), _time_label(t)) for t in times])
     if booked is None and deadline and form.validate_on_submit():
         try:
-            if not form.time.data.isdigit():
+            if not ASCII_DIGITS.fullmatch(form.time.data):  # isdigit() takes "٣", int() reads it
                 raise self_booking.NotOffered()
             self_booking.book(db, summary.case, int(form.time.data), now, zone, invitation_settings(case_id))
             return _back_to_case(case_id, _("Your conversation is booked. You can see it below, and you get "

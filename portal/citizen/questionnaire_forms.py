@@ -32,7 +32,7 @@ EXPECTED_DURATION = [
 class AboutYouForm(FlaskForm):
     phone = TelField(
         _l("Phone number"),
-        validators=[Optional(), Regexp(r"^(\+45 ?)?(\d{2} ?){3}\d{2}$|^\+\d{7,15}$",
+        validators=[Optional(), Regexp(r"^(\+45 ?)?([0-9]{2} ?){3}[0-9]{2}$|^\+[0-9]{7,15}$",
                                        message=_l("Enter a phone number of 8 digits, for example 12 34 56 78."))],
         description=_l("We call you on this number if we need to talk to you."),
     )

@@ -17,18 +17,18 @@ from ..forms import (
     DanishDateField,
     DanishDecimalField,
     RequiredIf,
+    cpr_number,
     not_in_future,
     options,
     visible_text,
 )
 from ..models import AbsenceKind
-from ..personal_data import normalise_cpr
 
 
 class EmployeeSickForm(FlaskForm):
     cpr = StringField(
         _l("The employee's CPR number"),
-        validators=[InputRequired(_l("Enter the employee's CPR number."))],
+        validators=[InputRequired(_l("Enter the employee's CPR number.")), cpr_number(clock.today)],
         description=_l("10 digits, for example 010190-1234. We use it only to find the employee's case; "
                        "it is not shown again."),
     )
@@ -49,13 +49,6 @@ class EmployeeSickForm(FlaskForm):
                                _l("Enter how many hours a week the employee is absent.")),
                     NumberRange(max=60, message=_l("Enter at most 60 hours a week."))],
         description=_l("Only if the employee is partly absent."))
-
-    def validate_cpr(self, field):
-        cpr = normalise_cpr(field.data or "")
-        if cpr is None:
-            raise ValidationError(_l("A CPR number is 10 digits: the date of birth (ddmmyy) and 4 digits, "
-                                     "for example 010190-1234."))
-        field.data = cpr
 
     def validate_first_absence_day(self, field):
         if field.data and field.data < clock.today() - timedelta(days=MAX_DAYS_BACK):

@@ -5,11 +5,11 @@ from datetime import time
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import clock
-from ..forms import DanishDateField, RequiredIf, not_in_future, options, visible_text
+from ..forms import DanishDateField, RequiredIf, WholeNumberField, not_in_future, options, visible_text
 from ..rules import ReasonCode
 
 FORMS = [("in_person", _l("In person")), ("phone", _l("Phone")), ("video", _l("Video"))]
@@ -267,7 +267,7 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    case = IntegerField(_l("Case number"), validators=[
+    case = WholeNumberField(_l("Case number"), validators=[
         Optional(), NumberRange(min=1, max=2_147_483_647, message=_l("Enter a case number, for example 123."))])
     person = StringField(_l("Citizen's name (or part of it)"), filters=[visible_text],
                          validators=[Optional(), Length(max=100, message=_l("Write at most %(max)d characters."))])
@@ -292,7 +292,7 @@ class PublishTimesForm(WhenForm):
     details = StringField(_l("Where, or how you call (optional)"),
                           description=_l("For example the address and room, or that you call the citizen's phone."),
                           validators=[Optional(), Length(max=500, message=_l("Write at most %(max)d characters."))])
-    count = IntegerField(_l("How many times in a row"), default=1,
+    count = WholeNumberField(_l("How many times in a row"), default=1,
                          description=_l("45 minutes apart. At most 8."),
                          validators=[InputRequired(_l("Enter how many times, from 1 to 8.")),
                                      NumberRange(1, 8, message=_l("Enter how many times, from 1 to 8."))])

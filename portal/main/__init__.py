@@ -20,7 +20,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
-from ..api.problems import problem
+from ..api.problems import prefers_json, problem
+from ..forms import OUTSIDE_DATES
 from ..i18n import LOCALES
 from ..rules import Code
 from ..rules.calculator import CalculatorInput, InputProblem, calculate, problems
@@ -53,6 +54,7 @@ def switch_language(code: str):
 CALCULATOR_FIELDS = ("first_absence_day", "fast_track_requested_on", "questionnaire_sent_on", "expected_return", "on")
 PROBLEM_MESSAGES = {
     InputProblem.MISSING: _l("Enter the first day of absence."),
+    InputProblem.OUTSIDE_DATES: OUTSIDE_DATES,
     InputProblem.TOO_EARLY: _l("The calculator covers sick leave from 1 January 2019."),
     InputProblem.BEFORE_FIRST_DAY: _l("The date cannot be before the first day of absence."),
     InputProblem.NOT_AFTER_FIRST_DAY: _l("The expected return must be after the first day of absence."),
@@ -61,16 +63,11 @@ NOT_A_DATE = _l("Enter a real date, for example 3 November 2026.")
 HIDDEN_IN_CALCULATOR = (Code.CHECK_IN,)  # the portal's own self-service check-ins
 
 
-def _wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
-
-
 @bp.get("/frister")
 def deadlines():
     """Beregn frister: the timeline of a sick leave from the dates one knows, for anyone (no login).
     As JSON when asked for (Accept: application/json), with ISO dates in the query string."""
-    if _wants_json():
+    if prefers_json():
         return _deadlines_json()
     form = DeadlineCalculatorForm(request.args)
     result = None

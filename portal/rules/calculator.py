@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from .calendar import within_dates
 from .regimes import REGIMES, regime_for
 from .timeline import CaseFacts, Expectation, Obligation, timeline
 
@@ -14,6 +15,7 @@ EARLIEST = REGIMES[0].valid_from
 
 class InputProblem(StrEnum):
     MISSING = "missing"
+    OUTSIDE_DATES = "outside_dates"         # outside the dates the portal takes (calendar.FIRST_DATE ...)
     TOO_EARLY = "too_early"                 # before the rules the portal knows
     BEFORE_FIRST_DAY = "before_first_day"   # a request or a letter before the sickness began
     NOT_AFTER_FIRST_DAY = "not_after_first_day"
@@ -29,8 +31,12 @@ class CalculatorInput:
 
 
 def problems(entered: dict[str, date | None]) -> dict[str, InputProblem]:
-    """What is wrong with the dates, field by field (the fields of CalculatorInput)."""
-    found: dict[str, InputProblem] = {}
+    """What is wrong with the dates, field by field (the fields of CalculatorInput). When there is
+    nothing, calculate() can compute every deadline: no date is past what a date can hold."""
+    found: dict[str, InputProblem] = {name: InputProblem.OUTSIDE_DATES for name, value in entered.items()
+                                      if value is not None and not within_dates(value)}
+    if found:
+        return found
     first = entered.get("first_absence_day")
     if first is None:
         return {"first_absence_day": InputProblem.MISSING}

@@ -7,6 +7,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
+# Every date the portal takes, in every form, the public calculator and the API: nothing about a sick
+# leave lies outside these, and the timeline adds at most a few years to a date, so no deadline can
+# be computed past what a date can hold (year 9999 made date arithmetic overflow into a 500).
+FIRST_DATE = date(1990, 1, 1)
+LAST_DATE = date(2100, 12, 31)
+
+
+def within_dates(day: date) -> bool:
+    """True when `day` is one the portal takes (FIRST_DATE to LAST_DATE, both included)."""
+    return FIRST_DATE <= day <= LAST_DATE
+
+
 
 def absence_day(first_day: date, day: date) -> int:
     return (day - first_day).days + 1
