@@ -117,7 +117,8 @@ def portal_url(tmp_path_factory, _demo_database):
         _wait(f"http://127.0.0.1:{port}/")
         yield f"http://127.0.0.1:{port}"
     finally:
-        processes.stop(server, first=signal.SIGINT)  # the data is thrown away: no need to wait for keep-alives
+        # The copy is thrown away: nothing to shut down cleanly, and a graceful stop waited up to 10 s.
+        processes.stop(server, first=signal.SIGKILL)
         log.close()
 
 
