@@ -211,7 +211,13 @@ class Conversation(SQLModel, table=True):
 
     # The team's coming weeks count booked conversations per day without reading the cases.
     __table_args__ = (Index("ix_conversation_booked_by_day", "municipality_code", "scheduled_at",
-                            sqlite_where=text("status = 'booked'"), postgresql_where=text("status = 'booked'")),)
+                            sqlite_where=text("status = 'booked'"), postgresql_where=text("status = 'booked'")),
+                      # At most one booked conversation a case that the citizen booked herself: the
+                      # "already booked?" check reads before it writes, so N tabs posted at once all
+                      # pass it; the database refuses all but the first (portal.cases.self_booking).
+                      Index("uq_conversation_one_self_booked_per_case", "case_id", unique=True,
+                            sqlite_where=text("status = 'booked' AND self_booked"),
+                            postgresql_where=text("status = 'booked' AND self_booked")),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="sick_case.id", index=True)
@@ -224,6 +230,8 @@ class Conversation(SQLModel, table=True):
     held_on: date | None = None
     outcome: str | None = Field(default=None, max_length=16)  # self_service | jobcenter | closed
     booked_by: str = Field(max_length=100)
+    # The citizen picked it among the published free times (self-booking).
+    self_booked: bool = False
     # Set when the case system reported the conversation through the API (its client's name).
     recorded_via: str | None = Field(default=None, max_length=200)
     # Booked although the citizen is on standby: the caseworker's deliberate reason.

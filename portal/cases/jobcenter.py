@@ -280,8 +280,8 @@ class StandbyReasonMissing(Exception):
 
 def book_conversation(db: Session, case: SickCase, when: datetime, form: str, me: str,
                       settings: Invitations | None = None, standby_reason: str | None = None,
-                      details: str | None = None, agenda: str | None = None, bring: str | None = None
-                      ) -> Conversation:
+                      details: str | None = None, agenda: str | None = None, bring: str | None = None,
+                      self_booked: bool = False) -> Conversation:
     """Book it and, in the same transaction, queue the citizen's invitation with an .ics file. A
     citizen on standby is not contacted unless the caseworker gives a reason for it."""
     standby_reason = (standby_reason or "").strip() or None
@@ -291,7 +291,7 @@ def book_conversation(db: Session, case: SickCase, when: datetime, form: str, me
                                           Handover.status != fixed(HandoverStatus.CLOSED))).first()
     conversation = Conversation(case_id=case.id, municipality_code=case.municipality_code,
                                 handover_id=live.id if live else None,
-                                scheduled_at=when, form=form, booked_by=me,
+                                scheduled_at=when, form=form, booked_by=me, self_booked=self_booked,
                                 standby_reason=standby_reason if case.standby_since is not None else None,
                                 details=_text(details), agenda=_text(agenda), bring=_text(bring))
     db.add(conversation)

@@ -2,12 +2,15 @@
 one before the deadline (Jobnet lets sickness-benefit recipients book their own conversation).
 
 Only one citizen gets a time: the claim is an UPDATE that matches only a time nobody holds, so of
-two citizens who press at once one update touches the row and the other touches none."""
+two citizens who press at once one update touches the row and the other touches none. And a case gets
+only one time: a unique index allows one booked self-booked conversation a case, so of N tabs posted at
+once (each past the "already booked?" check) one booking is stored and the others are refused."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from ..models import Conversation, FreeTime, SickCase, fixed
@@ -98,8 +101,12 @@ def book(db: Session, case: SickCase, free_time_id: int, now: datetime, zone, se
         raise TimeTaken()
     time = db.get(FreeTime, free_time_id)
     events.record(db, case.id, actor, "conversation_self_booked", at=time.starts_at.isoformat(), form=time.form)
-    conversation = book_conversation(db, case, time.starts_at, time.form, time.caseworker, settings,
-                                     details=time.details)
+    try:
+        conversation = book_conversation(db, case, time.starts_at, time.form, time.caseworker, settings,
+                                         details=time.details, self_booked=True)
+    except IntegrityError:  # another tab of this case booked a moment before: its claim stands, not ours
+        db.rollback()
+        raise AlreadyBooked() from None
     time.conversation_id = conversation.id
     db.add(time)
     db.commit()
