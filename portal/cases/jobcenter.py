@@ -18,6 +18,7 @@ from ..models import (
     CheckIn,
     Citizen,
     Conversation,
+    FreeTime,
     Handover,
     HandoverStatus,
     Questionnaire,
@@ -354,6 +355,9 @@ def cancel_in_transaction(db: Session, case: SickCase, conversation_id: int, rea
     conversation.cancel_reason = reason.strip()
     conversation.sequence += 1
     db.add(conversation)
+    if conversation.self_booked:  # its free time is free again, for this citizen or another
+        db.exec(update(FreeTime).where(FreeTime.conversation_id == conversation.id)
+                .values(taken_by_case_id=None, conversation_id=None))
     events.record(db, case.id, f"caseworker:{me}", "conversation_cancelled", reason=reason.strip())
     db.flush()
     queue_invitation(db, conversation, settings or Invitations(), "cancelled")

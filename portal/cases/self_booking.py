@@ -21,6 +21,7 @@ from .jobcenter import book_conversation
 
 MINUTES_APART = 45
 MAX_IN_A_ROW = 8
+LARGEST_ID = 2**31 - 1  # an id column holds no more (PostgreSQL's integer); a larger number names no time
 
 
 class TimeTaken(Exception):
@@ -88,6 +89,8 @@ def offered(db: Session, case: SickCase, now: datetime, deadline: date | None, z
 def book(db: Session, case: SickCase, free_time_id: int, now: datetime, zone, settings: Invitations,
          actor: str = "citizen") -> Conversation:
     """The citizen takes a free time: the claim, then the conversation and its invitation mail."""
+    if not 0 < free_time_id <= LARGEST_ID:
+        raise NotOffered()
     if booked_conversation(db, case.id) is not None:
         raise AlreadyBooked()
     if free_time_id not in {t.id for t in offered(db, case, now, deadline_for(db, case), zone)}:

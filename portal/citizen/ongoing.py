@@ -462,7 +462,7 @@ def book_time(case_id: int):
     form.time.choices = options([(str(t.id), _time_label(t)) for t in times])
     if booked is None and deadline and form.validate_on_submit():
         try:
-            if not form.time.data.isdigit():
+            if not (form.time.data.isascii() and form.time.data.isdigit()):  # "²" is a digit to isdigit()
                 raise self_booking.NotOffered()
             self_booking.book(db, summary.case, int(form.time.data), now, zone, invitation_settings(case_id))
             return _back_to_case(case_id, _("Your conversation is booked. You can see it below, and you get "
