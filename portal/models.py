@@ -542,6 +542,16 @@ class Feedback(SQLModel, table=True):
     week_of: date
 
 
+class FeedbackGiven(SQLModel, table=True):
+    """The receipts that have had their "how was it?" answer: at most one answer a receipt, kept by
+    the primary key (six posts at once store one). Which answer it was is not kept: a receipt here
+    and an answer in `feedback` are never tied together."""
+
+    __tablename__ = "feedback_given"
+
+    receipt: str = Field(sa_column=Column(String(64), primary_key=True))  # e.g. "questionnaire:17"
+
+
 class FreeTime(SQLModel, table=True):
     """A time a caseworker has published for self-booking (portal.cases.self_booking). Taken by one
     case only: the claim is an update that matches a time nobody holds."""

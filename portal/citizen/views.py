@@ -219,11 +219,8 @@ def questionnaire_receipt(case_id: int):
     return _receipt(summary, FeedbackForm(formdata=None))
 
 
-FEEDBACK_GIVEN = "feedback_given"
-
-
 def _receipt(summary, feedback_form, status=200):
-    given = summary.questionnaire.id in session.get(FEEDBACK_GIVEN, [])
+    given = feedback.given(get_session(), feedback.receipt_of("questionnaire", summary.questionnaire.id))
     return render_template("citizen/questionnaire_receipt.html", summary=summary,
                            rows=summary_rows(summary.questionnaire.answers or {}),
                            plan=deadlines.plan_for(get_session(), summary.case, summary.questionnaire, clock.today()),
@@ -233,18 +230,16 @@ def _receipt(summary, feedback_form, status=200):
 @bp.post("/sag/<int:case_id>/oplysningsskema/kvittering")
 @role_required("citizen")
 def questionnaire_feedback(case_id: int):
-    """The receipt's "how was it?": stored with no tie to the citizen; the session only remembers
-    that this receipt has had its answer, so the question is not asked twice."""
+    """The receipt's "how was it?": stored with no tie to the citizen; the database remembers only
+    that this receipt has had its answer, so the question is not asked, nor stored, twice."""
     summary = _own_case(case_id)
     if summary.questionnaire.status != QuestionnaireStatus.SUBMITTED:
         return redirect(url_for("citizen.questionnaire_start", case_id=case_id))
     form = FeedbackForm()
     if not form.validate_on_submit():
         return _receipt(summary, form, 400)
-    if summary.questionnaire.id not in session.get(FEEDBACK_GIVEN, []):
-        feedback.give(get_session(), summary.case.municipality_code, "questionnaire", form.rating.data,
-                      form.comment.data, clock.today())
-        session[FEEDBACK_GIVEN] = [*session.get(FEEDBACK_GIVEN, []), summary.questionnaire.id]
+    feedback.give(get_session(), summary.case.municipality_code, "questionnaire", form.rating.data,
+                  form.comment.data, clock.today(), feedback.receipt_of("questionnaire", summary.questionnaire.id))
     return redirect(url_for("citizen.questionnaire_receipt", case_id=case_id, _anchor="feedback"), code=303)
 
 
