@@ -392,6 +392,11 @@ class EmployerReport(SQLModel, table=True):
     report and nothing of it reaches the case. The CPR number itself is not kept here."""
 
     __tablename__ = "employer_report"
+    # One open "is this your employer?" question a citizen and company: a repeat report joins it, and
+    # two reports sent at once cannot ask twice (portal.cases.employer.report_employee_sick).
+    __table_args__ = (Index("uq_employer_report_one_open_question", "citizen_id", "cvr", unique=True,
+                            sqlite_where=text("relation = 'unconfirmed'"),
+                            postgresql_where=text("relation = 'unconfirmed'")),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int | None = Field(default=None, foreign_key="sick_case.id", index=True)
