@@ -96,7 +96,8 @@ def seed(app: Flask) -> int:
                 if n % 3 != 2:  # most who send it answer "how was it?" on the receipt
                     rating, comment = DEMO_FEEDBACK[n % len(DEMO_FEEDBACK)]
                     feedback.give(db, case.municipality_code, "questionnaire", rating, comment,
-                                  today - timedelta(days=(n * 7) % 60))  # not rng: the demo cases stay as they were
+                                  today - timedelta(days=(n * 7) % 60),  # not rng: the demo cases stay as they were
+                                  feedback.receipt_of("questionnaire", questionnaire.id))
             _ongoing(db, case, n, today)
             created += 1
     return created

@@ -212,7 +212,13 @@ class Conversation(SQLModel, table=True):
 
     # The team's coming weeks count booked conversations per day without reading the cases.
     __table_args__ = (Index("ix_conversation_booked_by_day", "municipality_code", "scheduled_at",
-                            sqlite_where=text("status = 'booked'"), postgresql_where=text("status = 'booked'")),)
+                            sqlite_where=text("status = 'booked'"), postgresql_where=text("status = 'booked'")),
+                      # At most one booked conversation a case that the citizen booked herself: the
+                      # "already booked?" check reads before it writes, so N tabs posted at once all
+                      # pass it; the database refuses all but the first (portal.cases.self_booking).
+                      Index("uq_conversation_one_self_booked_per_case", "case_id", unique=True,
+                            sqlite_where=text("status = 'booked' AND self_booked"),
+                            postgresql_where=text("status = 'booked' AND self_booked")),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="sick_case.id", index=True)
@@ -225,6 +231,8 @@ class Conversation(SQLModel, table=True):
     held_on: date | None = None
     outcome: str | None = Field(default=None, max_length=16)  # self_service | jobcenter | closed
     booked_by: str = Field(max_length=100)
+    # The citizen picked it among the published free times (self-booking).
+    self_booked: bool = False
     # Set when the case system reported the conversation through the API (its client's name).
     recorded_via: str | None = Field(default=None, max_length=200)
     # Booked although the citizen is on standby: the caseworker's deliberate reason.
@@ -385,6 +393,11 @@ class EmployerReport(SQLModel, table=True):
     report and nothing of it reaches the case. The CPR number itself is not kept here."""
 
     __tablename__ = "employer_report"
+    # One open "is this your employer?" question a citizen and company: a repeat report joins it, and
+    # two reports sent at once cannot ask twice (portal.cases.employer.report_employee_sick).
+    __table_args__ = (Index("uq_employer_report_one_open_question", "citizen_id", "cvr", unique=True,
+                            sqlite_where=text("relation = 'unconfirmed'"),
+                            postgresql_where=text("relation = 'unconfirmed'")),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int | None = Field(default=None, foreign_key="sick_case.id", index=True)
@@ -533,6 +546,16 @@ class Feedback(SQLModel, table=True):
     rating: str = Field(max_length=24)
     comment: str | None = Field(default=None, max_length=1200)
     week_of: date
+
+
+class FeedbackGiven(SQLModel, table=True):
+    """The receipts that have had their "how was it?" answer: at most one answer a receipt, kept by
+    the primary key (six posts at once store one). Which answer it was is not kept: a receipt here
+    and an answer in `feedback` are never tied together."""
+
+    __tablename__ = "feedback_given"
+
+    receipt: str = Field(sa_column=Column(String(64), primary_key=True))  # e.g. "questionnaire:17"
 
 
 class FreeTime(SQLModel, table=True):

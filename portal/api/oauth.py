@@ -12,7 +12,7 @@ import secrets
 from datetime import timedelta
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
-from authlib.oauth2.rfc6749 import ClientMixin, TokenMixin
+from authlib.oauth2.rfc6749 import ClientMixin, InvalidScopeError, TokenMixin
 from authlib.oauth2.rfc6749.grants import ClientCredentialsGrant
 from authlib.oauth2.rfc6750 import BearerTokenValidator
 from flask import Flask, abort, g, request
@@ -151,6 +151,15 @@ class ProblemResourceProtector(ResourceProtector):
 class CaseSystemGrant(ClientCredentialsGrant):
     # The secret in the Authorization header (preferred) or in the form, as many client libraries send it.
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+
+    def validate_requested_scope(self):
+        """A scope the client is not registered for is refused (RFC 6749 § 5.2, invalid_scope), not
+        quietly left out: a 200 token without it only fails later, at the call that needs it."""
+        super().validate_requested_scope()  # unknown to the server at all
+        registered = set(self.request.client.row.scope.split())
+        lacking = [s for s in (self.request.payload.scope or "").split() if s not in registered]
+        if lacking:
+            raise InvalidScopeError(f"The client is not registered for: {' '.join(lacking)}")
 
 
 def audit_refused_token(status: int) -> None:

@@ -62,10 +62,13 @@ def report_employee_sick(db: Session, employer: Employer, cpr: str, employee_nam
     """Find the employee's open case by the keyed hash of the CPR number, or open one (which sends
     the employee the questionnaire). The report joins an open case only if the case names this
     company; otherwise it stays the company's own, the employee is asked to confirm the employment,
-    and the company learns nothing of the case (the CPR number is not a secret)."""
+    and the company learns nothing of the case (the CPR number is not a secret). A company that
+    reports again while the employee has not answered joins its open question: she is asked once."""
     citizen = _citizen_by_cpr(db, cpr, employee_name)
     case = open_case_of(db, citizen.id)
     opened = case is None
+    if not opened and case.employer_cvr != employer.cvr and (asked := _open_question(db, citizen.id, employer.cvr)):
+        return asked
     if opened:
         case = report_sickness(db, citizen.id, municipality, SickReport(
             first_absence_day=first_absence_day, employment=Employment.EMPLOYED, absence_kind=absence_kind,
@@ -84,8 +87,19 @@ def report_employee_sick(db: Session, employer: Employer, cpr: str, employee_nam
     if bound:
         events.record(db, case.id, f"employer:{employer.cvr}", "employer_reported",
                       first_absence_day=first_absence_day.isoformat())
-    db.commit()
+    try:
+        db.commit()
+    except IntegrityError:  # the same company's report, sent at the same moment, asked first
+        db.rollback()
+        if bound or (asked := _open_question(db, citizen.id, employer.cvr)) is None:
+            raise
+        return asked
     return report
+
+
+def _open_question(db: Session, citizen_id: int, cvr: str) -> EmployerReport | None:
+    return db.exec(select(EmployerReport).where(EmployerReport.citizen_id == citizen_id, EmployerReport.cvr == cvr,
+                                                EmployerReport.relation == EmployerRelation.UNCONFIRMED)).first()
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from ..models import Feedback, fixed
+from ..models import Feedback, FeedbackGiven, fixed
 
 # GOV.UK's satisfaction scale, best first.
 RATINGS = ("very_satisfied", "satisfied", "neutral", "dissatisfied", "very_dissatisfied")
@@ -33,14 +34,31 @@ def scrub(comment: str | None) -> str | None:
     return text or None
 
 
+def receipt_of(service: str, ref: int) -> str:
+    """The receipt an answer is given on, e.g. "questionnaire:17" (the questionnaire's id)."""
+    return f"{service}:{ref}"
+
+
+def given(db: Session, receipt: str) -> bool:
+    return db.get(FeedbackGiven, receipt) is not None
+
+
 def give(db: Session, municipality_code: str, service: str, rating: str, comment: str | None,
-         today: date) -> Feedback:
+         today: date, receipt: str) -> Feedback | None:
+    """Store the answer, once a receipt: the receipt's row and the answer are written together, and
+    the receipt's primary key refuses a second one (a double click, six tabs at once). None when
+    the receipt had its answer already."""
     if rating not in RATINGS:
         raise ValueError(f"unknown rating {rating!r}")
     feedback = Feedback(municipality_code=municipality_code, service=service, rating=rating,
                         comment=scrub(comment), week_of=today - timedelta(days=today.weekday()))
+    db.add(FeedbackGiven(receipt=receipt))
     db.add(feedback)
-    db.commit()
+    try:
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        return None
     return feedback
 
 

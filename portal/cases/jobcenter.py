@@ -18,6 +18,7 @@ from ..models import (
     CheckIn,
     Citizen,
     Conversation,
+    FreeTime,
     Handover,
     HandoverStatus,
     Questionnaire,
@@ -280,8 +281,8 @@ class StandbyReasonMissing(Exception):
 
 def book_conversation(db: Session, case: SickCase, when: datetime, form: str, me: str,
                       settings: Invitations | None = None, standby_reason: str | None = None,
-                      details: str | None = None, agenda: str | None = None, bring: str | None = None
-                      ) -> Conversation:
+                      details: str | None = None, agenda: str | None = None, bring: str | None = None,
+                      self_booked: bool = False) -> Conversation:
     """Book it and, in the same transaction, queue the citizen's invitation with an .ics file. A
     citizen on standby is not contacted unless the caseworker gives a reason for it."""
     standby_reason = (standby_reason or "").strip() or None
@@ -291,7 +292,7 @@ def book_conversation(db: Session, case: SickCase, when: datetime, form: str, me
                                           Handover.status != fixed(HandoverStatus.CLOSED))).first()
     conversation = Conversation(case_id=case.id, municipality_code=case.municipality_code,
                                 handover_id=live.id if live else None,
-                                scheduled_at=when, form=form, booked_by=me,
+                                scheduled_at=when, form=form, booked_by=me, self_booked=self_booked,
                                 standby_reason=standby_reason if case.standby_since is not None else None,
                                 details=_text(details), agenda=_text(agenda), bring=_text(bring))
     db.add(conversation)
@@ -354,6 +355,9 @@ def cancel_in_transaction(db: Session, case: SickCase, conversation_id: int, rea
     conversation.cancel_reason = reason.strip()
     conversation.sequence += 1
     db.add(conversation)
+    if conversation.self_booked:  # its free time is free again, for this citizen or another
+        db.exec(update(FreeTime).where(FreeTime.conversation_id == conversation.id)
+                .values(taken_by_case_id=None, conversation_id=None))
     events.record(db, case.id, f"caseworker:{me}", "conversation_cancelled", reason=reason.strip())
     db.flush()
     queue_invitation(db, conversation, settings or Invitations(), "cancelled")

@@ -2,12 +2,15 @@
 one before the deadline (Jobnet lets sickness-benefit recipients book their own conversation).
 
 Only one citizen gets a time: the claim is an UPDATE that matches only a time nobody holds, so of
-two citizens who press at once one update touches the row and the other touches none."""
+two citizens who press at once one update touches the row and the other touches none. And a case gets
+only one time: a unique index allows one booked self-booked conversation a case, so of N tabs posted at
+once (each past the "already booked?" check) one booking is stored and the others are refused."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from ..models import Conversation, FreeTime, SickCase, fixed
@@ -18,6 +21,7 @@ from .jobcenter import book_conversation
 
 MINUTES_APART = 45
 MAX_IN_A_ROW = 8
+LARGEST_ID = 2**31 - 1  # an id column holds no more (PostgreSQL's integer); a larger number names no time
 
 
 class TimeTaken(Exception):
@@ -85,6 +89,8 @@ def offered(db: Session, case: SickCase, now: datetime, deadline: date | None, z
 def book(db: Session, case: SickCase, free_time_id: int, now: datetime, zone, settings: Invitations,
          actor: str = "citizen") -> Conversation:
     """The citizen takes a free time: the claim, then the conversation and its invitation mail."""
+    if not 0 < free_time_id <= LARGEST_ID:
+        raise NotOffered()
     if booked_conversation(db, case.id) is not None:
         raise AlreadyBooked()
     if free_time_id not in {t.id for t in offered(db, case, now, deadline_for(db, case), zone)}:
@@ -98,8 +104,12 @@ def book(db: Session, case: SickCase, free_time_id: int, now: datetime, zone, se
         raise TimeTaken()
     time = db.get(FreeTime, free_time_id)
     events.record(db, case.id, actor, "conversation_self_booked", at=time.starts_at.isoformat(), form=time.form)
-    conversation = book_conversation(db, case, time.starts_at, time.form, time.caseworker, settings,
-                                     details=time.details)
+    try:
+        conversation = book_conversation(db, case, time.starts_at, time.form, time.caseworker, settings,
+                                         details=time.details, self_booked=True)
+    except IntegrityError:  # another tab of this case booked a moment before: its claim stands, not ours
+        db.rollback()
+        raise AlreadyBooked() from None
     time.conversation_id = conversation.id
     db.add(time)
     db.commit()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
-from ..models import AuditEntry, Conversation, Handover, HandoverStatus, SickCase, fixed, utcnow
+from ..models import AuditEntry, CaseStatus, Conversation, Handover, HandoverStatus, SickCase, fixed, utcnow
 from ..municipalities import MUNICIPALITIES, municipality_name
 from ..notify.reminders import Invitations
 from . import events
@@ -15,6 +16,10 @@ from .jobcenter import cancel_in_transaction
 
 class TransferRefused(Exception):
     """No such municipality, the case's own, or a closed case."""
+
+
+class NoLongerYours(Exception):
+    """Someone moved (or closed) the case a moment before: it is no longer this municipality's."""
 
 
 def transfer(db: Session, case: SickCase, to: str, reason: str, today: date, me: str, my_name: str,
@@ -26,6 +31,15 @@ def transfer(db: Session, case: SickCase, to: str, reason: str, today: date, me:
     if to not in MUNICIPALITIES or to == source or case.status != "open":
         raise TransferRefused(to)
     reason = reason.strip()
+    # The move itself first, as an update that matches only while the case is still open here: of two
+    # caseworkers moving it at once (to two municipalities), one update touches the row and the other,
+    # waiting for its lock, then touches none, and writes nothing: no cancellations, events or audit.
+    moved = db.exec(update(SickCase).where(SickCase.id == case.id, SickCase.municipality_code == source,
+                                           SickCase.status == CaseStatus.OPEN)
+                    .values(municipality_code=to, updated_at=utcnow()))
+    if moved.rowcount != 1:
+        db.rollback()
+        raise NoLongerYours(to)
     booked = db.exec(select(Conversation.id).where(Conversation.case_id == case.id,
                                                    Conversation.status == fixed("booked"))).all()
     for conversation_id in booked:
@@ -40,8 +54,6 @@ def transfer(db: Session, case: SickCase, to: str, reason: str, today: date, me:
         live.acknowledged_at = live.external_reference = None
         live.updated_at = utcnow()
         db.add(live)
-    case.municipality_code, case.updated_at = to, utcnow()
-    db.add(case)
     events.record(db, case.id, f"caseworker:{me}", "case_transferred", source=source, to=to, by=my_name,
                   reason=reason)
     db.add_all([

@@ -171,11 +171,22 @@ def questionnaire_step(case_id: int, slug: str):
 
 
 def _next_after(case_id: int, slug: str, answers: dict) -> str:
-    """The next step, or back to check answers when the citizen came from there."""
-    if request.args.get("fra") == "tjek" or all(s.slug in answers for s in STEPS):
+    """The next step, or back to check answers when the citizen came from there. A step posted
+    before the ones in front of it (the last step first, say) leads to the first unanswered step."""
+    missing = [s.slug for s in STEPS if s.slug not in answers]
+    if not missing:
         return url_for("citizen.questionnaire_check", case_id=case_id)
     index = [s.slug for s in STEPS].index(slug)
-    return url_for("citizen.questionnaire_step", case_id=case_id, slug=STEPS[index + 1].slug)
+    following = STEPS[index + 1].slug if index + 1 < len(STEPS) else None
+    if request.args.get("fra") != "tjek" and following in missing:
+        return url_for("citizen.questionnaire_step", case_id=case_id, slug=following)
+    return _first_missing(case_id, missing[0])
+
+
+def _first_missing(case_id: int, slug: str):
+    flash(_("You have not answered every part of the form yet. Answer this part, and then you can check "
+            "your answers and send the form."), "info")
+    return url_for("citizen.questionnaire_step", case_id=case_id, slug=slug)
 
 
 @bp.route("/sag/<int:case_id>/oplysningsskema/tjek", methods=["GET", "POST"])
@@ -187,8 +198,8 @@ def questionnaire_check(case_id: int):
         return redirect(url_for("citizen.questionnaire_receipt", case_id=case_id))
     answers = questionnaire.answers or {}
     missing = [step for step in STEPS if step.slug not in answers]
-    if missing:
-        return redirect(url_for("citizen.questionnaire_step", case_id=case_id, slug=missing[0].slug))
+    if missing:  # the form is sent from here, so never with a part unanswered
+        return redirect(_first_missing(case_id, missing[0].slug))
     form = DeclarationForm()
     if form.validate_on_submit():
         questionnaire_cases.submit(get_session(), questionnaire, clock.today())
@@ -208,11 +219,8 @@ def questionnaire_receipt(case_id: int):
     return _receipt(summary, FeedbackForm(formdata=None))
 
 
-FEEDBACK_GIVEN = "feedback_given"
-
-
 def _receipt(summary, feedback_form, status=200):
-    given = summary.questionnaire.id in session.get(FEEDBACK_GIVEN, [])
+    given = feedback.given(get_session(), feedback.receipt_of("questionnaire", summary.questionnaire.id))
     return render_template("citizen/questionnaire_receipt.html", summary=summary,
                            rows=summary_rows(summary.questionnaire.answers or {}),
                            plan=deadlines.plan_for(get_session(), summary.case, summary.questionnaire, clock.today()),
@@ -222,18 +230,16 @@ def _receipt(summary, feedback_form, status=200):
 @bp.post("/sag/<int:case_id>/oplysningsskema/kvittering")
 @role_required("citizen")
 def questionnaire_feedback(case_id: int):
-    """The receipt's "how was it?": stored with no tie to the citizen; the session only remembers
-    that this receipt has had its answer, so the question is not asked twice."""
+    """The receipt's "how was it?": stored with no tie to the citizen; the database remembers only
+    that this receipt has had its answer, so the question is not asked, nor stored, twice."""
     summary = _own_case(case_id)
     if summary.questionnaire.status != QuestionnaireStatus.SUBMITTED:
         return redirect(url_for("citizen.questionnaire_start", case_id=case_id))
     form = FeedbackForm()
     if not form.validate_on_submit():
         return _receipt(summary, form, 400)
-    if summary.questionnaire.id not in session.get(FEEDBACK_GIVEN, []):
-        feedback.give(get_session(), summary.case.municipality_code, "questionnaire", form.rating.data,
-                      form.comment.data, clock.today())
-        session[FEEDBACK_GIVEN] = [*session.get(FEEDBACK_GIVEN, []), summary.questionnaire.id]
+    feedback.give(get_session(), summary.case.municipality_code, "questionnaire", form.rating.data,
+                  form.comment.data, clock.today(), feedback.receipt_of("questionnaire", summary.questionnaire.id))
     return redirect(url_for("citizen.questionnaire_receipt", case_id=case_id, _anchor="feedback"), code=303)
 
 

@@ -226,7 +226,7 @@ def end_wait(case_id: int):
 @role_required("caseworker")
 def transfer(case_id: int):
     """The citizen moved: the case goes to the new municipality with its history."""
-    from ..cases.transfer import TransferRefused
+    from ..cases.transfer import NoLongerYours, TransferRefused
     from ..cases.transfer import transfer as move_case
 
     file = _case_file(case_id)
@@ -241,6 +241,10 @@ def transfer(case_id: int):
     except TransferRefused:
         form.to.errors.append(_("The case cannot move there. Choose another municipality."))
         return _render_case(file, transfer_form=form, status=400)
+    except NoLongerYours:
+        flash(_("Someone else moved or closed the case a moment ago. It no longer belongs to your "
+                "municipality, so it was not moved."), "error")
+        return redirect(url_for("jobcenter.queue"), code=303)
     flash(_("The case is moved to %(name)s. It is in their queue with its whole history, and no longer in yours.",
             name=municipality_name(form.to.data)), "success")
     return redirect(url_for("jobcenter.queue"), code=303)

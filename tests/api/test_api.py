@@ -59,10 +59,16 @@ def test_a_wrong_secret_an_unknown_grant_and_a_scope_not_granted_get_no_token(wo
     assert "Fagsystem: adgangstoken afvist" in text(caseworker(app).get("/jobcenter/revisionslog"))
     grant = http.post("/api/v1/oauth/token", headers=basic(client_id, secret), data={"grant_type": "password"})
     assert grant.status_code == 400 and grant.get_json()["error"] == "unsupported_grant_type"
-    # asking for more than it was registered for gives only what it has
-    narrow = http.post("/api/v1/oauth/token", headers=basic(client_id, secret),
-                       data={"grant_type": "client_credentials", "scope": "handovers:read cases:read"})
-    assert narrow.get_json()["scope"] == "handovers:read"
+    # asking for a scope it was not registered for is refused (RFC 6749 § 5.2), not quietly narrowed
+    more = http.post("/api/v1/oauth/token", headers=basic(client_id, secret),
+                     data={"grant_type": "client_credentials", "scope": "handovers:read cases:read"})
+    assert more.status_code == 400 and more.get_json()["error"] == "invalid_scope"
+    assert "cases:read" in more.get_json()["error_description"]
+    with app.app_context(), session_scope(app) as db:
+        assert db.exec(select(AuditEntry).where(AuditEntry.action == "api_token_issued")).all() == []
+    own = http.post("/api/v1/oauth/token", headers=basic(client_id, secret),
+                    data={"grant_type": "client_credentials", "scope": "handovers:read"})
+    assert own.status_code == 200 and own.get_json()["scope"] == "handovers:read"
     unknown = http.post("/api/v1/oauth/token", headers=basic(client_id, secret),
                         data={"grant_type": "client_credentials", "scope": "everything"})
     assert unknown.status_code == 400 and unknown.get_json()["error"] == "invalid_scope"

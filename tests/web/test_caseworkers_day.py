@@ -225,6 +225,28 @@ def test_moving_a_case_to_another_municipality_takes_its_history_along(app):
     assert "Sagen kom fra en anden kommune" in text(karsten.get("/jobcenter/revisionslog"))
 
 
+def test_a_move_of_a_case_someone_moved_a_moment_before_changes_nothing(app):
+    """The loser of two moves at once (tests/pg/test_transfer_race.py) holds the case as it was when
+    the page was read: the move matches only while the case is still there, and writes nothing else."""
+    import pytest
+
+    from portal.cases.transfer import NoLongerYours, transfer
+
+    case_id = lises_case(app)
+    with app.app_context(), session_scope(app) as late, session_scope(app) as first:
+        stale = late.get(SickCase, case_id)  # Sofie has the case open in København
+        transfer(first, first.get(SickCase, case_id), "751", "Flyttet til Aarhus", date(2026, 11, 16),
+                 "caseworker-mette", "Mette")
+        with pytest.raises(NoLongerYours):
+            transfer(late, stale, "147", "Flyttet til Frederiksberg", date(2026, 11, 16), "caseworker-sofie", "Sofie")
+    with app.app_context(), session_scope(app) as db:
+        assert db.get(SickCase, case_id).municipality_code == "751"
+        assert [e.details["to"] for e in db.exec(select(CaseEvent).where(CaseEvent.kind == "case_transferred"))
+                ] == ["751"]
+    assert audit(app, "147", "case_transferred_in") == []
+    assert len(audit(app, "101", "case_transferred_out")) == 1
+
+
 def test_a_case_cannot_move_to_its_own_or_an_unknown_municipality(app):
     case_id = lises_case(app)
     mette = caseworker(app)

@@ -112,3 +112,41 @@ def test_a_company_cannot_answer_for_a_report_of_another_citizen(make_app, app):
     assert refused.status_code == 404
     with app.app_context(), session_scope(app) as db:
         assert db.get(EmployerReport, report_id).relation == "unconfirmed"
+
+
+def questions_on(lise, case_id) -> int:
+    return text(lise.get(f"/borger/sag/{case_id}")).count(">Er Prøvefabrikken A/S din arbejdsgiver?<")
+
+
+def test_a_company_that_reports_the_same_employee_again_joins_its_open_question(make_app, app):
+    lise, case_id = lise_reports_sick(app)
+    jens = login(make_app, JENS, "employer")
+    for _ in range(3):
+        assert post(jens, "/arbejdsgiver/sygemelding", {**REPORT, "first_absence_day": "2026-11-12"}).status_code == 303
+    assert questions_on(lise, case_id) == 1
+    with app.app_context(), session_scope(app) as db:
+        assert len(db.exec(select(EmployerReport).where(EmployerReport.cvr == "12345682")).all()) == 1
+
+
+def test_reports_of_one_company_sent_at_once_ask_the_employee_once(make_app, app):
+    import threading
+
+    lise, case_id = lise_reports_sick(app)
+    jens = login(make_app, JENS, "employer")
+    token = csrf_token(text(jens.get("/arbejdsgiver/sygemelding")))
+    barrier, answers = threading.Barrier(3), []
+
+    def send():
+        barrier.wait()
+        answers.append(jens.post("/arbejdsgiver/sygemelding", data={
+            **REPORT, "first_absence_day": "2026-11-12", "csrf_token": token}).status_code)
+
+    posts = [threading.Thread(target=send) for _ in range(3)]
+    for thread in posts:
+        thread.start()
+    for thread in posts:
+        thread.join(timeout=60)
+    assert answers == [303] * 3
+    assert questions_on(lise, case_id) == 1
+    with app.app_context(), session_scope(app) as db:
+        assert db.exec(select(EmployerReport.relation).where(EmployerReport.cvr == "12345682")).all() == ["unconfirmed"]

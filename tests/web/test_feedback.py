@@ -2,9 +2,12 @@
 municipality can read as counts and comments, and nobody else."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlmodel import select
 
+from portal import models
 from portal.cases.feedback import scrub
 from portal.db import session_scope
 from portal.models import Feedback
@@ -108,3 +111,39 @@ def test_the_citizen_and_the_employer_cannot_read_the_feedback(client, submitted
 ])
 def test_scrub_removes_what_could_name_the_writer(typed, kept):
     assert scrub(typed) == kept
+
+
+def test_six_answers_sent_at_once_on_one_receipt_store_one(client, app, submitted):
+    """Six tabs (or a script) post the receipt's answer at the same moment, in one session: the
+    database keeps one answer a receipt, whatever the session knows."""
+    import threading
+
+    token = csrf_token(text(client.get(receipt_url(submitted))))
+    barrier, answers = threading.Barrier(6), []
+
+    def send(rating):
+        barrier.wait()
+        answers.append(client.post(receipt_url(submitted), data={"csrf_token": token, "rating": rating}).status_code)
+
+    posts = [threading.Thread(target=send, args=(rating,)) for rating in ("satisfied",) * 6]
+    for post in posts:
+        post.start()
+    for post in posts:
+        post.join(timeout=60)
+    assert answers == [303] * 6
+    with app.app_context(), session_scope(app) as db:
+        assert len(db.exec(select(Feedback)).all()) == 1
+    assert 'name="rating"' not in text(client.get(receipt_url(submitted)))
+
+
+def test_a_receipt_answered_in_another_browser_is_not_asked_or_stored_again(client, app, submitted):
+    from portal.cases import feedback
+
+    with app.app_context(), session_scope(app) as db:
+        questionnaire_id = db.exec(select(models.Questionnaire.id)).one()
+        assert feedback.give(db, "101", "questionnaire", "neutral", None, date(2026, 11, 16),
+                             feedback.receipt_of("questionnaire", questionnaire_id)) is not None
+    assert 'name="rating"' not in text(client.get(receipt_url(submitted)))
+    send_feedback(client, submitted, rating="very_dissatisfied")
+    with app.app_context(), session_scope(app) as db:
+        assert [row.rating for row in db.exec(select(Feedback)).all()] == ["neutral"]

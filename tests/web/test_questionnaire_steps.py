@@ -47,3 +47,26 @@ def test_on_the_check_page_every_step_can_be_revisited(client, auth):
     items = steps_of(page)
     assert all("<a href=" in item for item in items)
     assert 'aria-current="step"' in items[6] and page.count("Besvaret") == 12  # 6 steps, in two lists
+
+
+def test_the_last_step_posted_first_leads_to_the_first_missing_step_and_the_form_is_not_sent(client, auth):
+    """Posting the last step before the others (an old tab, a bookmark) is saved, and the citizen is
+    sent to the first unanswered step and told why; the check page never sends an incomplete form."""
+    auth.login(CITIZEN)
+    case_id = case_id_from(report_sick(client))
+    slug, answers = STEPS[-1]
+    saved = answer(client, case_id, slug, answers)
+    assert saved.status_code == 303
+    assert saved.headers["Location"].endswith(f"/borger/sag/{case_id}/oplysningsskema/om-dig")
+    page = text(client.get(saved.headers["Location"]))
+    assert "Du har ikke svaret på alle dele af skemaet endnu." in page
+    for slug, answers in STEPS[:2]:
+        assert answer(client, case_id, slug, answers).status_code == 303
+    token = csrf_token(text(client.get(f"/borger/sag/{case_id}/oplysningsskema/om-dig")))
+    sent = client.post(f"/borger/sag/{case_id}/oplysningsskema/tjek", data={"declaration": "y", "csrf_token": token})
+    assert sent.headers["Location"].endswith(f"/borger/sag/{case_id}/oplysningsskema/din-sygdom")
+    assert "Du har ikke svaret på alle dele af skemaet endnu." in text(client.get(sent.headers["Location"]))
+    assert client.get(f"/borger/sag/{case_id}/oplysningsskema/kvittering").status_code == 302  # not sent
+    client.get("/sprog/en", headers={"Referer": f"/borger/sag/{case_id}/oplysningsskema/tjek"})
+    english = client.get(f"/borger/sag/{case_id}/oplysningsskema/tjek", follow_redirects=True)
+    assert "You have not answered every part of the form yet." in text(english)

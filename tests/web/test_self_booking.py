@@ -138,3 +138,100 @@ def test_a_free_time_can_be_withdrawn_and_a_booked_one_cannot(world):
     assert "Den ledige tid er trukket tilbage." in text(withdrawn)
     assert [t.id for t in free_times(app)] == [first.id]
     assert re.search(r"Booket", text(withdrawn))
+
+
+def test_many_tabs_of_one_citizen_sent_at_once_book_one_time(world):
+    """The booking page open in several tabs, each with another time, all sent at the same moment:
+    one conversation is booked and one time taken; the other tabs are told it cannot be booked."""
+    import threading
+
+    app, mette = world
+    publish(mette, count="6")
+    lise, case_id = citizen_who_asked_to_talk(app, "Lise Testesen")
+    token = csrf_token(text(lise.get(f"/borger/sag/{case_id}/samtale/book")))
+    times = free_times(app)
+    barrier, answers = threading.Barrier(len(times)), []
+
+    def send(time_id):
+        barrier.wait()
+        answers.append(lise.post(f"/borger/sag/{case_id}/samtale/book",
+                                 data={"csrf_token": token, "time": str(time_id)}).status_code)
+
+    tabs = [threading.Thread(target=send, args=(time.id,)) for time in times]
+    for tab in tabs:
+        tab.start()
+    for tab in tabs:
+        tab.join(timeout=60)
+    # One booked (303); a tab that arrives after it sees the booking (200), one that raced it is refused (400).
+    assert len(answers) == len(times) and answers.count(303) == 1 and set(answers) <= {200, 303, 400}, answers
+    with app.app_context(), session_scope(app) as db:
+        assert db.exec(select(Conversation.case_id)).all() == [case_id]
+        assert len([t for t in db.exec(select(FreeTime)) if t.taken_by_case_id is not None]) == 1
+
+
+def test_the_database_refuses_a_second_self_booking_the_check_missed(world, monkeypatch):
+    """What keeps it to one is the database, not the "already booked?" check: with the check blind
+    (as it is for tabs that all check before any of them writes), the second booking is refused."""
+    from portal.cases import self_booking
+
+    app, mette = world
+    publish(mette, count="2")
+    lise, case_id = citizen_who_asked_to_talk(app, "Lise Testesen")
+    first, second = free_times(app)
+    monkeypatch.setattr(self_booking, "booked_conversation", lambda db, case_id: None)
+    assert book(lise, case_id, first.id).status_code == 303
+    refused = book(lise, case_id, second.id)
+    assert refused.status_code == 400
+    assert "Den tid kan ikke længere bookes. Vælg en anden tid." in text(refused)
+    with app.app_context(), session_scope(app) as db:
+        assert db.exec(select(Conversation.case_id)).all() == [case_id]
+        assert db.get(FreeTime, second.id).taken_by_case_id is None
+
+
+@pytest.mark.parametrize("value", ["99999999999", "2147483648", "0", "²"])
+def test_a_time_number_no_time_can_have_is_a_form_error(world, value):
+    """A number larger than any id (PostgreSQL: "integer out of range") names no time: a 400 with
+    the form's error, never a 500."""
+    app, mette = world
+    publish(mette, count="1")
+    lise, case_id = citizen_who_asked_to_talk(app, "Lise Testesen")
+    refused = book(lise, case_id, value)
+    assert refused.status_code == 400
+    assert "Den tid kan ikke længere bookes. Vælg en anden tid." in text(refused)
+    with app.app_context(), session_scope(app) as db:
+        assert db.exec(select(Conversation)).all() == []
+
+
+def cancel(mette, case_id, conversation_id):
+    page = text(mette.get(f"/jobcenter/sag/{case_id}"))
+    return mette.post(f"/jobcenter/sag/{case_id}/samtale/{conversation_id}/aflys", data={
+        f"cancel{conversation_id}-csrf_token": csrf_token(page), f"cancel{conversation_id}-reason": "Jeg er syg"})
+
+
+def test_a_cancelled_self_booked_time_is_free_again(world):
+    app, mette = world
+    publish(mette, count="1")
+    lise, case_id = citizen_who_asked_to_talk(app, "Lise Testesen")
+    [time] = free_times(app)
+    assert book(lise, case_id, time.id).status_code == 303
+    with app.app_context(), session_scope(app) as db:
+        conversation_id = db.exec(select(Conversation.id)).one()
+    assert cancel(mette, case_id, conversation_id).status_code == 303
+    [freed] = free_times(app)
+    assert freed.taken_by_case_id is None and freed.conversation_id is None
+    assert "kl. 09.00" in text(lise.get(f"/borger/sag/{case_id}/samtale/book"))  # offered again
+    assert book(lise, case_id, time.id).status_code == 303
+
+
+def test_a_moved_case_gives_its_self_booked_time_back(world):
+    app, mette = world
+    publish(mette, count="1")
+    lise, case_id = citizen_who_asked_to_talk(app, "Lise Testesen")
+    [time] = free_times(app)
+    assert book(lise, case_id, time.id).status_code == 303
+    page = text(mette.get(f"/jobcenter/sag/{case_id}"))
+    moved = mette.post(f"/jobcenter/sag/{case_id}/flyt-kommune", data={
+        "move_to-to": "751", "move_to-reason": "Borgeren er flyttet", "move_to-csrf_token": csrf_token(page)})
+    assert moved.status_code == 303
+    [freed] = free_times(app)
+    assert freed.taken_by_case_id is None and freed.conversation_id is None

@@ -1,7 +1,7 @@
 """MeMo message ids fixed when a message is queued, as version-4 UUIDs
 
 Revision ID: c4e6a8b0d2f4
-Revises: b7d9f1a3c5e2
+Revises: f6c8e0a2d4b7
 Create Date: 2026-12-04 00:00:00
 
 The ids were version-5 UUIDs derived from the outbox id at sending time; MeMo's memoUuidType accepts
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'c4e6a8b0d2f4'
-down_revision = 'b7d9f1a3c5e2'
+down_revision = 'f6c8e0a2d4b7'
 branch_labels = None
 depends_on = None
 
