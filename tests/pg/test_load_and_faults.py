@@ -32,8 +32,9 @@ WORKERS = 3            # gunicorn worker processes
 
 
 def fictitious_cpr(n: int) -> str:
-    """Substitute numbers only (day of birth plus 60): no real person has one."""
-    return f"{61 + n % 28:02d}{1 + n % 12:02d}{n % 100:02d}-{4000 + n:04d}"
+    """Substitute numbers only (day of birth plus 60): no real person has one. Born 1940-1999 (the
+    seventh digit is 4-9, which puts two-digit years over 36 in the 1900s): no birth in the future."""
+    return f"{61 + n % 28:02d}{1 + n % 12:02d}{40 + n % 60:02d}-{4000 + n:04d}"
 
 
 def form_of(html: str) -> dict:
