@@ -38,11 +38,11 @@ def _gone_within(pid: int, seconds: float) -> bool:
 @pytest.mark.parametrize("how, workers", [(signal.SIGTERM, "0"), (signal.SIGINT, "0"), (signal.SIGKILL, "0"),
                                           (signal.SIGTERM, "1")])
 def test_a_stopped_run_leaves_no_server_running(tmp_path, how, workers):
-    report = tmp_path / "report.json"
+    report, output = tmp_path / "report.json", open(tmp_path / "inner-run.log", "wb")
     run = subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", workers,
                             "tests/suite/stopped_run.py"],
                            cwd=ROOT, env={**os.environ, "STOPPED_RUN_REPORT": str(report)},
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                           stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 180
         while not report.exists() or not report.read_text():
@@ -50,11 +50,18 @@ def test_a_stopped_run_leaves_no_server_running(tmp_path, how, workers):
             time.sleep(0.2)
         server = json.loads(report.read_text())
         assert _alive(server["pid"])
-        # To pytest's main process only, as make passes it on: under xdist its workers must follow.
-        run.send_signal(how)
-        run.wait(timeout=120)
+        if how == signal.SIGINT:  # Ctrl-C: the terminal signals the run's whole process group
+            os.killpg(run.pid, how)
+        else:  # to pytest's main process only, as make passes it on: under xdist its workers must follow
+            run.send_signal(how)
+        try:
+            run.wait(timeout=300)  # a bound on a hang, not on speed
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"the run did not end after {how.name}: "
+                                 + (tmp_path / "inner-run.log").read_text()[-3000:]) from None
         assert _gone_within(server["pid"], 60), f"the server the run started is still running after {how.name}"
     finally:
         if run.poll() is None:
             os.killpg(run.pid, signal.SIGKILL)
             run.wait()
+        output.close()
