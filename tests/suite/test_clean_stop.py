@@ -42,7 +42,9 @@ def test_a_stopped_run_leaves_no_server_running(tmp_path, how, workers):
     run = subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", workers,
                             "tests/suite/stopped_run.py"],
                            cwd=ROOT, env={**os.environ, "STOPPED_RUN_REPORT": str(report)},
-                           stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+                           stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+                           # As in a terminal: a script's background job inherits SIGINT ignored.
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 180
         while not report.exists() or not report.read_text():
