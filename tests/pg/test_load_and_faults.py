@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from html import unescape
 from pathlib import Path
@@ -245,12 +246,24 @@ def test_connections_killed_during_a_journey_never_give_a_bare_page_nor_a_false_
     pages = [form_of(hanne.get(f"{served_portal}/arbejdsgiver/sygemelding", timeout=60).text)
              for _ in range(wave * (most_waves + 1))]
     killer = create_engine(database_url)
+    killed: set[int] = set()
 
     def kill_connections():
         with killer.begin() as connection:
-            connection.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"))
+            killed.update(pid for pid, told in connection.execute(text(
+                "SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")) if told)
+
+    def until_the_killed_are_gone():
+        """A backend ends some time after it is told to: on a busy machine, after the next request has
+        begun on its connection. The calm wave starts once every one told has ended."""
+        for _ in range(3000):  # a bound on a hang: 5 minutes
+            with killer.begin() as connection:
+                alive = connection.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(:pids)"),
+                                           {"pids": list(killed)}).scalar()
+            if not alive:
+                return
+            time.sleep(0.1)
 
     def send(n_form):
         n, form = n_form
@@ -270,6 +283,7 @@ def test_connections_killed_during_a_journey_never_give_a_bare_page_nor_a_false_
             faulted += [future.result() for future in sent]
             if start >= 2 * wave and any(status != 303 for _n, status, _b in faulted):
                 break
+        until_the_killed_are_gone()
         calm = list(pool.map(send, numbered[-wave:]))
     killer.dispose()
 
