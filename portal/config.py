@@ -69,7 +69,8 @@ class OIDCProvider:
         return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
 
 
-NSIS = "https://data.gov.dk/concept/core/nsis/"
+# The NSIS levels of assurance as MitID brokers and NemLog-in name them (acr and loa claims).
+NSIS = "https://data.gov.dk/concept/core/nsis/loa/"
 NSIS_SUBSTANTIAL = NSIS + "Substantial"
 LOA_ORDER = {"low": 1, "substantial": 2, "high": 3}
 

@@ -12,7 +12,7 @@ const [port, profile, configPath] = process.argv.slice(2);
 const config = JSON.parse(readFileSync(configPath, 'utf8'));
 const issuer = `http://127.0.0.1:${port}`;
 const broker = profile === 'broker';
-const NSIS = 'https://data.gov.dk/concept/core/nsis/';
+const NSIS = 'https://data.gov.dk/concept/core/nsis/loa/';
 
 // The portal's test identities (fictitious: substitute CPR numbers, test CVR numbers).
 const ACCOUNTS = {

@@ -148,3 +148,22 @@ def test_a_provider_that_changes_its_signing_algorithm_costs_one_login_not_a_res
                    and r.error for r in caplog.records)
         after = Auth(app.test_client()).login(CITIZEN)
         assert urlsplit(after.headers["Location"]).path == "/borger/mit-sygefravaer", "no restart needed"
+
+
+def test_the_levels_of_assurance_are_named_as_nsis_names_them(monkeypatch):
+    """A broker answers acr https://data.gov.dk/concept/core/nsis/loa/Substantial; without /loa/ the
+    README's example asked for a level no broker knows."""
+    import re
+    from pathlib import Path
+
+    from portal.config import LOA_ORDER, loa_rank
+
+    assert NSIS_SUBSTANTIAL == "https://data.gov.dk/concept/core/nsis/loa/Substantial"
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    assert oidc_provider("citizen").min_loa == NSIS_SUBSTANTIAL == oidc_provider("employer").min_loa
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    named = re.findall(r"https://data\.gov\.dk/concept/core/nsis/[\w/]*", readme)
+    assert f"PORTAL_OIDC_CITIZEN_ACR_VALUES={NSIS_SUBSTANTIAL}" in readme
+    assert named and all(re.fullmatch(r"https://data\.gov\.dk/concept/core/nsis/loa/(Low|Substantial|High)", n)
+                         for n in named), named
+    assert loa_rank(NSIS_SUBSTANTIAL) == LOA_ORDER["substantial"]
