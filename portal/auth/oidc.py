@@ -116,6 +116,9 @@ def _check_issuer(face: str, client, provider: OIDCProvider):
 def callback(face: str):
     client = _client(face)
     provider = _provider(face)
+    refused = _check_response_issuer(face, client, provider)
+    if refused is not None:
+        return refused
     try:
         token = client.authorize_access_token()
     except OAuthError as error:
@@ -156,6 +159,24 @@ def callback(face: str):
         register_caseworker(get_session(), user.subject, user.municipality, user.name)
     log_in(user, sid=claims.get("sid"), id_token=id_token)
     return redirect(local_path(next_path, url_for(HOME_OF[face])))
+
+
+def _check_response_issuer(face: str, client, provider: OIDCProvider):
+    """RFC 9207: the authorization response names the provider that issued it, so a code from
+    another provider (a mix-up attack) is never sent to this one's token endpoint. Required when
+    the provider's discovery says it sends iss; compared whenever present (§ 2.4)."""
+    if "code" not in request.values and "error" not in request.values:
+        return None  # no authorization response at all: Authlib refuses it as a failed login
+    metadata = client.load_server_metadata()
+    given = request.values.get("iss")
+    if given is None and not metadata.get("authorization_response_iss_parameter_supported"):
+        return None
+    if given == metadata.get("issuer"):
+        return None
+    code = "iss_missing" if given is None else "iss_mismatch"
+    current_app.logger.error("login refused: the authorization response names no or another issuer",
+                             extra={"face": face, "provider": provider.issuer, "error": code})
+    return render_template("errors/login_issuer.html", face=face), 400
 
 
 def _user_from_claims(face: str, claims: dict) -> tuple[User | None, str]:

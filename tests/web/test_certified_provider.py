@@ -10,7 +10,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
 import requests
@@ -83,10 +83,13 @@ def settings(profile: str, issuer: str, key: Path) -> dict:
     return {"PORTAL_OIDC": faces}
 
 
-def login(client, face: str, who: str, browser: requests.Session | None = None):
+def login(client, face: str, who: str, browser: requests.Session | None = None, *, start_path: str = "",
+          tamper=None):
     """Through the provider as a browser would: its login page (unless the browser is logged in
-    there already: single sign-on), then back to the portal's callback."""
-    start = client.get(f"/log-ind/{face}")
+    there already: single sign-on), then back to the portal's callback. `start_path`: a link the
+    portal showed (default: the face's login); `tamper`: changes the authorization response's
+    parameters on their way back, as an attacker or a broken proxy would."""
+    start = client.get(start_path or f"/log-ind/{face}")
     assert start.status_code == 302, start.data
     browser = browser or requests.Session()
     answer = browser.get(start.headers["Location"], allow_redirects=False, timeout=10)
@@ -98,7 +101,8 @@ def login(client, face: str, who: str, browser: requests.Session | None = None):
         location = urljoin(answer.url, answer.headers["Location"])
         if location.startswith(PORTAL):
             callback = urlsplit(location)
-            return client.get(f"{callback.path}?{callback.query}")
+            query = dict(parse_qsl(callback.query))
+            return client.get(callback.path, query_string=tamper(query) if tamper else query)
         answer = browser.get(location, allow_redirects=False, timeout=10)
     raise AssertionError("the provider never sent the browser back")
 
@@ -178,3 +182,31 @@ def test_a_single_sign_on_logout_at_the_provider_ends_the_portal_s_other_session
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+def _signed_in(client) -> bool:
+    return client.get("/borger/mit-sygefravaer").status_code == 200
+
+
+@pytest.mark.parametrize("tamper, code", [
+    (lambda query: {**query, "iss": "https://broker.attacker.example"}, "iss_mismatch"),
+    (lambda query: {k: v for k, v in query.items() if k != "iss"}, "iss_missing"),
+], ids=["another-iss", "no-iss"])
+def test_an_authorization_response_with_another_or_no_iss_is_refused(certified, make_app, caplog, tamper, code):
+    """RFC 9207: the provider advertises authorization_response_iss_parameter_supported, so a
+    response naming another issuer (a mix-up attack) or none is refused before its code is used."""
+    import logging
+
+    profile, issuer, key, _port = certified
+    assert requests.get(issuer + "/.well-known/openid-configuration", timeout=10).json()[
+        "authorization_response_iss_parameter_supported"] is True
+    client = make_app(**settings(profile, issuer, key)).test_client()
+    with caplog.at_level(logging.INFO, logger="portal"):
+        refused = login(client, "citizen", "Lise Testesen", tamper=tamper)
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert "Dit login kunne ikke gennemføres" in page and "Start login forfra" in page
+    assert not _signed_in(client)
+    assert [r.error for r in caplog.records if getattr(r, "error", None)] == [code]
+    assert "6105904321" not in caplog.text and "Lise" not in caplog.text
+

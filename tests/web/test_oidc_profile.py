@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
 import requests
@@ -71,7 +71,7 @@ def test_a_login_refused_at_the_provider_is_logged_with_its_code(make_app, idp_i
     start = client.get("/log-ind/citizen")
     state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
     with caplog.at_level(logging.WARNING, logger="portal"):
-        refused = client.get(f"/auth/callback/citizen?error=access_denied&state={state}")
+        refused = client.get(f"/auth/callback/citizen?error=access_denied&state={state}&iss={idp_issuer}")
     assert refused.status_code == 302
     assert any(getattr(r, "error", None) == "access_denied" and r.face == "citizen" for r in caplog.records)
 
@@ -148,6 +148,55 @@ def test_a_provider_that_changes_its_signing_algorithm_costs_one_login_not_a_res
                    and r.error for r in caplog.records)
         after = Auth(app.test_client()).login(CITIZEN)
         assert urlsplit(after.headers["Location"]).path == "/borger/mit-sygefravaer", "no restart needed"
+
+
+def _answer_by_hand(client, start_path: str = "/log-ind/citizen", who: str = CITIZEN):
+    """The login through the bundled provider by hand: the authorization response's parameters,
+    and where the browser would take them."""
+    start = client.get(start_path)
+    browser = requests.Session()
+    page = browser.get(start.headers["Location"], timeout=10)
+    chosen = browser.post(page.url, data=_identity_form(page.text, who), allow_redirects=False, timeout=10)
+    callback = urlsplit(chosen.headers["Location"])
+    return callback.path, dict(parse_qsl(callback.query))
+
+
+@pytest.mark.parametrize("language, heading, button", [
+    ("da", "Dit login kunne ikke gennemføres", "Start login forfra"),
+    ("en", "The login could not be completed", "Start the login again"),
+], ids=["da", "en"])
+@pytest.mark.parametrize("change", ["another", "none"])
+def test_the_bundled_provider_s_answer_with_another_or_no_iss_is_refused_with_a_clear_page(
+        make_app, idp_issuer, caplog, language, heading, button, change):
+    """The bundled provider sends iss and says so in its discovery (RFC 9207), as MitID brokers do."""
+    client = make_app().test_client()
+    client.get(f"/sprog/{language}?next=/")
+    path, answer = _answer_by_hand(client)
+    assert answer["iss"] == idp_issuer
+    if change == "another":
+        answer["iss"] = idp_issuer.replace("127.0.0.1", "localhost")
+    else:
+        del answer["iss"]
+    with caplog.at_level(logging.INFO, logger="portal"):
+        refused = client.get(path, query_string=answer)
+    assert refused.status_code == 400
+    assert heading in text(refused) and button in text(refused)
+    assert client.get("/borger/mit-sygefravaer").status_code == 302, "not logged in"
+    assert [r.error for r in caplog.records if getattr(r, "error", None)] == [
+        "iss_mismatch" if change == "another" else "iss_missing"]
+    assert "6105904321" not in caplog.text
+
+
+def test_a_provider_that_does_not_advertise_iss_may_leave_it_out(make_app):
+    """Older providers (no authorization_response_iss_parameter_supported) still log people in."""
+    from portal.devidp.testing import running_idp
+
+    with running_idp(iss_parameter=False) as issuer:
+        client = make_app(PORTAL_OIDC=providers(issuer)).test_client()
+        path, answer = _answer_by_hand(client)
+        assert "iss" not in answer
+        done = client.get(path, query_string=answer)
+        assert urlsplit(done.headers["Location"]).path == "/borger/mit-sygefravaer"
 
 
 def test_the_levels_of_assurance_are_named_as_nsis_names_them(monkeypatch):
