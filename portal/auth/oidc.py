@@ -92,6 +92,10 @@ def login(face: str):
     extra = dict(provider.auth_params)
     if provider.acr_values:
         extra["acr_values"] = provider.acr_values
+    if face in (session.get(FRESH_LOGIN) or []):
+        # After a refusal for too low a level: without these the provider reuses its single sign-on
+        # session at the low level, and the citizen is refused again with no way forward.
+        extra.update(prompt="login", max_age="0", acr_values=provider.acr_values or provider.min_loa)
     # portal_role lets the bundled test provider list only the identities for this face;
     # a real provider ignores the unknown parameter.
     return client.authorize_redirect(redirect_uri, portal_role=face, **extra)
@@ -145,9 +149,9 @@ def callback(face: str):
             abort(403)
         claims = {**claims, **extra}
     if provider.min_loa and loa_rank(claims.get(provider.claim_loa) or claims.get("acr")) < loa_rank(provider.min_loa):
-        current_app.logger.warning("login refused: level of assurance too low", extra={
-            "face": face, "provider": provider.issuer, "error": "loa_too_low"})
-        return render_template("errors/loa.html", required=provider.min_loa), 403
+        return _refuse_low_loa(face, provider)
+    if face in (session.get(FRESH_LOGIN) or []):
+        session[FRESH_LOGIN] = [f for f in session[FRESH_LOGIN] if f != face]
     user, problem = _user_from_claims(face, claims)
     if user is None:
         # Never the claim's value (a CPR number) in the log: only which claim was missing.
@@ -159,6 +163,19 @@ def callback(face: str):
         register_caseworker(get_session(), user.subject, user.municipality, user.name)
     log_in(user, sid=claims.get("sid"), id_token=id_token)
     return redirect(local_path(next_path, url_for(HOME_OF[face])))
+
+
+# Session key: the faces whose next login must be a fresh one (after a refusal for too low a level).
+# Whether the fresh login reached the level is read from its claims, as for any login.
+FRESH_LOGIN = "auth.fresh_login"
+
+
+def _refuse_low_loa(face: str, provider: OIDCProvider):
+    """The refusal page, with a button that logs in again; that login must be a fresh one."""
+    current_app.logger.warning("login refused: level of assurance too low", extra={
+        "face": face, "provider": provider.issuer, "error": "loa_too_low"})
+    session[FRESH_LOGIN] = sorted({*(session.get(FRESH_LOGIN) or []), face})
+    return render_template("errors/loa.html", required=provider.min_loa, face=face), 403
 
 
 def _check_response_issuer(face: str, client, provider: OIDCProvider):

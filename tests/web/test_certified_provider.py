@@ -10,7 +10,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urljoin, urlsplit
 
 import pytest
 import requests
@@ -209,4 +209,30 @@ def test_an_authorization_response_with_another_or_no_iss_is_refused(certified, 
     assert not _signed_in(client)
     assert [r.error for r in caplog.records if getattr(r, "error", None)] == [code]
     assert "6105904321" not in caplog.text and "Lise" not in caplog.text
+
+
+def test_after_a_refusal_for_too_low_a_level_the_retry_forces_a_fresh_login_and_succeeds(certified, make_app):
+    """The provider keeps its single sign-on session at level Low: the portal's retry must ask for
+    a fresh login (prompt=login, max_age=0) at the required level, or the citizen is refused again."""
+    import re
+
+    profile, issuer, key, _port = certified
+    if profile != "broker":
+        pytest.skip("the plain profile asks for no level of assurance")
+    client = make_app(**settings(profile, issuer, key)).test_client()
+    at_the_provider = requests.Session()
+    refused = login(client, "citizen", "Lise Testesen (Low)", at_the_provider)
+    assert refused.status_code == 403
+    retry = re.search(r'<a class="button button-primary" href="([^"]+)">Log ind igen med MitID</a>',
+                      refused.get_data(as_text=True))
+    assert retry, "the refusal page offers a new login"
+    asked = parse_qs(urlsplit(client.get(retry.group(1)).headers["Location"]).query)
+    assert asked["prompt"] == ["login"] and asked["max_age"] == ["0"]
+    assert asked["acr_values"] == [NSIS_SUBSTANTIAL]
+    # The provider shows its login page again although its session is alive; Lise logs in at Substantial.
+    done = login(client, "citizen", "Lise Testesen", at_the_provider, start_path=retry.group(1))
+    assert done.status_code == 302 and urlsplit(done.headers["Location"]).path == "/borger/mit-sygefravaer"
+    assert "Lise Testesen" in client.get("/borger/mit-sygefravaer").get_data(as_text=True)
+    # The next login is an ordinary one again (single sign-on allowed).
+    assert "prompt=" not in client.get("/log-ind/citizen").headers["Location"]
 

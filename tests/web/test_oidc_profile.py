@@ -199,6 +199,25 @@ def test_a_provider_that_does_not_advertise_iss_may_leave_it_out(make_app):
         assert urlsplit(done.headers["Location"]).path == "/borger/mit-sygefravaer"
 
 
+@pytest.mark.parametrize("language, button", [("da", "Log ind igen med MitID"), ("en", "Log in again with MitID")])
+def test_after_a_refusal_for_too_low_a_level_the_retry_asks_for_a_fresh_login_at_that_level(
+        make_app, idp_issuer, language, button):
+    """Only a level is required here (no acr_values set): the retry asks for it all the same."""
+    import re
+
+    client = make_app(PORTAL_OIDC=providers(idp_issuer, citizen={"min_loa": NSIS_SUBSTANTIAL})).test_client()
+    client.get(f"/sprog/{language}?next=/")
+    path, answer = _answer_by_hand(client)
+    refused = client.get(path, query_string=answer)
+    assert refused.status_code == 403
+    retry = re.search(r'href="([^"]+)">' + button + "</a>", text(refused))
+    assert retry, "the refusal page offers a new login"
+    asked = parse_qs(urlsplit(client.get(retry.group(1)).headers["Location"]).query)
+    assert asked["prompt"] == ["login"] and asked["max_age"] == ["0"] and asked["acr_values"] == [NSIS_SUBSTANTIAL]
+    first = parse_qs(urlsplit(make_app().test_client().get("/log-ind/citizen").headers["Location"]).query)
+    assert "prompt" not in first and "max_age" not in first, "an ordinary first login allows single sign-on"
+
+
 def test_the_levels_of_assurance_are_named_as_nsis_names_them(monkeypatch):
     """A broker answers acr https://data.gov.dk/concept/core/nsis/loa/Substantial; without /loa/ the
     README's example asked for a level no broker knows."""
