@@ -63,6 +63,7 @@ class OIDCProvider:
     fixed_municipality: str = ""
     claim_loa: str = "loa"
     private_key_file: str = ""   # PEM, for private_key_jwt
+    private_key_id: str = ""     # the kid registered with the provider; empty: the key's RFC 7638 thumbprint
 
     @property
     def metadata_url(self) -> str:
@@ -110,6 +111,7 @@ def oidc_provider(face: str) -> OIDCProvider:
         fixed_municipality=setting("MUNICIPALITY", ""),
         claim_loa=setting("CLAIM_LOA", "loa"),
         private_key_file=setting("PRIVATE_KEY_FILE", ""),
+        private_key_id=setting("PRIVATE_KEY_ID", ""),
     )
 
 

@@ -11,12 +11,12 @@ from urllib.parse import quote_plus, urlencode
 
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
-from authlib.oauth2.rfc7523 import PrivateKeyJWT
+from authlib.oauth2.rfc7523 import PrivateKeyJWT, private_key_jwt_sign
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from joserfc import jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
+from joserfc.jwk import KeySet, RSAKey
 
 from ..cases import identity
 from ..cases.jobcenter import register_caseworker
@@ -44,7 +44,8 @@ def init_app(app: Flask) -> None:
             name=face,
             client_id=provider.client_id,
             client_secret=_private_key(provider) if key_jwt else provider.client_secret,
-            client_auth_methods=[PrivateKeyJWT()] if key_jwt else [("client_secret_basic", _basic_form_encoded)],
+            client_auth_methods=([ShortLivedKeyJWT(_key_id(provider))] if key_jwt
+                                 else [("client_secret_basic", _basic_form_encoded)]),
             server_metadata_url=provider.metadata_url,
             client_kwargs={
                 "scope": provider.scope,
@@ -67,6 +68,30 @@ def _basic_form_encoded(client, method, uri, headers, body):
 def _private_key(provider: OIDCProvider) -> str:
     with open(provider.private_key_file, encoding="ascii") as pem:
         return pem.read()
+
+
+def _key_id(provider: OIDCProvider) -> str:
+    """The kid the provider finds the client's key by in the JWKS registered with it: the one the
+    operator configured, else the key's RFC 7638 thumbprint (what most tools and brokers use)."""
+    return provider.private_key_id or RSAKey.import_key(_private_key(provider)).thumbprint()
+
+
+CLIENT_ASSERTION_LIFETIME = 90  # seconds: long enough for one token request, too short to be reused
+
+
+class ShortLivedKeyJWT(PrivateKeyJWT):
+    """private_key_jwt with a kid header and a short life. Authlib's own names no key (a provider
+    holding the old and the new key during a rotation cannot tell which) and lives an hour, so a
+    leaked assertion would be good for an hour. iat and a fresh jti come from Authlib."""
+
+    def __init__(self, kid: str):
+        super().__init__()
+        self.kid = kid
+
+    def sign(self, auth, token_endpoint):
+        key = RSAKey.import_key(auth.client_secret)
+        return private_key_jwt_sign(key, client_id=auth.client_id, token_endpoint=token_endpoint, alg=self.alg,
+                                    header={"kid": self.kid}, expires_in=CLIENT_ASSERTION_LIFETIME)
 
 
 def _client(face: str):

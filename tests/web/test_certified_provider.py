@@ -43,6 +43,7 @@ def certified(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"op-{request.param}")
     signing = RSAKey.generate_key(2048, private=True, auto_kid=True)
     client_key = RSAKey.generate_key(2048, private=True, auto_kid=True)
+    retired_key = RSAKey.generate_key(2048, private=True, auto_kid=True)  # a rotation: both registered
     (folder / "client.pem").write_bytes(client_key.as_pem(private=True))
     port, portal_port = free_port(), free_port()
     config = {
@@ -51,7 +52,8 @@ def certified(request, tmp_path_factory):
         "post_logout_redirect_uris": [f"{PORTAL}/"],
         "backchannel_logout_uri": f"http://127.0.0.1:{portal_port}/auth/backchannel-logout/citizen",
         "signing_jwk": {**signing.as_dict(private=True), "use": "sig", "alg": "RS256"},
-        "client_public_jwk": {**client_key.as_dict(private=False), "use": "sig", "alg": "RS256"},
+        "client_public_jwks": [{**key.as_dict(private=False), "use": "sig", "alg": "RS256"}
+                               for key in (retired_key, client_key)],
     }
     (folder / "config.json").write_text(json.dumps(config))
     log = open(folder / "provider.log", "wb")
@@ -236,3 +238,20 @@ def test_after_a_refusal_for_too_low_a_level_the_retry_forces_a_fresh_login_and_
     # The next login is an ordinary one again (single sign-on allowed).
     assert "prompt=" not in client.get("/log-ind/citizen").headers["Location"]
 
+
+def test_the_client_assertion_names_its_registered_key_and_lives_briefly(certified, make_app):
+    """The broker finds the portal's key by the assertion's kid among the keys registered with it
+    (two during a rotation), and accepts an assertion only for a short time (here 120 s)."""
+    profile, issuer, key, _port = certified
+    if profile != "broker":
+        pytest.skip("private_key_jwt is part of the broker profile")
+    client = make_app(**settings(profile, issuer, key)).test_client()
+    done = login(client, "citizen", "Lise Testesen")
+    assert done.status_code == 302 and _signed_in(client), "the broker accepted the assertion"
+    registered = json.loads((key.parent / "config.json").read_text())["client_public_jwks"]
+    seen = [json.loads(line.split(" ", 1)[1]) for line in (key.parent / "provider.log").read_text().splitlines()
+            if line.startswith("client_assertion ")]
+    last = seen[-1]
+    assert last["kid"] == registered[-1]["kid"] == RSAKey.import_key(key.read_bytes()).thumbprint()
+    assert last["jti"] and isinstance(last["iat"], int) and 0 < last["exp"] - last["iat"] <= 120
+    assert len({entry["jti"] for entry in seen}) == len(seen), "a fresh jti every time"
