@@ -76,6 +76,17 @@ def _key_id(provider: OIDCProvider) -> str:
     return provider.private_key_id or RSAKey.import_key(_private_key(provider)).thumbprint()
 
 
+def client_jwks(providers: dict[str, OIDCProvider]) -> dict:
+    """The public keys of the faces that use private_key_jwt, as a JWKS to register with the
+    provider: each with the kid the portal's assertions carry."""
+    keys = {}
+    for provider in providers.values():
+        if provider.token_auth_method == "private_key_jwt":  # nosec B105 (a method's name, not a secret)
+            public = RSAKey.import_key(_private_key(provider)).as_dict(private=False)
+            keys[_key_id(provider)] = {**public, "kid": _key_id(provider), "use": "sig", "alg": ShortLivedKeyJWT.alg}
+    return {"keys": list(keys.values())}
+
+
 CLIENT_ASSERTION_LIFETIME = 90  # seconds: long enough for one token request, too short to be reused
 
 

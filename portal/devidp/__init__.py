@@ -3,7 +3,7 @@
 It runs as its own Flask app on loopback (`python -m portal.devidp`), lists the test identities
 on its login page, and speaks the real protocol: discovery, authorization code with PKCE (S256,
 required), nonce, RS256-signed ID tokens, userinfo, RP-initiated logout and the authorization
-response's iss (RFC 9207, as panva's provider and the MitID brokers send it). Codes and tokens live
+response's iss (RFC 9207, as panva's oidc-provider sends it). Codes and tokens live
 in memory: it is a single-process development tool and the portal refuses it in production."""
 from __future__ import annotations
 

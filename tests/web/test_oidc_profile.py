@@ -235,3 +235,25 @@ def test_the_levels_of_assurance_are_named_as_nsis_names_them(monkeypatch):
     assert named and all(re.fullmatch(r"https://data\.gov\.dk/concept/core/nsis/loa/(Low|Substantial|High)", n)
                          for n in named), named
     assert loa_rank(NSIS_SUBSTANTIAL) == LOA_ORDER["substantial"]
+
+
+def test_the_published_client_jwks_names_the_key_as_the_assertions_do(make_app, idp_issuer, tmp_path):
+    """What the operator registers with the broker (flask oidc-client-jwks): the public key only, with
+    the kid the assertions carry (the RFC 7638 thumbprint, or the kid the broker assigned)."""
+    import json
+
+    from joserfc.jwk import RSAKey
+
+    key = RSAKey.generate_key(2048, private=True)
+    (tmp_path / "client.pem").write_bytes(key.as_pem(private=True))
+    signing = {"token_auth_method": "private_key_jwt", "private_key_file": str(tmp_path / "client.pem")}
+    app = make_app(PORTAL_OIDC=providers(idp_issuer, citizen=signing, employer=signing))
+    printed = app.test_cli_runner().invoke(args=["oidc-client-jwks"])
+    assert printed.exit_code == 0, printed.output
+    (published,) = json.loads(printed.output)["keys"]
+    assert published["kid"] == key.thumbprint() and published["alg"] == "RS256" and "d" not in published
+    assert RSAKey.import_key(published).thumbprint() == key.thumbprint()
+    renamed = make_app(PORTAL_OIDC=providers(idp_issuer, citizen={**signing, "private_key_id": "broker-key-1"}))
+    assert json.loads(renamed.test_cli_runner().invoke(args=["oidc-client-jwks"]).output)["keys"][0]["kid"] == \
+        "broker-key-1"
+    assert make_app().test_cli_runner().invoke(args=["oidc-client-jwks"]).exit_code != 0
