@@ -220,7 +220,13 @@ def _check_response_issuer(face: str, client, provider: OIDCProvider):
     the provider's discovery says it sends iss; compared whenever present (§ 2.4)."""
     if "code" not in request.values and "error" not in request.values:
         return None  # no authorization response at all: Authlib refuses it as a failed login
-    metadata = client.load_server_metadata()
+    try:
+        metadata = client.load_server_metadata()
+    except Exception:  # noqa: BLE001 (the provider unreachable from this instance: a failed login, not a 500)
+        current_app.logger.error("login refused: the provider's discovery could not be read",
+                                 extra={"face": face, "provider": provider.issuer, "error": "metadata_unavailable"})
+        flash(_("The login did not succeed. Please try again."), "error")
+        return redirect(url_for("main.index"))
     given = request.values.get("iss")
     if given is None and not metadata.get("authorization_response_iss_parameter_supported"):
         return None

@@ -257,3 +257,24 @@ def test_the_published_client_jwks_names_the_key_as_the_assertions_do(make_app, 
     assert json.loads(renamed.test_cli_runner().invoke(args=["oidc-client-jwks"]).output)["keys"][0]["kid"] == \
         "broker-key-1"
     assert make_app().test_cli_runner().invoke(args=["oidc-client-jwks"]).exit_code != 0
+
+
+def test_a_callback_at_an_instance_that_cannot_reach_the_provider_says_the_login_failed(make_app, caplog):
+    """Another instance behind the load balancer gets the answer; it has not read the provider's
+    discovery yet and the provider is gone: the citizen is told the login failed, never a 500."""
+    from portal.devidp.testing import running_idp
+
+    from ..conftest import free_port
+
+    port = free_port()
+    with running_idp(port=port) as issuer:
+        started = make_app(PORTAL_OIDC=providers(issuer)).test_client()
+        path, answer = _answer_by_hand(started)
+    other = make_app(PORTAL_OIDC=providers(issuer)).test_client()
+    cookie = started.get_cookie("portal_session")
+    other.set_cookie(cookie.key, cookie.value)
+    with caplog.at_level(logging.ERROR, logger="portal"):
+        failed = other.get(path, query_string=answer)
+    assert failed.status_code == 302 and urlsplit(failed.headers["Location"]).path == "/"
+    assert "Login lykkedes ikke" in text(other.get("/"))
+    assert [r.error for r in caplog.records if getattr(r, "error", None)] == ["metadata_unavailable"]
