@@ -46,7 +46,8 @@ class NextSteps:
     jobcenter: Step | None             # the conversation the jobcenter owes, when none is booked
     booked: tuple[Booking, ...]        # soonest first
     on_standby: bool
-    exempt_below_weeks: int | None     # no conversation, as she expects to be back within these weeks
+    exempt_below_weeks: int | None     # no conversation, as she is expected back within these weeks
+    exempt_by: str                     # who expects it: citizen | employer | citizen+employer
     obligations: tuple[Obligation, ...]  # the case page's list: what is booked shows as booked
     covered: frozenset[str]            # the codes a booking answers
     questionnaire_submitted: bool = False
@@ -118,9 +119,10 @@ def next_steps_for(db: Session, case: SickCase, today: date, questionnaire: Ques
     submitted = case.questionnaire_submitted_on is not None
     covered = frozenset(o.code for o in obligations if booked and o.code in CONVERSATION_STEPS and o.pending)
     first = find(obligations, Code.FIRST_CONVERSATION)
-    exempt = None
+    exempt, exempt_by = None, ""
     if first is not None and first.state == State.NOT_REQUIRED and first.why_code.startswith("expected_within:"):
-        exempt = int(first.why_code.split(":", 1)[1])
+        _, weeks, exempt_by = first.why_code.split(":", 2)
+        exempt = int(weeks)
     return NextSteps(
         is_open=is_open,
         citizen=tuple(_citizen_steps(obligations, submitted)) if is_open else (),
@@ -128,6 +130,7 @@ def next_steps_for(db: Session, case: SickCase, today: date, questionnaire: Ques
         booked=tuple(booked),
         on_standby=is_open and case.standby_since is not None,
         exempt_below_weeks=exempt if is_open else None,
+        exempt_by=exempt_by,
         obligations=tuple(o for o in obligations if _shown(o)),
         covered=covered,
         questionnaire_submitted=submitted,

@@ -540,7 +540,8 @@ def _first_conversation(facts: CaseFacts, known: _Known, regime: Regime, lead: i
                 f"{who_da} raskmelding inden {exempt_below.value} uger; sagen er "
                 "som udgangspunkt fritaget for samtaler.",
                 f"{who_en} recovery within {exempt_below.value} weeks; the case is "
-                "exempt from conversations as a rule.", f"expected_within:{exempt_below.value}"))
+                "exempt from conversations as a rule.",
+                f"expected_within:{exempt_below.value}:{'+'.join(sorted(parties))}"))
     weeks_now = Outlook.of(known.expectations()).weeks_from(first)
     limit = regime.self_service_max_expected_weeks
     if facts.employment != "employed":
