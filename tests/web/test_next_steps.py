@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import select
-
-from portal.db import session_scope
-from portal.models import SickCase
 from tests.conftest import Auth
 
 from .test_citizen_journey import (
@@ -126,8 +122,8 @@ def test_the_fast_track_forms_offer_no_choice_that_is_always_refused(make_app, a
     Auth(lise).login(CITIZEN)
     case_id = case_id_from(report_sick(lise, first_absence_day="2026-11-02"))
     citizen_form = text(lise.get(f"/borger/sag/{case_id}/fast-track"))
-    assert "under_8_weeks" not in citizen_form and "inden for 8 uger" not in re.sub(
-        r"<p[^>]*>.*?</p>", "", citizen_form, flags=re.S).split('name="expected_duration"', 1)[-1].split("</fieldset>")[0]
+    assert "under_8_weeks" not in citizen_form
+    assert "Jeg forventer at være helt tilbage inden for 8 uger" not in citizen_form
     employer = login(make_app, HANNE, "employer")
     report_employee(employer, first_absence_day="2026-11-09", cpr="720385-4312", employee_name="Ahmed Prøvesen")
     form = text(employer.get(f"/arbejdsgiver/indberetning/{report_id_of(app)}/fast-track"))
@@ -159,8 +155,3 @@ def test_the_employers_fast_track_request_is_on_the_employees_overview(make_app,
     assert "Din arbejdsgiver har bedt om fast track. Svar senest 18. november 2026" in overview
     row = visible(main_of(text(employer.get("/arbejdsgiver/"))))
     assert "Medarbejderen svarer på jeres anmodning om fast track senest 18.11.2026" in row
-
-
-def the_case(app) -> SickCase:
-    with app.app_context(), session_scope(app) as db:
-        return db.exec(select(SickCase)).one()
