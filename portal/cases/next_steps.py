@@ -117,7 +117,8 @@ def next_steps_for(db: Session, case: SickCase, today: date, questionnaire: Ques
     is_open = case.status == CaseStatus.OPEN
     booked = booked_of(db, case.id) if is_open else []
     submitted = case.questionnaire_submitted_on is not None
-    covered = frozenset(o.code for o in obligations if booked and o.code in CONVERSATION_STEPS and o.pending)
+    covered = frozenset(o.code for o in obligations
+                        if booked and o.code in CONVERSATION_STEPS and o.pending and o.date is not None)
     first = find(obligations, Code.FIRST_CONVERSATION)
     exempt, exempt_by = None, ""
     if first is not None and first.state == State.NOT_REQUIRED and first.why_code.startswith("expected_within:"):
