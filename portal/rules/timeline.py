@@ -169,6 +169,7 @@ class Obligation:
     reason: ReasonCode | None = None   # the handover reason while the municipality must act
     original_date: date | None = None  # the computed date, when a caseworker moved it
     correction: Correction | None = None
+    why_code: str = ""             # what `why` says, for pages that word it for the person reading
 
     @property
     def pending(self) -> bool:
@@ -278,6 +279,7 @@ class _Exemption:
     since: date
     why_da: str
     why_en: str
+    code: str = ""
 
 
 def _state(on: date, due: date | None, opens: date | None, met_on: date | None,
@@ -305,6 +307,7 @@ def _make(code: Code, who: Who, due: date | None, regime: Regime, source: str, t
     return Obligation(code=code, who=who, date=due, state=state, regime=regime.code, source=source,
                       text_da=text[0], text_en=text[1], opens=opens,
                       why_da=exemption.why_da if exemption else "", why_en=exemption.why_en if exemption else "",
+                      why_code=exemption.code if exemption else "",
                       met_on=met_on if state == State.MET and shows_met_on else None, reason=reason)
 
 
@@ -526,12 +529,19 @@ def _first_conversation(facts: CaseFacts, known: _Known, regime: Regime, lead: i
         by_deadline = Outlook.of(known.expectations(by=deadline))
         weeks = by_deadline.weeks_from(first)
         if not by_deadline.unknown and weeks is not None and weeks < exempt_below.value:
+            # Name only the parties who said so: an employer who gave no word is not credited with one.
+            parties = {e.party for e in known.expectations(by=deadline)}
+            who_da, who_en = (("Borgeren og arbejdsgiveren forventer", "The citizen and the employer expect")
+                              if parties >= {"citizen", "employer"} else
+                              ("Arbejdsgiveren forventer", "The employer expects") if parties == {"employer"} else
+                              ("Borgeren forventer", "The citizen expects"))
             exemptions.append(_Exemption(
                 by_deadline.since,
-                f"Borgeren og arbejdsgiveren forventer raskmelding inden {exempt_below.value} uger; sagen er "
+                f"{who_da} raskmelding inden {exempt_below.value} uger; sagen er "
                 "som udgangspunkt fritaget for samtaler.",
-                f"The citizen and the employer expect recovery within {exempt_below.value} weeks; the case is "
-                "exempt from conversations as a rule."))
+                f"{who_en} recovery within {exempt_below.value} weeks; the case is "
+                "exempt from conversations as a rule.",
+                f"expected_within:{exempt_below.value}:{'+'.join(sorted(parties))}"))
     weeks_now = Outlook.of(known.expectations()).weeks_from(first)
     limit = regime.self_service_max_expected_weeks
     if facts.employment != "employed":
