@@ -38,7 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     from .notify import archive
 
-    for part in (ops, municipality_profiles, db, i18n, deadline_labels, assets, web, auth, main, citizen, employer, jobcenter, api, errors,
-                 archive, cli):
+    for part in (ops, municipality_profiles, db, i18n, deadline_labels, assets, web, auth, main, citizen, employer,
+                 jobcenter, api, errors, archive, cli):
         part.init_app(app)
     return app

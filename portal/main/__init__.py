@@ -145,13 +145,13 @@ def privacy_choice():
     """The privacy notice is each municipality's own (it is the controller): the visitor's, or a choice."""
     code = _users_municipality()
     if profile_of(code):
-        return redirect(url_for("main.privacy", code=code))
+        return redirect(url_for("main.privacy", municipality=code))
     return render_template("main/privacy_choice.html", profiles=sorted(profiles().values(), key=lambda p: p.name))
 
 
-@bp.get("/privatliv/<code>")
-def privacy(code: str):
-    profile = profile_of(code)
+@bp.get("/privatliv/<municipality>")
+def privacy(municipality: str):
+    profile = profile_of(municipality)
     if profile is None:
         abort(404)
     return render_template("main/privacy.html", profile=profile,
