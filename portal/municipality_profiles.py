@@ -21,7 +21,8 @@ BUNDLED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "muni
 REQUIRED = ("name", "jobcenter", "team_da", "team_en", "address", "phone", "email", "web",
             "opening_hours_da", "opening_hours_en", "dpo_name", "dpo_email")
 OPTIONAL = ("logo",)
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Plain addresses only: the pages put them in mailto: links.
+EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 PHONE = re.compile(r"^\+?[0-9 ]{8,16}$")
 
 
