@@ -32,12 +32,13 @@ def create_app(config: dict | None = None) -> Flask:
         i18n,
         jobcenter,
         main,
+        municipality_profiles,
         ops,
         web,
     )
     from .notify import archive
 
-    for part in (ops, db, i18n, deadline_labels, assets, web, auth, main, citizen, employer, jobcenter, api, errors,
-                 archive, cli):
+    for part in (ops, municipality_profiles, db, i18n, deadline_labels, assets, web, auth, main, citizen, employer,
+                 jobcenter, api, errors, archive, cli):
         part.init_app(app)
     return app

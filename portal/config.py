@@ -143,6 +143,8 @@ def from_environment(instance_path: str) -> dict:
         # Where a citizen's case goes when the identity provider gives no municipality (in
         # production the CPR register does; that integration is not built yet).
         "PORTAL_DEFAULT_MUNICIPALITY": _env("DEFAULT_MUNICIPALITY", "101"),
+        # The municipalities' profiles (TOML); unset means the bundled demo municipalities.
+        "PORTAL_MUNICIPALITY_PROFILES": _env("MUNICIPALITY_PROFILES"),
         "PORTAL_IDLE_TIMEOUT_MINUTES": int(_env("IDLE_TIMEOUT_MINUTES", "30")),
         # However busy, a login lasts no longer than this (a shared or stolen device).
         # json: one JSON object a line, for the log collector (production); text: for a terminal.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from pypdf import PdfReader
 
 from .conftest import PageChecker, type_date
 from .test_ongoing_case import either, log_in, report_sick
@@ -88,6 +89,27 @@ def test_an_invitation_answered_moved_held_and_minuted(new_page, portal_url, lan
     assert "Du starter på 20 timer om ugen." in main and "Dine opgaver i bageriet" in main
     assert re.search("14. december 2026|14 December 2026", main)
     check(lise, "lise-minutes")
+    assert "Københavns Kommune" in main and "33 66 33 66" in main  # her municipality, on the case page
+
+    # The minutes as a letter: the letterhead says who wrote, about which case, and how to reach them.
+    with lise.expect_download() as download:
+        lise.get_by_role("link", name=either("Referat af samtalen", "Minutes of the conversation")).first.click()
+    letter = "\n".join(sheet.extract_text() for sheet in PdfReader(download.value.path()).pages)
+    case_number = case_url.rstrip("/").rsplit("/", 1)[1]
+    for words in ("Københavns Kommune", "Jobcenter København", "33 66 33 66", "Mette Sagsbehandler",
+                  f"(?:Sagsnummer|Case number): {case_number}"):
+        assert re.search(words, letter), words
+
+    # The footer of both faces links the three statements; each opens in the page's language.
+    for page, face_words in ((lise, either("Skriv ikke din diagnose", "Do not write your diagnosis")),
+                             (mette, re.compile("skrevet i loggen"))):
+        page.goto(portal_url + "/")
+        assert face_words.search(page.inner_text("footer"))
+        for link in (either("Tilgængelighedserklæring", "Accessibility statement"),
+                     either("Privatlivspolitik", "Privacy notice"), either("Kontakt", "Contact")):
+            page.locator("footer").get_by_role("link", name=link).click()
+            assert link.search(page.locator("h1").inner_text()), link.pattern
+            check(page, f"{'lise' if page is lise else 'mette'}-{page.url.rsplit('/', 1)[1]}")
 
 
 @pytest.mark.parametrize("lang, viewport", [("da", "desktop"), ("en", "phone")])
