@@ -6,6 +6,7 @@ instance that still carries any of the development-only parts.
 """
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
@@ -122,6 +123,22 @@ def default_database_url(instance_path: str) -> str:
 ENVIRONMENTS = ("development", "production")
 
 
+def readings_from_file(path: str | None) -> dict:
+    """The readings a municipality's legal department chose ({} without a file). A file that cannot
+    be read stops the start with a message that names it: a deadline must never follow a reading
+    nobody chose."""
+    if not path:
+        return {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            chosen = json.load(handle)
+    except (OSError, ValueError) as error:
+        raise ValueError(f"PORTAL_READINGS_FILE {path}: {error}") from error
+    if not isinstance(chosen, dict):
+        raise ValueError(f"PORTAL_READINGS_FILE {path}: expected an object of readings")
+    return chosen
+
+
 def from_environment(instance_path: str) -> dict:
     """The Flask config mapping built from the environment. PORTAL_ENV takes only the documented
     values: "Production" or "prod" would otherwise have started a development instance."""
@@ -172,6 +189,9 @@ def from_environment(instance_path: str) -> dict:
         # pool opens and closes connections under load.
         "PORTAL_DB_POOL_SIZE": int(_env("DB_POOL_SIZE", str(max(5, 2 * int(_env("THREADS", "4")))))),
         "PORTAL_OIDC": {face: oidc_provider(face) for face in FACES},
+        # A municipality's own readings of unclear law (docs/RULES-CHOICES.md): a JSON file naming each
+        # reading as "<regime>.<parameter>" with its value, source, who chose it and when.
+        "PORTAL_READINGS": readings_from_file(_env("READINGS_FILE")),
         # The diagnosis groups that give a right to choose standby (RULES.md): data, not code.
         "PORTAL_STANDBY_DIAGNOSES_FILE": _env(
             "STANDBY_DIAGNOSES_FILE", os.path.join(os.path.dirname(__file__), "data", "standby_diagnoses.json")),

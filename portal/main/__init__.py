@@ -64,7 +64,14 @@ PROBLEM_MESSAGES = {
     InputProblem.NOT_AFTER_FIRST_DAY: _l("The expected return must be after the first day of absence."),
 }
 NOT_A_DATE = _l("Enter a real date, for example 3 November 2026.")
-HIDDEN_IN_CALCULATOR = (Code.CHECK_IN,)  # the portal's own self-service check-ins
+HIDDEN_IN_CALCULATOR = (Code.CHECK_IN,)
+# The API's words in both languages, as the rules' texts are (text_da, text_en).
+BENEFIT_END_TEXT = {
+    "text_da": "Den sidste dag, der kan udbetales sygedagpenge uden forlængelse (§ 27). Det er ikke fristen for "
+               "kommunens revurdering, som kommer før.",
+    "text_en": "The last day sickness benefit can be paid without an extension (§ 27). It is not the date of the "
+               "municipality's reassessment, which comes before it.",
+}  # the portal's own self-service check-ins
 
 
 @bp.get("/frister")
@@ -105,14 +112,18 @@ def _deadlines_json():
     if errors:
         return problem(400, "invalid-request", _("Check the dates and try again."), errors=errors)
     regime, obligations = _calculate(entered)
+    ends = next((o.benefit_ends_on for o in obligations if o.benefit_ends_on), None)
     return jsonify({
         "regime": regime,
         "on": (entered.get("on") or clock.today()).isoformat(),
+        # § 24: beside the reassessment's deadline, the day benefit would legally stop, each named.
+        "benefit_legal_end": {"date": ends.isoformat(), **BENEFIT_END_TEXT} if ends else None,
         "obligations": [{
             "code": str(o.code), "date": o.date.isoformat() if o.date else None, "state": str(o.state),
             "who": str(o.who), "source": o.source, "regime": o.regime, "text_da": o.text_da, "text_en": o.text_en,
             "why_da": o.why_da or None, "why_en": o.why_en or None,
             "opens": o.opens.isoformat() if o.opens else None,
+            "benefit_ends_on": o.benefit_ends_on.isoformat() if o.benefit_ends_on else None,
         } for o in obligations],
     })
 
