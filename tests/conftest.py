@@ -33,19 +33,26 @@ def _database_of_this_worker(url: str | None) -> str | None:
     its own beside the one given (test_gw0, test_gw1, ...), made on first use. Set in the environment,
     so that the tests that read PORTAL_TEST_DATABASE_URL themselves use it too."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not url or not worker:
+    # A process a test starts (multiprocessing) imports this module again with the worker's URL
+    # already in its environment: it must not make a database of the worker's database.
+    if not url or not worker or os.environ.get("PORTAL_TEST_DATABASE_OF_WORKER") == worker:
         return url
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import IntegrityError, ProgrammingError
 
     given = make_url(url)
     name = f"{given.database}_{worker}"
     engine = create_engine(given, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            try:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+            except (IntegrityError, ProgrammingError):  # made by another process a moment ago
+                pass
     engine.dispose()
     mine = given.set(database=name).render_as_string(hide_password=False)
     os.environ["PORTAL_TEST_DATABASE_URL"] = mine
+    os.environ["PORTAL_TEST_DATABASE_OF_WORKER"] = worker
     return mine
 
 
@@ -173,10 +180,10 @@ class Auth:
         assert start.status_code == 302, start.data
         authorize_url = start.headers["Location"]
         browser = requests.Session()
-        page = browser.get(authorize_url, timeout=10)
+        page = browser.get(authorize_url, timeout=60)
         assert page.status_code == 200, page.text
         response = browser.post(page.url, data=_identity_form(page.text, identity_name),
-                                allow_redirects=False, timeout=10)
+                                allow_redirects=False, timeout=60)
         assert response.status_code in (302, 303), response.text
         callback = urlsplit(response.headers["Location"])
         assert callback.path.startswith("/auth/callback/"), callback
@@ -193,10 +200,10 @@ class Auth:
 def log_in_over_http(base: str, name: str, face: str) -> requests.Session:
     """The OIDC login against a portal served over HTTP (gunicorn), as a browser would do it."""
     browser = requests.Session()
-    start = browser.get(f"{base}/log-ind/{face}", allow_redirects=False, timeout=10)
-    page = browser.get(start.headers["Location"], timeout=10)
-    chosen = browser.post(page.url, data=_identity_form(page.text, name), allow_redirects=False, timeout=10)
-    done = browser.get(chosen.headers["Location"], allow_redirects=False, timeout=10)
+    start = browser.get(f"{base}/log-ind/{face}", allow_redirects=False, timeout=60)
+    page = browser.get(start.headers["Location"], timeout=60)
+    chosen = browser.post(page.url, data=_identity_form(page.text, name), allow_redirects=False, timeout=60)
+    done = browser.get(chosen.headers["Location"], allow_redirects=False, timeout=60)
     assert done.status_code == 302, done.text
     return browser
 
@@ -206,7 +213,7 @@ def wait_until_answering(url: str, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while True:
         try:
-            requests.get(url, timeout=5)
+            requests.get(url, timeout=60)
             return True
         except requests.RequestException:
             if time.monotonic() > deadline:

@@ -66,7 +66,7 @@ def certified(request, tmp_path_factory):
         yield request.param, issuer, folder / "client.pem", portal_port
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=60)
         log.close()
 
 
@@ -94,18 +94,18 @@ def login(client, face: str, who: str, browser: requests.Session | None = None, 
     start = client.get(start_path or f"/log-ind/{face}")
     assert start.status_code == 302, start.data
     browser = browser or requests.Session()
-    answer = browser.get(start.headers["Location"], allow_redirects=False, timeout=10)
+    answer = browser.get(start.headers["Location"], allow_redirects=False, timeout=60)
     for _ in range(12):
         if answer.status_code == 200:
             answer = browser.post(answer.url, data=_identity_form(answer.text, who), allow_redirects=False,
-                                  timeout=10)
+                                  timeout=60)
             continue
         location = urljoin(answer.url, answer.headers["Location"])
         if location.startswith(PORTAL):
             callback = urlsplit(location)
             query = dict(parse_qsl(callback.query))
             return client.get(callback.path, query_string=tamper(query) if tamper else query)
-        answer = browser.get(location, allow_redirects=False, timeout=10)
+        answer = browser.get(location, allow_redirects=False, timeout=60)
     raise AssertionError("the provider never sent the browser back")
 
 
@@ -174,7 +174,7 @@ def test_a_single_sign_on_logout_at_the_provider_ends_the_portal_s_other_session
         assert second.get("/borger/mit-sygefravaer").status_code == 200
         page = first.get("/borger/mit-sygefravaer").get_data(as_text=True)
         out = first.post("/log-ud", data={"csrf_token": csrf_token(page)})
-        confirm = at_the_provider.get(out.headers["Location"], timeout=10)
+        confirm = at_the_provider.get(out.headers["Location"], timeout=60)
         form = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', confirm.text))
         action = re.search(r'<form[^>]*action="([^"]+)"', confirm.text).group(1)
         ended = at_the_provider.post(urljoin(confirm.url, action), data={**form, "logout": "yes"},
@@ -200,7 +200,7 @@ def test_an_authorization_response_with_another_or_no_iss_is_refused(certified, 
     import logging
 
     profile, issuer, key, _port = certified
-    assert requests.get(issuer + "/.well-known/openid-configuration", timeout=10).json()[
+    assert requests.get(issuer + "/.well-known/openid-configuration", timeout=60).json()[
         "authorization_response_iss_parameter_supported"] is True
     client = make_app(**settings(profile, issuer, key)).test_client()
     with caplog.at_level(logging.INFO, logger="portal"):

@@ -41,8 +41,8 @@ def test_the_refusal_page_says_what_to_do(make_app, idp_issuer):
     client = app.test_client()
     start = client.get("/log-ind/citizen")  # the login by hand, to read the page it ends on
     browser = requests.Session()
-    page = browser.get(start.headers["Location"], timeout=10)
-    chosen = browser.post(page.url, data=_identity_form(page.text, CITIZEN), allow_redirects=False, timeout=10)
+    page = browser.get(start.headers["Location"], timeout=60)
+    chosen = browser.post(page.url, data=_identity_form(page.text, CITIZEN), allow_redirects=False, timeout=60)
     callback = urlsplit(chosen.headers["Location"])
     refused = client.get(f"{callback.path}?{callback.query}")
     assert refused.status_code == 403
@@ -155,8 +155,8 @@ def _answer_by_hand(client, start_path: str = "/log-ind/citizen", who: str = CIT
     and where the browser would take them."""
     start = client.get(start_path)
     browser = requests.Session()
-    page = browser.get(start.headers["Location"], timeout=10)
-    chosen = browser.post(page.url, data=_identity_form(page.text, who), allow_redirects=False, timeout=10)
+    page = browser.get(start.headers["Location"], timeout=60)
+    chosen = browser.post(page.url, data=_identity_form(page.text, who), allow_redirects=False, timeout=60)
     callback = urlsplit(chosen.headers["Location"])
     return callback.path, dict(parse_qsl(callback.query))
 
