@@ -117,3 +117,22 @@ def test_the_idle_limit_counts_from_the_last_renewal_so_it_is_never_exceeded(app
     age_sessions(app, idle_minutes=29.6)  # 30.1 minutes since the renewal, 29.6 since the last request
     ended = client.get("/borger/mit-sygefravaer")
     assert ended.status_code == 302 and ended.headers["Location"].endswith("/log-ind/citizen")
+
+
+def live_session_rows(app) -> int:
+    with app.app_context(), session_scope(app) as db:
+        return len(db.exec(select(WebSession.id)).all())
+
+
+def test_an_anonymous_reader_leaves_no_session_row_and_no_cookie(app):
+    """Reading the public pages, a 404 or a page behind the login keeps nothing: a stream of
+    anonymous GETs must not fill the session table (each row was kept a week)."""
+    reader = app.test_client()
+    for path in ("/", "/frister", "/frister?first_absence_day=2026-05-13&on=2026-06-20", "/findes-ikke",
+                 "/favicon.ico", "/sprog/xx"):
+        response = reader.get(path)
+        assert response.status_code in (200, 302, 404), path
+        assert "Set-Cookie" not in response.headers, path
+    assert live_session_rows(app) == 0
+    assert reader.get("/sprog/en?next=/").status_code == 302
+    assert live_session_rows(app) == 1, "a chosen language is something to keep"
