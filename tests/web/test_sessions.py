@@ -136,3 +136,36 @@ def test_an_anonymous_reader_leaves_no_session_row_and_no_cookie(app):
     assert live_session_rows(app) == 0
     assert reader.get("/sprog/en?next=/").status_code == 302
     assert live_session_rows(app) == 1, "a chosen language is something to keep"
+
+
+def test_a_message_goes_to_the_page_after_the_form_not_to_another_tab_of_the_session(app, client, auth):
+    """Two tabs of one session: the message of a form sent in one tab is shown on the page its
+    redirect leads to, not on whatever page the other tab loads meanwhile."""
+    auth.login(CITIZEN)
+    Auth(app.test_client()).login(CITIZEN)  # a phone, to be logged out
+    other_tab = app.test_client()
+    other_tab.set_cookie(COOKIE, cookie_of(client))
+    page = text(client.get("/borger/sessioner"))
+    sent = client.post("/borger/sessioner/afslut", data={"csrf_token": csrf_token(page)})
+    assert sent.status_code == 303 and sent.headers["Location"].endswith("/borger/sessioner")
+    meanwhile = text(other_tab.get("/borger/mit-sygefravaer"))
+    assert "anden session" not in meanwhile, "the other tab's page took the message"
+    assert "1 anden session er logget ud" in text(client.get("/borger/sessioner"))
+    assert "1 anden session er logget ud" not in text(client.get("/borger/sessioner")), "shown once"
+
+
+def test_two_requests_of_one_session_saving_at_once_keep_both_changes(app, client, auth):
+    """Each request lays only its own changes over the row as it is when saved: the second save
+    no longer writes back the whole session it read and wipes the first one's message."""
+    from flask import Response, request
+
+    auth.login(CITIZEN)
+    interface = app.session_interface
+    with app.test_request_context("/borger/mit-sygefravaer", headers={"Cookie": f"{COOKIE}={cookie_of(client)}"}):
+        first, second = interface.open_session(app, request), interface.open_session(app, request)
+        first["_flash:1"] = {"to": "/borger/sessioner", "messages": [["success", "Første"]]}
+        second["_flash:2"] = {"to": "/borger/mine-data", "messages": [["success", "Anden"]]}
+        interface.save_session(app, first, Response())
+        interface.save_session(app, second, Response())
+    assert "Første" in text(client.get("/borger/sessioner"))
+    assert "Anden" in text(client.get("/borger/mine-data"))
