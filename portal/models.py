@@ -533,6 +533,16 @@ class WebSession(SQLModel, table=True):
     end_reason: str | None = Field(default=None, max_length=32)
 
 
+class LogoutTokenSeen(SQLModel, table=True):
+    """A back-channel logout token already acted on, by the SHA-256 of its issuer and `jti`, kept
+    until the portal would refuse the token anyway (portal.auth.oidc): a replay finds its row."""
+
+    __tablename__ = "logout_token_seen"
+
+    id: str = Field(sa_column=Column(String(64), primary_key=True))
+    expires_at: datetime = Field(index=True)
+
+
 class Feedback(SQLModel, table=True):
     """An anonymous answer to "how was it?" on a receipt (portal.cases.feedback): no person, case
     or time of day, only the municipality, the week and what was said."""
