@@ -610,6 +610,18 @@ class FollowUpPlan(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class PlanShare(SQLModel, table=True):
+    """The citizen's consent that one employer (by CVR number) sees the return-to-work part of one
+    version of her follow-up plan (portal.cases.follow_up_plan): one a version and employer."""
+
+    __tablename__ = "plan_share"
+
+    case_id: int = Field(foreign_key="sick_case.id", primary_key=True)
+    version: int = Field(primary_key=True)
+    cvr: str = Field(max_length=8, primary_key=True)
+    shared_on: date
+
+
 class Caseworker(SQLModel, table=True):
     """A caseworker the portal has seen log in: the colleagues a case can be given to. The login
     keeps the name and municipality up to date."""

@@ -116,5 +116,5 @@ def _shared_plan(report):
 
     if report.case_id is None or report.relation != EmployerRelation.BOUND:
         return None
-    return for_employer(get_session(), report.case_id)
+    return for_employer(get_session(), report.case_id, report.cvr)
 
