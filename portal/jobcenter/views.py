@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from jinja2 import pass_context
 
 from .. import clock
+from ..auth import sessions_page
 from ..auth.session import current_user, role_required
 from ..cases import employer as employer_cases
 from ..cases import jobcenter as cases
@@ -668,3 +669,16 @@ def letter(case_id: int, kind: str, ref: int):
     from ..letters import letter_response
 
     return letter_response(get_session(), _case_file(case_id).case, kind, ref)
+
+
+@bp.get("/sessioner")
+@role_required("caseworker")
+def sessions():
+    """Where the person is logged in, as the citizen's page (portal.auth.sessions_page)."""
+    return sessions_page.page("jobcenter.end_other_sessions")
+
+
+@bp.post("/sessioner/afslut")
+@role_required("caseworker")
+def end_other_sessions():
+    return sessions_page.end_others("jobcenter.sessions")

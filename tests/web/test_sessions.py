@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlmodel import select
 
 from portal.auth.server_session import end_sessions
@@ -169,3 +170,21 @@ def test_two_requests_of_one_session_saving_at_once_keep_both_changes(app, clien
         interface.save_session(app, second, Response())
     assert "Første" in text(client.get("/borger/sessioner"))
     assert "Anden" in text(client.get("/borger/mine-data"))
+
+
+@pytest.mark.parametrize("name, face, page", [("Hanne Arbejdsgiver", "employer", "/arbejdsgiver/sessioner"),
+                                              ("Mette Sagsbehandler", "caseworker", "/jobcenter/sessioner")])
+def test_employers_and_caseworkers_see_where_they_are_logged_in_and_log_out_the_others(app, client, name, face,
+                                                                                         page):
+    Auth(client).login(name, face=face)
+    other = app.test_client()
+    Auth(other).login(name, face=face)
+    Auth(app.test_client()).login("Lise Testesen")  # another person's session is never listed
+    listed = text(client.get(page))
+    assert listed.count("session-item") == 2 and "Denne browser" in listed and "Hvor du er logget ind" in listed
+    ended = client.post(page + "/afslut", data={"csrf_token": csrf_token(listed)})
+    assert ended.status_code == 303 and ended.headers["Location"].endswith(page)
+    assert "1 anden session er logget ud" in text(client.get(page))
+    home = {"employer": "/arbejdsgiver/", "caseworker": "/jobcenter/"}[face]
+    assert other.get(home).status_code == 302, "the other browser is logged out"
+    assert client.get(home).status_code == 200
