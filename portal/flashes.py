@@ -41,7 +41,9 @@ def _hand_over_this_pages_messages() -> None:
 
 def _address_messages_to_the_redirect(response: Response) -> Response:
     """After a form: messages still unshown go with the redirect to the page it leads to."""
-    if request.endpoint == "static" or "_flashes" not in session:
+    # Only a form's messages: a page that sends on (to the login, after a language switch) leaves
+    # its messages, such as "you were logged out", to the next page shown, as Flask does.
+    if request.method in ("GET", "HEAD") or request.endpoint == "static" or "_flashes" not in session:
         return response
     target = _target(response)
     if target is None:

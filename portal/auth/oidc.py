@@ -31,7 +31,7 @@ from ..forms import visible_text
 from ..limits import address, browser, limiter, login_address_limit, login_limit
 from ..web import local_path, public_url
 from .server_session import end_sessions
-from .session import User, current_user, log_in, log_out
+from .session import User, current_user, log_in, log_out, return_cookie_name
 
 bp = Blueprint("auth", __name__)
 
@@ -155,11 +155,15 @@ def callback(face: str):
         current_app.logger.warning("login refused: " + problem, extra={
             "face": face, "provider": provider.issuer, "error": "claims_unusable"})
         abort(403)
-    next_path = session.get("next")
+    next_path = request.cookies.get(return_cookie_name())
     if face == "caseworker":  # the team's list of colleagues a case can be given to
         register_caseworker(get_session(), user.subject, user.municipality, user.name)
     log_in(user, sid=claims.get("sid"), id_token=id_token)
-    return redirect(local_path(next_path, url_for(HOME_OF[face])))
+    response = redirect(local_path(next_path, url_for(HOME_OF[face])))
+    if next_path is not None:
+        response.delete_cookie(return_cookie_name(), path="/", secure=current_app.config["SESSION_COOKIE_SECURE"],
+                               httponly=True, samesite="Lax")
+    return response
 
 
 def _user_from_claims(face: str, claims: dict) -> tuple[User | None, str]:

@@ -134,6 +134,9 @@ def test_an_anonymous_reader_leaves_no_session_row_and_no_cookie(app):
         response = reader.get(path)
         assert response.status_code in (200, 302, 404), path
         assert "Set-Cookie" not in response.headers, path
+    protected = reader.get("/borger/mit-sygefravaer")
+    assert protected.status_code == 302 and protected.headers["Location"].endswith("/log-ind/citizen")
+    assert "portal_session" not in protected.headers.get("Set-Cookie", ""), "the page to return to is no session"
     assert live_session_rows(app) == 0
     assert reader.get("/sprog/en?next=/").status_code == 302
     assert live_session_rows(app) == 1, "a chosen language is something to keep"
@@ -188,3 +191,10 @@ def test_employers_and_caseworkers_see_where_they_are_logged_in_and_log_out_the_
     home = {"employer": "/arbejdsgiver/", "caseworker": "/jobcenter/"}[face]
     assert other.get(home).status_code == 302, "the other browser is logged out"
     assert client.get(home).status_code == 200
+
+
+def test_after_the_login_the_citizen_is_back_on_the_page_she_asked_for(app, client):
+    assert client.get("/borger/mine-data").status_code == 302
+    assert live_session_rows(app) == 0
+    landed = Auth(client).login(CITIZEN)
+    assert landed.headers["Location"].endswith("/borger/mine-data")
