@@ -142,3 +142,21 @@ def test_each_employer_sees_only_its_own_measures_and_only_with_its_own_consent(
     assert share(lise, case_id, answer="no", cvr="12345674").status_code == 303
     assert "Plan for tilbagevenden" not in text(hanne.get(hanne_page))
     assert "Skånejob på lageret" in text(jens.get(jens_page)), "one company's choice leaves the other's"
+
+
+def test_a_version_made_by_the_new_municipality_after_a_move_is_not_shown_without_new_consent(make_app):
+    app, hanne, lise, mette, case_id = world(make_app)
+    questions = f"/arbejdsgiver/indberetning/{report_id_of(app)}/spoergsmaal"
+    save_plan(mette, case_id)
+    assert share(lise, case_id).status_code == 303
+    page = text(mette.get(f"/jobcenter/sag/{case_id}"))
+    assert mette.post(f"/jobcenter/sag/{case_id}/flyt-kommune", data={
+        "move_to-to": "751", "move_to-reason": "Borgeren er flyttet",
+        "move_to-csrf_token": csrf_token(page)}).status_code == 303
+    karsten = app.test_client()
+    Auth(karsten).login("Karsten Sagsbehandler", "caseworker")
+    assert save_plan(karsten, case_id, adjustments="Aarhus: hjemmearbejde to dage").status_code == 303
+    employer = text(hanne.get(questions))
+    assert "Plan for tilbagevenden" not in employer and "hjemmearbejde" not in employer
+    assert share(lise, case_id).status_code == 303
+    assert "Aarhus: hjemmearbejde to dage" in text(hanne.get(questions))
