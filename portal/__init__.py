@@ -17,6 +17,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(from_environment(app.instance_path))
     app.config.update(config or {})
     check_production(app.config)
+    # Every deadline follows the regimes with this municipality's own readings (or the safe defaults).
+    from .rules.regimes import use_regimes, with_readings
+
+    use_regimes(with_readings(app.config.get("PORTAL_READINGS") or {}))
     os.makedirs(app.instance_path, exist_ok=True)
 
     from . import (
@@ -33,12 +37,13 @@ def create_app(config: dict | None = None) -> Flask:
         i18n,
         jobcenter,
         main,
+        municipality_profiles,
         ops,
         web,
     )
     from .notify import archive
 
-    for part in (ops, db, i18n, deadline_labels, assets, web, auth, flashes, main, citizen, employer, jobcenter, api,
-                 errors, archive, cli):
+    for part in (ops, municipality_profiles, db, i18n, deadline_labels, assets, web, auth, flashes, main, citizen,
+                 employer, jobcenter, api, errors, archive, cli):
         part.init_app(app)
     return app

@@ -1,4 +1,5 @@
-"""Flask commands: migrate, make-migration, seed-demo, sweep, send-outbox, purge-closed, api-client."""
+"""Flask commands: migrate, make-migration, seed-demo, sweep, send-outbox, purge-closed, api-client,
+oidc-client-jwks."""
 from __future__ import annotations
 
 import click
@@ -16,6 +17,22 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(send_outbox)
     app.cli.add_command(purge_closed)
     app.cli.add_command(api_client)
+    app.cli.add_command(oidc_client_jwks)
+
+
+@click.command("oidc-client-jwks")
+@with_appcontext
+def oidc_client_jwks() -> None:
+    """Print the public keys of the private_key_jwt logins as a JWKS, with the kid the portal's
+    client assertions carry: register it with the broker (never the private key)."""
+    import json
+
+    from .auth.oidc import client_jwks
+
+    jwks = client_jwks(current_app.config["PORTAL_OIDC"])
+    if not jwks["keys"]:
+        raise click.ClickException("no login uses private_key_jwt (PORTAL_OIDC_<FACE>_TOKEN_AUTH_METHOD)")
+    click.echo(json.dumps(jwks, indent=2))
 
 
 @click.command("purge-closed")

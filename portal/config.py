@@ -6,6 +6,7 @@ instance that still carries any of the development-only parts.
 """
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
@@ -72,13 +73,15 @@ class OIDCProvider:
     fixed_municipality: str = ""
     claim_loa: str = "loa"
     private_key_file: str = ""   # PEM, for private_key_jwt
+    private_key_id: str = ""     # the kid registered with the provider; empty: the key's RFC 7638 thumbprint
 
     @property
     def metadata_url(self) -> str:
         return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
 
 
-NSIS = "https://data.gov.dk/concept/core/nsis/"
+# The NSIS levels of assurance as MitID brokers and NemLog-in name them (acr and loa claims).
+NSIS = "https://data.gov.dk/concept/core/nsis/loa/"
 NSIS_SUBSTANTIAL = NSIS + "Substantial"
 LOA_ORDER = {"low": 1, "substantial": 2, "high": 3}
 
@@ -118,6 +121,7 @@ def oidc_provider(face: str) -> OIDCProvider:
         fixed_municipality=setting("MUNICIPALITY", ""),
         claim_loa=setting("CLAIM_LOA", "loa"),
         private_key_file=setting("PRIVATE_KEY_FILE", ""),
+        private_key_id=setting("PRIVATE_KEY_ID", ""),
     )
 
 
@@ -126,6 +130,22 @@ def default_database_url(instance_path: str) -> str:
 
 
 ENVIRONMENTS = ("development", "production")
+
+
+def readings_from_file(path: str | None) -> dict:
+    """The readings a municipality's legal department chose ({} without a file). A file that cannot
+    be read stops the start with a message that names it: a deadline must never follow a reading
+    nobody chose."""
+    if not path:
+        return {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            chosen = json.load(handle)
+    except (OSError, ValueError) as error:
+        raise ValueError(f"PORTAL_READINGS_FILE {path}: {error}") from error
+    if not isinstance(chosen, dict):
+        raise ValueError(f"PORTAL_READINGS_FILE {path}: expected an object of readings")
+    return chosen
 
 
 def from_environment(instance_path: str) -> dict:
@@ -149,6 +169,8 @@ def from_environment(instance_path: str) -> dict:
         # Where a citizen's case goes when the identity provider gives no municipality (in
         # production the CPR register does; that integration is not built yet).
         "PORTAL_DEFAULT_MUNICIPALITY": _env("DEFAULT_MUNICIPALITY", "101"),
+        # The municipalities' profiles (TOML); unset means the bundled demo municipalities.
+        "PORTAL_MUNICIPALITY_PROFILES": _env("MUNICIPALITY_PROFILES"),
         "PORTAL_IDLE_TIMEOUT_MINUTES": _int("IDLE_TIMEOUT_MINUTES", "30"),
         # However busy, a login lasts no longer than this (a shared or stolen device).
         # json: one JSON object a line, for the log collector (production); text: for a terminal.
@@ -176,6 +198,9 @@ def from_environment(instance_path: str) -> dict:
         # pool opens and closes connections under load.
         "PORTAL_DB_POOL_SIZE": _int("DB_POOL_SIZE", str(max(5, 2 * _int("THREADS", "4")))),
         "PORTAL_OIDC": {face: oidc_provider(face) for face in FACES},
+        # A municipality's own readings of unclear law (docs/RULES-CHOICES.md): a JSON file naming each
+        # reading as "<regime>.<parameter>" with its value, source, who chose it and when.
+        "PORTAL_READINGS": readings_from_file(_env("READINGS_FILE")),
         # The diagnosis groups that give a right to choose standby (RULES.md): data, not code.
         "PORTAL_STANDBY_DIAGNOSES_FILE": _env(
             "STANDBY_DIAGNOSES_FILE", os.path.join(os.path.dirname(__file__), "data", "standby_diagnoses.json")),

@@ -108,7 +108,7 @@ def _ongoing(db, case, n: int, today) -> None:
     if case.employment != Employment.EMPLOYED:
         return
     if case.absence_kind == AbsenceKind.PARTIAL:
-        for week in reportable_weeks(case.first_absence_day, today, regime_on(today))[1:]:
+        for week in reportable_weeks(case.first_absence_day, today, regime_on(today), case.reported_on):
             hours_cases.report_hours(db, case, week, Decimal(37), Decimal(10 + n % 10), today, actor="demo")
     elif n % 11 == 5:
         followup.choose_standby(db, case, "cancer", today, actor="demo")

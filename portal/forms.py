@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
 from decimal import Decimal, InvalidOperation
 
 from babel.dates import format_date as babel_format_date
@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from wtforms import Field, SelectChoice
-from wtforms.fields import DecimalField, IntegerField
+from wtforms.fields import DecimalField, IntegerField, TimeField
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import TextInput
@@ -352,6 +352,32 @@ class WholeNumberField(IntegerField):
             self.data = None
             raise ValueError(_l("Write a whole number with the digits 0-9, for example 3."))
         self.data = int(text)
+
+
+TIME_DIGITS = _l("Write the time with the digits 0-9, for example 10:30.")
+NOT_A_TIME = _l("Write the time as hours and minutes, for example 10:30.")
+
+
+class DanishTimeField(TimeField):
+    """A time of day as people type it: "10:30", "10.30" (the Danish way) or "9:05", spaces and
+    NBSPs ignored. WTForms' TimeField reads with strptime, which takes "١٠:٣٠" and "１０:３０" as
+    10:30; here only the digits 0-9 count, and other digits get a message that says so."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = without_gaps(valuelist[0])
+        if not text:
+            self.data = None
+            return
+        if foreign_digits(text):
+            self.data = None
+            raise ValueError(TIME_DIGITS)
+        found = re.fullmatch(r"([0-9]{1,2})[:.]([0-9]{2})", text)
+        if not found or int(found.group(1)) > 23 or int(found.group(2)) > 59:
+            self.data = None
+            raise ValueError(NOT_A_TIME)
+        self.data = time(int(found.group(1)), int(found.group(2)))
 
 
 def options(pairs) -> list[SelectChoice]:

@@ -131,7 +131,8 @@ DANISH_TERMS = re.compile(
     r"(?:,? §§? ?\d+ ?[a-z]?(?:, stk\. \d+)?(?:, nr\. \d+)?)?|"
     r"sygedagpenge|oplysningsskema(?:et)?|opfølgningssamtale|opfølgningsplan(?:en)?|opfølgning|fraværssamtale|"
     r"standby-ordning|"
-    r"raskmelding|sygemelding|lønmodtager|erstatningspersonnummer)(?![\w-])", re.IGNORECASE)
+    r"raskmelding|sygemelding|lønmodtager|erstatningspersonnummer|databeskyttelsesforordningen|databeskyttelsesloven|"
+    r"lov om tilgængelighed af offentlige organers websteder og mobilapplikationer)(?![\w-])", re.IGNORECASE)
 _TAG = re.compile(r"(<[^>]*>)")
 
 

@@ -14,7 +14,9 @@ from sqlmodel import Session
 
 from .cases.follow_up_plan import measures_of, versions
 from .cases.jobcenter import conversations_of
-from .models import Citizen, SickCase
+from .models import Caseworker, Citizen, SickCase
+from .municipalities import municipality_name
+from .municipality_profiles import profile_of
 
 KINDS = ("invitation", "minutes", "plan")
 
@@ -44,6 +46,19 @@ def documents_of(db: Session, case: SickCase) -> list[Document]:
     return sorted(documents, key=lambda d: (d.dated, d.kind, d.ref), reverse=True)
 
 
+def letterhead(case: SickCase, signed_by: str | None) -> dict:
+    """Who sent the letter and how to reach them: the case's municipality (its profile where it has
+    one, else just its name), the case number and the caseworker, or the team when no one signed."""
+    profile = profile_of(case.municipality_code)
+    return {"municipality": profile, "municipality_name": profile.name if profile
+            else municipality_name(case.municipality_code), "case_number": case.id, "signed_by": signed_by}
+
+
+def _caseworker_name(db: Session, subject: str | None) -> str | None:
+    caseworker = db.get(Caseworker, subject) if subject else None
+    return caseworker.name if caseworker else None
+
+
 def letter_context(db: Session, case: SickCase, kind: str, ref: int) -> dict | None:
     """What the letter's template needs, or None when the case has no such letter."""
     citizen = db.get(Citizen, case.citizen_id)
@@ -52,14 +67,17 @@ def letter_context(db: Session, case: SickCase, kind: str, ref: int) -> dict | N
         if conversation is None or (kind == "invitation" and conversation.status == "cancelled") or \
                 (kind == "minutes" and conversation.minutes_written_at is None):
             return None
-        return {"citizen": citizen, "case": case, "conversation": conversation,
+        # A self-booked or case-system conversation has no caseworker's name yet: the team signs.
+        signed_by = _caseworker_name(db, conversation.booked_by) if kind == "invitation" else conversation.minutes_by
+        return {"citizen": citizen, "case": case, "conversation": conversation, **letterhead(case, signed_by),
                 "dated": conversation.created_at.date() if kind == "invitation"
                 else conversation.minutes_written_at.date()}
     if kind == "plan":
         plan = next((p for p in versions(db, case.id) if p.version == ref), None)
         if plan is None:
             return None
-        return {"citizen": citizen, "case": case, "plan": plan, "measures": measures_of(plan), "dated": plan.made_on}
+        return {"citizen": citizen, "case": case, "plan": plan, "measures": measures_of(plan),
+                **letterhead(case, plan.made_by_name), "dated": plan.made_on}
     return None
 
 
@@ -155,6 +173,11 @@ def letter_attachment(app, message) -> tuple[str, bytes] | None:
 def notice_pdf(app, message, name: str) -> bytes:
     """A message that has no letter of its own (a reminder) as a one-page letter, for paper.
     Raises LettersUnavailable where WeasyPrint cannot run: the message is tried again later."""
+    from .db import session_scope
+
     with _in_language(app, message.language or "da"):
+        with session_scope(app) as db:
+            case = db.get(SickCase, message.case_id) if message.case_id else None
+            sender = letterhead(case, None) if case else {}
         return render_pdf("notice", {"citizen": {"name": name}, "subject": message.subject, "body": message.body,
-                                     "dated": message.created_at.date()})
+                                     "dated": message.created_at.date(), **sender})

@@ -15,12 +15,12 @@ from urllib.parse import quote_plus, urlencode
 
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
-from authlib.oauth2.rfc7523 import PrivateKeyJWT
+from authlib.oauth2.rfc7523 import PrivateKeyJWT, private_key_jwt_sign
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from joserfc import jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
+from joserfc.jwk import KeySet, RSAKey
 
 from ..cases import identity
 from ..cases.jobcenter import register_caseworker
@@ -48,7 +48,8 @@ def init_app(app: Flask) -> None:
             name=face,
             client_id=provider.client_id,
             client_secret=_private_key(provider) if key_jwt else provider.client_secret,
-            client_auth_methods=[PrivateKeyJWT()] if key_jwt else [("client_secret_basic", _basic_form_encoded)],
+            client_auth_methods=([ShortLivedKeyJWT(_key_id(provider))] if key_jwt
+                                 else [("client_secret_basic", _basic_form_encoded)]),
             server_metadata_url=provider.metadata_url,
             client_kwargs={
                 "scope": provider.scope,
@@ -71,6 +72,41 @@ def _basic_form_encoded(client, method, uri, headers, body):
 def _private_key(provider: OIDCProvider) -> str:
     with open(provider.private_key_file, encoding="ascii") as pem:
         return pem.read()
+
+
+def _key_id(provider: OIDCProvider) -> str:
+    """The kid the provider finds the client's key by in the JWKS registered with it: the one the
+    operator configured, else the key's RFC 7638 thumbprint (what most tools and brokers use)."""
+    return provider.private_key_id or RSAKey.import_key(_private_key(provider)).thumbprint()
+
+
+def client_jwks(providers: dict[str, OIDCProvider]) -> dict:
+    """The public keys of the faces that use private_key_jwt, as a JWKS to register with the
+    provider: each with the kid the portal's assertions carry."""
+    keys = {}
+    for provider in providers.values():
+        if provider.token_auth_method == "private_key_jwt":  # nosec B105 (a method's name, not a secret)
+            public = RSAKey.import_key(_private_key(provider)).as_dict(private=False)
+            keys[_key_id(provider)] = {**public, "kid": _key_id(provider), "use": "sig", "alg": ShortLivedKeyJWT.alg}
+    return {"keys": list(keys.values())}
+
+
+CLIENT_ASSERTION_LIFETIME = 90  # seconds: long enough for one token request, too short to be reused
+
+
+class ShortLivedKeyJWT(PrivateKeyJWT):
+    """private_key_jwt with a kid header and a short life. Authlib's own names no key (a provider
+    holding the old and the new key during a rotation cannot tell which) and lives an hour, so a
+    leaked assertion would be good for an hour. iat and a fresh jti come from Authlib."""
+
+    def __init__(self, kid: str):
+        super().__init__()
+        self.kid = kid
+
+    def sign(self, auth, token_endpoint):
+        key = RSAKey.import_key(auth.client_secret)
+        return private_key_jwt_sign(key, client_id=auth.client_id, token_endpoint=token_endpoint, alg=self.alg,
+                                    header={"kid": self.kid}, expires_in=CLIENT_ASSERTION_LIFETIME)
 
 
 def _client(face: str):
@@ -96,6 +132,10 @@ def login(face: str):
     extra = dict(provider.auth_params)
     if provider.acr_values:
         extra["acr_values"] = provider.acr_values
+    if face in (session.get(FRESH_LOGIN) or []):
+        # After a refusal for too low a level: without these the provider reuses its single sign-on
+        # session at the low level, and the citizen is refused again with no way forward.
+        extra.update(prompt="login", max_age="0", acr_values=provider.acr_values or provider.min_loa)
     # portal_role lets the bundled test provider list only the identities for this face;
     # a real provider ignores the unknown parameter.
     return client.authorize_redirect(redirect_uri, portal_role=face, **extra)
@@ -120,6 +160,9 @@ def _check_issuer(face: str, client, provider: OIDCProvider):
 def callback(face: str):
     client = _client(face)
     provider = _provider(face)
+    refused = _check_response_issuer(face, client, provider)
+    if refused is not None:
+        return refused
     try:
         token = client.authorize_access_token()
     except OAuthError as error:
@@ -146,9 +189,9 @@ def callback(face: str):
             abort(403)
         claims = {**claims, **extra}
     if provider.min_loa and loa_rank(claims.get(provider.claim_loa) or claims.get("acr")) < loa_rank(provider.min_loa):
-        current_app.logger.warning("login refused: level of assurance too low", extra={
-            "face": face, "provider": provider.issuer, "error": "loa_too_low"})
-        return render_template("errors/loa.html", required=provider.min_loa), 403
+        return _refuse_low_loa(face, provider)
+    if face in (session.get(FRESH_LOGIN) or []):
+        session[FRESH_LOGIN] = [f for f in session[FRESH_LOGIN] if f != face]
     user, problem = _user_from_claims(face, claims)
     if user is None:
         # Never the claim's value (a CPR number) in the log: only which claim was missing.
@@ -164,6 +207,43 @@ def callback(face: str):
         response.delete_cookie(return_cookie_name(), path="/", secure=current_app.config["SESSION_COOKIE_SECURE"],
                                httponly=True, samesite="Lax")
     return response
+
+
+# Session key: the faces whose next login must be a fresh one (after a refusal for too low a level).
+# Whether the fresh login reached the level is read from its claims, as for any login.
+FRESH_LOGIN = "auth.fresh_login"
+
+
+def _refuse_low_loa(face: str, provider: OIDCProvider):
+    """The refusal page, with a button that logs in again; that login must be a fresh one."""
+    current_app.logger.warning("login refused: level of assurance too low", extra={
+        "face": face, "provider": provider.issuer, "error": "loa_too_low"})
+    session[FRESH_LOGIN] = sorted({*(session.get(FRESH_LOGIN) or []), face})
+    return render_template("errors/loa.html", required=provider.min_loa, face=face), 403
+
+
+def _check_response_issuer(face: str, client, provider: OIDCProvider):
+    """RFC 9207: the authorization response names the provider that issued it, so a code from
+    another provider (a mix-up attack) is never sent to this one's token endpoint. Required when
+    the provider's discovery says it sends iss; compared whenever present (§ 2.4)."""
+    if "code" not in request.values and "error" not in request.values:
+        return None  # no authorization response at all: Authlib refuses it as a failed login
+    try:
+        metadata = client.load_server_metadata()
+    except Exception:  # noqa: BLE001 (the provider unreachable from this instance: a failed login, not a 500)
+        current_app.logger.error("login refused: the provider's discovery could not be read",
+                                 extra={"face": face, "provider": provider.issuer, "error": "metadata_unavailable"})
+        flash(_("The login did not succeed. Please try again."), "error")
+        return redirect(url_for("main.index"))
+    given = request.values.get("iss")
+    if given is None and not metadata.get("authorization_response_iss_parameter_supported"):
+        return None
+    if given == metadata.get("issuer"):
+        return None
+    code = "iss_missing" if given is None else "iss_mismatch"
+    current_app.logger.error("login refused: the authorization response names no or another issuer",
+                             extra={"face": face, "provider": provider.issuer, "error": code})
+    return render_template("errors/login_issuer.html", face=face), 400
 
 
 def _user_from_claims(face: str, claims: dict) -> tuple[User | None, str]:

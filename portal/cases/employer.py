@@ -27,6 +27,7 @@ from ..personal_data import cpr_hash, encrypt_cpr, mask_cpr
 from ..rules import CaseFacts, Code, FastTrackOffer, Obligation, fast_track_offer, find, timeline
 from . import events, followup, handover
 from .facts import record_expectation, record_expected_duration, timeline_of
+from .next_steps import NextSteps, next_steps_for
 from .sickness import SickReport, open_case_of, report_sickness
 
 
@@ -105,11 +106,13 @@ def _open_question(db: Session, citizen_id: int, cvr: str) -> EmployerReport | N
 @dataclass(frozen=True)
 class ReportRow:
     report: EmployerReport
-    status: str                    # received | conversation_booked | conversation_held | closed
+    status: str                    # received | answered | conversation_booked | conversation_held | closed
     fast_track: str | None         # awaiting | consented | declined | unanswered | ... | None
+    answered_on: date | None = None   # the company's newest answer to the employer questions
+    next_steps: NextSteps | None = None  # the case's, once the employee has confirmed the company
 
 
-def reports_of(db: Session, cvr: str) -> list[ReportRow]:
+def reports_of(db: Session, cvr: str, today: date | None = None) -> list[ReportRow]:
     """The employer's own reports, newest first, with what the employer may know of each: of a
     report the employee has not confirmed, only what the company itself sent."""
     reports = db.exec(select(EmployerReport).where(EmployerReport.cvr == cvr)
@@ -124,14 +127,21 @@ def reports_of(db: Session, cvr: str) -> list[ReportRow]:
     for request in db.exec(select(FastTrackRequest).where(FastTrackRequest.cvr == cvr)
                            .order_by(FastTrackRequest.id)):
         request_status[request.report_id] = request.status
+    answered: dict[int, date] = {}
+    for report_id, answered_on in db.exec(select(EmployerAnswer.report_id, func.max(EmployerAnswer.answered_on))
+                                          .where(EmployerAnswer.cvr == cvr).group_by(EmployerAnswer.report_id)):
+        answered[report_id] = answered_on
     rows = []
     for report in reports:
-        status = "received"
+        status = "answered" if report.id in answered else "received"
+        steps = None
         if report.case_id is not None:
             held = conversations.get(report.case_id, set())
             status = ("conversation_held" if "held" in held else "conversation_booked" if "booked" in held
-                      else "closed" if cases[report.case_id].status == CaseStatus.CLOSED else "received")
-        rows.append(ReportRow(report, status, request_status.get(report.id)))
+                      else "closed" if cases[report.case_id].status == CaseStatus.CLOSED else status)
+            if today is not None and report.relation == EmployerRelation.BOUND:
+                steps = next_steps_for(db, cases[report.case_id], today)
+        rows.append(ReportRow(report, status, request_status.get(report.id), answered.get(report.id), steps))
     return rows
 
 

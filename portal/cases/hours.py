@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from ..models import SickCase, StepUpPlan, WeekHours
+from ..models import AbsenceKind, Questionnaire, SickCase, StepUpPlan, WeekHours
 from ..rules import IsoWeek, Plan, regime_on
 from ..rules.hours import HoursProblem, absence_hours, absence_share, check_week, is_locked, stalled_week
 from . import events, handover
@@ -65,7 +65,8 @@ def history(db: Session, case: SickCase, today: date) -> HoursHistory:
         week = IsoWeek(row.iso_year, row.iso_week)
         normal, worked = _decimal(row.normal_hours), _decimal(row.worked_hours)
         rows.append(WeekRow(week, normal, worked, absence_hours(normal, worked), absence_share(normal, worked),
-                            plan.planned_hours(week) if plan else None, is_locked(week, today, regime),
+                            plan.planned_hours(week) if plan else None,
+                            is_locked(week, today, regime, case.reported_on),
                             row.corrected_on is not None))
     stalled = stalled_week(plan, [(r.week, r.worked) for r in rows], regime.plan_stall_weeks.value)
     return HoursHistory(rows, plan, stalled)
@@ -81,7 +82,7 @@ def report_hours(db: Session, case: SickCase, week: IsoWeek, normal: Decimal, wo
     """Report or correct one week. Returns True when it corrected an earlier report. The rules
     refuse what is not partial sickness (HoursRefused); the case is then re-screened, since a plan
     that stalls hands it over."""
-    problems = check_week(week, normal, worked, case.first_absence_day, today, regime_on(today))
+    problems = check_week(week, normal, worked, case.first_absence_day, today, regime_on(today), case.reported_on)
     if problems:
         raise HoursRefused(problems)
     existing = reported_week(db, case.id, week)
@@ -96,10 +97,36 @@ def report_hours(db: Session, case: SickCase, week: IsoWeek, normal: Decimal, wo
                       worked_before=_text(_decimal(existing.worked_hours)), normal=_text(normal), worked=_text(worked))
         existing.normal_hours, existing.worked_hours, existing.corrected_on = float(normal), float(worked), today
         db.add(existing)
+    _partial_from(db, case, week, normal, worked, actor)
     db.flush()
     _update_stall(db, case, today, actor)
     db.commit()
     return existing is not None
+
+
+def _partial_from(db: Session, case: SickCase, week: IsoWeek, normal: Decimal, worked: Decimal, actor: str) -> None:
+    """A week she worked part of makes a sick leave reported as full a partial one (delvis
+    sygemelding) from that week, so no page goes on calling her fully absent."""
+    if worked <= 0 or case.absence_kind == AbsenceKind.PARTIAL:
+        return
+    case.absence_kind, case.partial_since = AbsenceKind.PARTIAL, week.monday
+    case.partial_hours_per_week = float(absence_hours(normal, worked))
+    events.record(db, case.id, actor, "turned_partial", week=str(week))
+    db.add(case)
+
+
+def usual_weekly_hours(db: Session, case: SickCase) -> Decimal | None:
+    """The normal weekly hours she already told us: her last reported week, else her questionnaire."""
+    last = db.exec(select(WeekHours).where(WeekHours.case_id == case.id)
+                   .order_by(WeekHours.iso_year.desc(), WeekHours.iso_week.desc())).first()
+    if last is not None:
+        return _decimal(last.normal_hours)
+    answers = db.exec(select(Questionnaire.answers).where(Questionnaire.case_id == case.id)).first() or {}
+    told = (answers.get("dit-arbejde") or {}).get("weekly_hours")
+    try:
+        return Decimal(str(told)) if told not in (None, "") else None
+    except ArithmeticError:
+        return None
 
 
 def set_plan(db: Session, case: SickCase, plan: Plan, today: date, actor: str = "citizen") -> None:

@@ -38,6 +38,12 @@ def open_case_of(db: Session, citizen_id: int) -> SickCase | None:
     ).first()
 
 
+def latest_case_of(db: Session, citizen_id: int) -> SickCase | None:
+    """The open case, else the newest closed one: the municipality a citizen last dealt with."""
+    return open_case_of(db, citizen_id) or db.exec(
+        select(SickCase).where(SickCase.citizen_id == citizen_id).order_by(SickCase.id.desc())).first()
+
+
 def report_sickness(db: Session, citizen_id: int, municipality: str, report: SickReport,
                     today: date, actor: str = "citizen") -> SickCase:
     """Open the case and send the questionnaire (oplysningsskema) at once, in one transaction."""

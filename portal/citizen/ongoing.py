@@ -16,6 +16,7 @@ from ..cases import hours as hours_cases
 from ..cases import jobcenter as jobcenter_cases
 from ..cases.handover import live_handover
 from ..cases.jobcenter import conversations_of
+from ..cases.next_steps import next_steps_for
 from ..db import get_session
 from ..employer.forms import ADAPTED, DURATIONS, EmployeeFastTrackAnswer
 from ..forms import options
@@ -64,9 +65,10 @@ def case(case_id: int):
     summary = _own_case(case_id)
     db, today = get_session(), clock.today()
     the_case = summary.case
+    plan = deadlines.plan_for(db, the_case, summary.questionnaire, today)
     return render_template(
-        "citizen/case.html", summary=summary, case=the_case,
-        plan=deadlines.plan_for(get_session(), the_case, summary.questionnaire, today),
+        "citizen/case.html", summary=summary, case=the_case, plan=plan,
+        steps=next_steps_for(db, the_case, today, summary.questionnaire, list(plan.obligations)),
         check_in=followup.check_in_state(db, the_case, today),
         offer=followup.offer_of(db, the_case, today),
         conversation_pending=followup.conversation_pending(the_case),
@@ -194,7 +196,7 @@ def _week_choices(weeks: list[IsoWeek]) -> list:
 
 
 HOURS_MESSAGES = {
-    HoursProblem.FUTURE_WEEK: ("week", lambda r: _("You cannot report a week that has not begun.")),
+    HoursProblem.FUTURE_WEEK: ("week", lambda r: _("You can report a week's hours from its Sunday.")),
     HoursProblem.BEFORE_SICKNESS: ("week", lambda r: _("The week is before your first day of absence.")),
     HoursProblem.LOCKED: ("week", lambda r: _(
         "The week is locked, because it is more than %(days)d days since it ended. "
@@ -217,17 +219,19 @@ def hours(case_id: int):
         return closed
     db, today = get_session(), clock.today()
     regime = regime_on(today)
-    weeks = reportable_weeks(summary.case.first_absence_day, today, regime)
+    weeks = reportable_weeks(summary.case.first_absence_day, today, regime, summary.case.reported_on)
     form = WeekHoursForm()
     form.week.choices = _week_choices(weeks)
     chosen = IsoWeek.parse(request.args.get("uge", ""))
     if request.method == "GET" and weeks and chosen not in weeks:
         form.week.data = str(weeks[0])
+    existing = hours_cases.reported_week(db, case_id, chosen) if request.method == "GET" and chosen in weeks else None
     if request.method == "GET" and chosen in weeks:
         form.week.data = str(chosen)
-        existing = hours_cases.reported_week(db, case_id, chosen)
         if existing:
             form.normal_hours.data, form.worked_hours.data = existing.normal_hours, existing.worked_hours
+    if request.method == "GET" and existing is None:
+        form.normal_hours.data = hours_cases.usual_weekly_hours(db, summary.case)
     if form.validate_on_submit():
         week = IsoWeek.parse(form.week.data)
         try:

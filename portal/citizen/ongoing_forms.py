@@ -82,8 +82,8 @@ class EmployerRelationForm(FlaskForm):
                              validators=[InputRequired(_l("Choose whether the company is your employer."))])
 
 
+# No "within 8 weeks": fast track is for longer absence, so that answer was always refused (§ 7 c).
 FAST_TRACK_EXPECTATIONS = [
-    ("under_8_weeks", _l("I expect to be back in full within 8 weeks")),
     ("8_13_weeks", _l("8 to 13 weeks")),
     ("13_26_weeks", _l("13 to 26 weeks")),
     ("over_26_weeks", _l("More than 26 weeks")),

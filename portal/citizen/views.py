@@ -12,9 +12,10 @@ from ..auth import sessions_page
 from ..auth.session import current_user, role_required
 from ..cases import deadlines, feedback, retention
 from ..cases import questionnaire as questionnaire_cases
+from ..cases.next_steps import next_steps_for
 from ..cases.sickness import CaseAlreadyOpen, SickReport, case_of, cases_of, report_sickness
 from ..db import get_session
-from ..models import AbsenceKind, Employment, QuestionnaireStatus
+from ..models import AbsenceKind, Citizen, Employment, QuestionnaireStatus
 from .forms import FeedbackForm, ReportSicknessForm
 from .questionnaire_forms import STEP_BY_SLUG, STEPS, DeclarationForm, answers_of, summary_rows
 
@@ -39,11 +40,15 @@ def _remember_language():
 @bp.get("/mit-sygefravaer")
 @role_required("citizen")
 def overview():
-    summaries = cases_of(get_session(), current_user().citizen_id)
-    today = clock.today()
-    return render_template("citizen/overview.html", cases=summaries,
-                           plans={s.case.id: deadlines.plan_for(get_session(), s.case, s.questionnaire, today)
-                                  for s in summaries})
+    from .ongoing_forms import CONVERSATION_FORMS
+
+    db, today = get_session(), clock.today()
+    summaries = cases_of(db, current_user().citizen_id)
+    plans = {s.case.id: deadlines.plan_for(db, s.case, s.questionnaire, today) for s in summaries}
+    return render_template("citizen/overview.html", cases=summaries, plans=plans, forms_labels=dict(CONVERSATION_FORMS),
+                           next_steps={s.case.id: next_steps_for(db, s.case, today, s.questionnaire,
+                                                                 list(plans[s.case.id].obligations))
+                                       for s in summaries})
 
 
 @bp.get("/sessioner")
@@ -139,7 +144,7 @@ def questionnaire_step(case_id: int, slug: str):
     step = STEP_BY_SLUG.get(slug) or abort(404)
     if summary.questionnaire.status == QuestionnaireStatus.SUBMITTED:
         return redirect(url_for("citizen.questionnaire_receipt", case_id=case_id))
-    saved = (summary.questionnaire.answers or {}).get(slug)
+    saved = (summary.questionnaire.answers or {}).get(slug) or _already_told(slug)
     form = step.form(data=saved if request.method == "GET" and saved else None)
     if form.validate_on_submit():
         questionnaire_cases.save_step(get_session(), summary.questionnaire, slug, answers_of(form))
@@ -154,6 +159,14 @@ def questionnaire_step(case_id: int, slug: str):
                   if index else url_for("citizen.overview")),
         plan=deadlines.plan_for(get_session(), summary.case, summary.questionnaire, clock.today()),
     ), (400 if form.errors else 200)
+
+
+def _already_told(slug: str) -> dict | None:
+    """What the citizen told us before (the e-mail of her sick report), so she is not asked twice."""
+    if slug != "om-dig":
+        return None
+    citizen = get_session().get(Citizen, current_user().citizen_id)
+    return {"email": citizen.email} if citizen is not None and citizen.email else None
 
 
 def _next_after(case_id: int, slug: str, answers: dict) -> str:

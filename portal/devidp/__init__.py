@@ -2,7 +2,8 @@
 
 It runs as its own Flask app on loopback (`python -m portal.devidp`), lists the test identities
 on its login page, and speaks the real protocol: discovery, authorization code with PKCE (S256,
-required), nonce, RS256-signed ID tokens, userinfo and RP-initiated logout. Codes and tokens live
+required), nonce, RS256-signed ID tokens, userinfo, RP-initiated logout and the authorization
+response's iss (RFC 9207, as panva's oidc-provider sends it). Codes and tokens live
 in memory: it is a single-process development tool and the portal refuses it in production."""
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
+from authlib.common.urls import add_params_to_uri
 from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector, current_token
 from authlib.oauth2.rfc6749 import ClientMixin, grants
 from authlib.oauth2.rfc6750 import BearerTokenValidator
@@ -144,8 +146,10 @@ def claims_of(sub: str) -> dict:
     return dict(BY_SUB[sub])
 
 
-def create_idp_app(issuer: str, clients: list[DevClient] | None = None, alg: str = "RS256") -> Flask:
-    """`alg`: RS256, or ES256 for the test of a provider that changes its signing algorithm."""
+def create_idp_app(issuer: str, clients: list[DevClient] | None = None, alg: str = "RS256",
+                   iss_parameter: bool = True) -> Flask:
+    """`alg`: RS256, or ES256 for the test of a provider that changes its signing algorithm.
+    `iss_parameter`: False for an older provider that neither sends nor advertises RFC 9207's iss."""
     app = Flask(__name__)
     app.config["SECRET_KEY"] = secrets.token_hex(32)
     app.config["SESSION_COOKIE_NAME"] = "devidp_session"  # apart from the portal's cookie on 127.0.0.1
@@ -238,6 +242,7 @@ def create_idp_app(issuer: str, clients: list[DevClient] | None = None, alg: str
             "scopes_supported": ["openid", "profile"],
             "claims_supported": ["sub", "name", "role", "cpr", "cvr", "org_name", "municipality",
                                  "municipality_name"],
+            **({"authorization_response_iss_parameter_supported": True} if iss_parameter else {}),
         })
 
     @app.get("/jwks")
@@ -270,7 +275,11 @@ def create_idp_app(issuer: str, clients: list[DevClient] | None = None, alg: str
         sub = request.form.get("identity")
         if sub not in BY_SUB:
             abort(400)
-        return server.create_authorization_response(grant_user=User(sub), grant=grant)
+        response = server.create_authorization_response(grant_user=User(sub), grant=grant)
+        if iss_parameter and response.location:
+            # RFC 9207 § 2 (Authlib's IssuerParameter extension is never called by its server).
+            response.location = add_params_to_uri(response.location, [("iss", issuer)])
+        return response
 
     @app.post("/token")
     def token():

@@ -13,10 +13,11 @@ RUNNING: dict = {}  # issuer -> the provider's app, so a test can act as the pro
 
 
 @contextmanager
-def running_idp(host: str = "127.0.0.1", port: int = 0, alg: str = "RS256") -> Iterator[str]:
+def running_idp(host: str = "127.0.0.1", port: int = 0, alg: str = "RS256",
+                iss_parameter: bool = True) -> Iterator[str]:
     server = make_server(host, port, None, threaded=True)
     issuer = f"http://{host}:{server.server_port}"
-    server.app = create_idp_app(issuer, alg=alg)
+    server.app = create_idp_app(issuer, alg=alg, iss_parameter=iss_parameter)
     RUNNING[issuer] = server.app
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

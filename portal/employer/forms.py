@@ -66,6 +66,9 @@ class EmployeeSickForm(FlaskForm):
 
 DURATIONS = [("under_8_weeks", _l("Up to 8 weeks")), ("8_13_weeks", _l("8 to 13 weeks")),
              ("13_26_weeks", _l("13 to 26 weeks")), ("over_26_weeks", _l("More than 26 weeks"))]
+# The employer's request offers only what fast track is for (§ 7 c: not back within 8 weeks); the
+# employee answering it may still say "up to 8 weeks".
+REQUEST_DURATIONS = DURATIONS[1:]
 ADAPTED = [("yes", _l("Yes")), ("partly", _l("Partly")), ("no", _l("No"))]
 
 
@@ -78,7 +81,7 @@ class FastTrackQuestions(FlaskForm):
         description=_l("The tasks, not the illness. For example lifting, night shifts or customer contact."))
     duration = RadioField(
         _l("For how long, from the first day of absence, are the functions expected to be affected?"),
-        choices=options(DURATIONS),
+        choices=options(REQUEST_DURATIONS),
         validators=[InputRequired(_l("Choose for how long the functions are expected to be affected."))])
     adapted = RadioField(_l("Has the work been adapted?"), choices=options(ADAPTED),
                          validators=[InputRequired(_l("Tell us whether the work has been adapted."))])
@@ -93,6 +96,10 @@ DECISIONS = [("consent", _l("Yes, I agree to fast track")), ("decline", _l("No, 
 
 
 class EmployeeFastTrackAnswer(FastTrackQuestions):
+    duration = RadioField(
+        _l("For how long, from the first day of absence, are the functions expected to be affected?"),
+        choices=options(DURATIONS),
+        validators=[InputRequired(_l("Choose for how long the functions are expected to be affected."))])
     decision = RadioField(_l("Do you agree to fast track?"), choices=options(DECISIONS),
                           validators=[InputRequired(_l("Choose whether you agree to fast track."))])
 

@@ -18,7 +18,8 @@ from .forms import EmployeeSickForm, EmployerQuestionsForm, FastTrackQuestions
 
 bp = Blueprint("employer", __name__, url_prefix="/arbejdsgiver")
 
-STATUS_LABELS = {"received": _l("Received"), "conversation_booked": _l("Conversation booked"),
+STATUS_LABELS = {"received": _l("Received"), "answered": _l("Your answers are sent"),
+                 "conversation_booked": _l("Conversation booked"),
                  "conversation_held": _l("Conversation held"), "closed": _l("Closed")}
 FAST_TRACK_LABELS = {"awaiting": _l("Waiting for the employee's answer"), "consented": _l("The employee agreed"),
                      "declined": _l("The employee declined"), "lapsed": _l("Going ahead (no answer in time)"),
@@ -48,7 +49,8 @@ def _own_report(report_id: int):
 @bp.get("/")
 @role_required("employer")
 def overview():
-    return render_template("employer/overview.html", rows=cases.reports_of(get_session(), current_user().cvr))
+    return render_template("employer/overview.html", rows=cases.reports_of(get_session(), current_user().cvr,
+                                                                                clock.today()))
 
 
 @bp.route("/sygemelding", methods=["GET", "POST"])

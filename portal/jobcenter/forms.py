@@ -5,11 +5,11 @@ from datetime import time
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import clock
-from ..forms import DanishDateField, RequiredIf, WholeNumberField, not_in_future, options, visible_text
+from ..forms import DanishDateField, DanishTimeField, RequiredIf, WholeNumberField, not_in_future, options, visible_text
 from ..rules import ReasonCode
 
 FORMS = [("in_person", _l("In person")), ("phone", _l("Phone")), ("video", _l("Video"))]
@@ -109,7 +109,8 @@ class WhenForm(FlaskForm):
     """Day, time and form of a conversation: booking it, and moving it."""
 
     day = DanishDateField(_l("Date"), validators=[InputRequired(_l("Enter the date of the conversation."))])
-    at = TimeField(_l("Time"), validators=[InputRequired(_l("Enter the time of the conversation, for example 10:30."))])
+    at = DanishTimeField(_l("Time"),
+                         validators=[InputRequired(_l("Enter the time of the conversation, for example 10:30."))])
     form = RadioField(_l("Form"), choices=options(FORMS),
                       validators=[InputRequired(_l("Choose how the conversation is held."))])
 
@@ -127,8 +128,8 @@ class MoveConversationForm(WhenForm):
 
     day = DanishDateField(_l("New date of the conversation"),
                           validators=[InputRequired(_l("Enter the date of the conversation."))])
-    at = TimeField(_l("New time"),
-                   validators=[InputRequired(_l("Enter the time of the conversation, for example 10:30."))])
+    at = DanishTimeField(_l("New time"),
+                         validators=[InputRequired(_l("Enter the time of the conversation, for example 10:30."))])
     form = RadioField(_l("Form of the moved conversation"), choices=options(FORMS),
                       validators=[InputRequired(_l("Choose how the conversation is held."))])
 

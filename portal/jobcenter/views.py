@@ -9,6 +9,7 @@ from babel.numbers import format_decimal as babel_decimal
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from jinja2 import pass_context
 
 from .. import clock
@@ -543,12 +544,30 @@ def audit_export():
     return response
 
 
+# The readings of unclear law a deadline follows (portal/rules/regimes.py, docs/RULES-CHOICES.md).
+READING_LABELS = {
+    "in_force_from": _l("The day the rules start"),
+    "applies_by": _l("Which cases the rules govern"),
+    "first_conversation_week": _l("First conversation by the end of week"),
+    "follow_up_interval_weeks": _l("Weeks between follow-up conversations"),
+    "half_year_conversations": _l("Conversations within the first half-year, the first one counted"),
+    "half_year_end": _l("Where the first half-year ends"),
+    "fast_track_decision_days": _l("Days to decide on an unanswered fast-track request"),
+    "benefit_end_uncounted_days": _l("First days not counted towards the benefit's end (employed)"),
+    "benefit_end_uncounted_days_not_employed": _l("First days not counted towards the benefit's end (others)"),
+    "standby_keeps_deadlines": _l("Standby chosen late never moves a deadline later"),
+    "plan_due_with_second_deadline": _l("The follow-up plan is due with the second conversation's deadline"),
+}
+
+
 @bp.get("/overholdelse")
 @role_required("caseworker")
 def compliance():
     from ..cases.compliance import compliance as figures
+    from ..rules.regimes import active_regimes
 
-    return render_template("jobcenter/compliance.html",
+    readings = [(regime, name, param) for regime in active_regimes() for name, param in regime.readings()]
+    return render_template("jobcenter/compliance.html", reading_labels=READING_LABELS, readings=readings,
                            figures=figures(get_session(), current_user().municipality, clock.today()))
 
 

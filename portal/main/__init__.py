@@ -21,8 +21,12 @@ from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..api.problems import prefers_json, problem
+from ..auth.session import current_user
+from ..cases.sickness import latest_case_of
+from ..db import get_session
 from ..forms import OUTSIDE_DATES
 from ..i18n import LOCALES
+from ..municipality_profiles import profile_of, profiles
 from ..rules import Code
 from ..rules.calculator import CalculatorInput, InputProblem, calculate, problems
 from ..web import local_path
@@ -60,7 +64,14 @@ PROBLEM_MESSAGES = {
     InputProblem.NOT_AFTER_FIRST_DAY: _l("The expected return must be after the first day of absence."),
 }
 NOT_A_DATE = _l("Enter a real date, for example 3 November 2026.")
-HIDDEN_IN_CALCULATOR = (Code.CHECK_IN,)  # the portal's own self-service check-ins
+HIDDEN_IN_CALCULATOR = (Code.CHECK_IN,)
+# The API's words in both languages, as the rules' texts are (text_da, text_en).
+BENEFIT_END_TEXT = {
+    "text_da": "Den sidste dag, der kan udbetales sygedagpenge uden forlængelse (§ 27). Det er ikke fristen for "
+               "kommunens revurdering, som kommer før.",
+    "text_en": "The last day sickness benefit can be paid without an extension (§ 27). It is not the date of the "
+               "municipality's reassessment, which comes before it.",
+}  # the portal's own self-service check-ins
 
 
 @bp.get("/frister")
@@ -101,16 +112,69 @@ def _deadlines_json():
     if errors:
         return problem(400, "invalid-request", _("Check the dates and try again."), errors=errors)
     regime, obligations = _calculate(entered)
+    ends = next((o.benefit_ends_on for o in obligations if o.benefit_ends_on), None)
     return jsonify({
         "regime": regime,
         "on": (entered.get("on") or clock.today()).isoformat(),
+        # § 24: beside the reassessment's deadline, the day benefit would legally stop, each named.
+        "benefit_legal_end": {"date": ends.isoformat(), **BENEFIT_END_TEXT} if ends else None,
         "obligations": [{
             "code": str(o.code), "date": o.date.isoformat() if o.date else None, "state": str(o.state),
             "who": str(o.who), "source": o.source, "regime": o.regime, "text_da": o.text_da, "text_en": o.text_en,
             "why_da": o.why_da or None, "why_en": o.why_en or None,
             "opens": o.opens.isoformat() if o.opens else None,
+            "benefit_ends_on": o.benefit_ends_on.isoformat() if o.benefit_ends_on else None,
         } for o in obligations],
     })
+
+
+# The day the accessibility statement was last made (Digitaliseringsstyrelsen asks for it).
+STATEMENT_DATE = date(2026, 12, 4)
+DIGST_WEB_ACCESSIBILITY = "https://digst.dk/digital-inklusion/webtilgaengelighed/"
+
+
+def _users_municipality() -> str | None:
+    """The municipality the visitor belongs to, where we know one: a citizen's case's, a caseworker's."""
+    user = current_user()
+    if user is None:
+        return None
+    if user.role == "citizen" and user.citizen_id:
+        case = latest_case_of(get_session(), user.citizen_id)
+        return case.municipality_code if case else None
+    return user.municipality
+
+
+@bp.get("/tilgaengelighed")
+def accessibility():
+    """Tilgængelighedserklæring, in Digitaliseringsstyrelsen's structure."""
+    return render_template("main/accessibility.html", statement_date=STATEMENT_DATE, digst=DIGST_WEB_ACCESSIBILITY,
+                           profile=profile_of(_users_municipality()))
+
+
+@bp.get("/privatliv")
+def privacy_choice():
+    """The privacy notice is each municipality's own (it is the controller): the visitor's, or a choice."""
+    code = _users_municipality()
+    if profile_of(code):
+        return redirect(url_for("main.privacy", municipality=code))
+    return render_template("main/privacy_choice.html", profiles=sorted(profiles().values(), key=lambda p: p.name))
+
+
+@bp.get("/privatliv/<municipality>")
+def privacy(municipality: str):
+    profile = profile_of(municipality)
+    if profile is None:
+        abort(404)
+    return render_template("main/privacy.html", profile=profile,
+                           retention_years=round(current_app.config["PORTAL_RETENTION_DAYS"] / 365.25))
+
+
+@bp.get("/kontakt")
+def contact():
+    """Whom to contact: the visitor's municipality first, then every municipality that uses the portal."""
+    mine = profile_of(_users_municipality())
+    others = sorted((p for p in profiles().values() if p != mine), key=lambda p: p.name)
+    return render_template("main/contact.html", mine=mine, others=others)
 
 
 def init_app(app: Flask) -> None:

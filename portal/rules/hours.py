@@ -72,31 +72,41 @@ class HoursProblem(StrEnum):
     LOCKED = "locked"
 
 
-def is_locked(week: IsoWeek, today: date, regime: Regime) -> bool:
-    """A week can be corrected until the regime's number of days after its Sunday."""
-    return today > week.sunday + timedelta(days=regime.hours_correction_days.value)
+def is_locked(week: IsoWeek, today: date, regime: Regime, reported_on: date | None = None) -> bool:
+    """A week can be corrected until the regime's number of days after its Sunday, counted from the
+    day the sickness was reported when that is later: a week she could not report yet is not locked."""
+    start = max(week.sunday, reported_on) if reported_on is not None else week.sunday
+    return today > start + timedelta(days=regime.hours_correction_days.value)
 
 
-def reportable_weeks(first_absence_day: date, today: date, regime: Regime) -> list[IsoWeek]:
-    """The weeks the citizen may report or correct now, newest first: from the week of the first
-    absence day to this week, leaving out locked weeks."""
+def is_finished(week: IsoWeek, today: date) -> bool:
+    """A week's hours are known from its Sunday; the hours of a week under way are not."""
+    return week.sunday <= today
+
+
+def reportable_weeks(first_absence_day: date, today: date, regime: Regime,
+                     reported_on: date | None = None) -> list[IsoWeek]:
+    """The weeks the citizen may report or correct now, newest first: from the last finished week
+    back to the week of the first absence day, leaving out locked weeks."""
     weeks, week = [], IsoWeek.of(today)
+    if not is_finished(week, today):
+        week = week.plus(-1)
     first = IsoWeek.of(first_absence_day)
-    while week >= first and not is_locked(week, today, regime):
+    while week >= first and not is_locked(week, today, regime, reported_on):
         weeks.append(week)
         week = week.plus(-1)
     return weeks
 
 
 def check_week(week: IsoWeek, normal: Decimal, worked: Decimal, first_absence_day: date,
-               today: date, regime: Regime) -> list[HoursProblem]:
+               today: date, regime: Regime, reported_on: date | None = None) -> list[HoursProblem]:
     """What is wrong with reporting these hours for this week; an empty list if nothing."""
     problems = []
-    if week.monday > today:
+    if not is_finished(week, today):
         problems.append(HoursProblem.FUTURE_WEEK)
     if week.sunday < first_absence_day:
         problems.append(HoursProblem.BEFORE_SICKNESS)
-    if is_locked(week, today, regime):
+    if is_locked(week, today, regime, reported_on):
         problems.append(HoursProblem.LOCKED)
     if not (0 < normal <= MAX_WEEKLY_HOURS):
         problems.append(HoursProblem.NORMAL_OUT_OF_RANGE)

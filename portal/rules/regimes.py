@@ -1,8 +1,12 @@
 """The rules' numbers as dated, sourced parameters (RULES.md). A regime is in force from its
-`valid_from` until the next one; nothing here knows today's date: callers pass it."""
+`valid_from` until the next one; nothing here knows today's date: callers pass it.
+
+Where the law is unclear the portal takes the safe reading. Such a parameter is a *reading*: it names
+who chose it and when, and a municipality's legal department can choose otherwise by configuration
+(`with_readings`, fed from PORTAL_READINGS_FILE). docs/RULES-CHOICES.md lists every reading."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from enum import StrEnum
 from typing import Generic, TypeVar
@@ -12,10 +16,35 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Param(Generic[T]):
-    """A rule's value and where it comes from."""
+    """A rule's value and where it comes from. A reading of unclear law also says who chose it and
+    when (`chosen_by`), so the compliance page can show whose reading a deadline follows."""
 
     value: T
     source: str
+    chosen_by: str = ""
+    chosen_on: date | None = None
+
+    @property
+    def is_reading(self) -> bool:
+        return bool(self.chosen_by)
+
+
+# Who chose the defaults: the portal, taking the reading that gives the earliest deadline.
+PORTAL = "portalen (den sikre læsning)"
+READINGS_DAY = date(2026, 11, 24)   # the readings written down with the timeline
+SAFE_DAY = date(2026, 12, 4)        # the readings of issue 27 (the law at its edges)
+
+
+def reading(value: T, source: str, chosen_on: date = READINGS_DAY) -> Param[T]:
+    return Param(value, source, PORTAL, chosen_on)
+
+
+class HalfYear(StrEnum):
+    """Where "det første halve år" ends, counted from the first absence day."""
+
+    EARLIER = "earlier"    # the earlier of the end of week 26 and the day before 6 calendar months
+    WEEKS = "weeks"        # the end of week 26
+    MONTHS = "months"      # the day before the same date 6 calendar months later
 
 
 class AppliesBy(StrEnum):
@@ -28,7 +57,8 @@ class AppliesBy(StrEnum):
 @dataclass(frozen=True)
 class Regime:
     code: str
-    valid_from: date
+    # From this first absence day (or day an obligation arose, `applies_by`) the regime governs.
+    in_force_from: Param[date]
     title_da: str
     title_en: str
     # The transitional rule: which cases and obligations this regime governs, and why.
@@ -75,12 +105,33 @@ class Regime:
     # Lov nr. 1750 af 29.12.2025: no municipal conversation as a rule when everybody expects the
     # citizen back within this many weeks (None: every open case gets its first conversation).
     conversation_exempt_below_weeks: Param[int | None]
+    # § 13 b: conversations at least this many times within the first half-year, the first one counted
+    # (None: no such rule in the regime), and where the half-year ends.
+    half_year_conversations: Param[int | None]
+    half_year_end: Param[HalfYear]
+    # § 24: the benefit's legal end is the end of the month in which more than `reassessment_week`
+    # weeks of benefit within the window are reached, the first this many days not counted.
+    benefit_end_uncounted_days: Param[int]
+    benefit_end_uncounted_days_not_employed: Param[int]
+    # Standby chosen late (after a conversation's deadline came near) never moves a deadline later.
+    standby_keeps_deadlines: Param[bool]
+    # § 16: the follow-up plan is due with the second conversation's deadline, held or not.
+    plan_due_with_second_deadline: Param[bool]
+
+    @property
+    def valid_from(self) -> date:
+        return self.in_force_from.value
+
+    def readings(self) -> list[tuple[str, Param]]:
+        """The parameters that are readings of unclear law, by name."""
+        return [(f.name, getattr(self, f.name)) for f in fields(self)
+                if isinstance(getattr(self, f.name), Param) and getattr(self, f.name).is_reading]
 
 
 REGIME_2019 = Regime(
-    code="2019", valid_from=date(2019, 1, 1),
+    code="2019", in_force_from=Param(date(2019, 1, 1), "sygedagpengeloven (LBK 2019)"),
     title_da="Reglerne fra 2019", title_en="The 2019 rules",
-    applies_by=Param(AppliesBy.FIRST_ABSENCE_DAY, "the portal's reading: the rules in force when the sickness began"),
+    applies_by=reading(AppliesBy.FIRST_ABSENCE_DAY, "the portal's reading: the rules in force when the sickness began"),
     partial_min_hours_per_week=Param(4, "sygedagpengeloven § 7"),
     questionnaire_answer_days=Param(8, "sygedagpengeloven § 11, stk. 3"),
     first_conversation_week=Param(8, "sygedagpengeloven § 13 b"),
@@ -102,24 +153,45 @@ REGIME_2019 = Regime(
     follow_up_interval_weeks=Param(4, "sygedagpengeloven § 13 (opfølgning mindst hver 4. uge)"),
     recovery_only_within_weeks=Param(None, "sygedagpengeloven § 13 f findes ikke i 2019-reglerne"),
     return_check_days=Param(7, "portalens servicemål"),
-    fast_track_decision_days=Param(2, "bekendtgørelse nr. 1710 af 30.12.2024, § 4, stk. 2 (portalens servicemål)"),
+    fast_track_decision_days=reading(
+        2, "bekendtgørelse nr. 1710 af 30.12.2024, § 4, stk. 2 (kommunens afgørelse; portalens servicemål)"),
     check_in_answer_days=Param(7, "portalens servicemål"),
     reassessment_window_months=Param(9, "sygedagpengeloven § 24, stk. 1"),
     conversation_exempt_below_weeks=Param(None, "sygedagpengeloven § 13 b (samtale i alle sager)"),
+    half_year_conversations=Param(None, "sygedagpengeloven § 13 b (2019: opfølgning mindst hver 4. uge)"),
+    half_year_end=reading(HalfYear.EARLIER, "sygedagpengeloven § 13 b (\"det første halve år\"): den tidligste af "
+                          "udgangen af uge 26 og dagen før 6 kalendermåneder", SAFE_DAY),
+    benefit_end_uncounted_days=reading(
+        30, "sygedagpengeloven § 24, stk. 1; Vejledning om sygedagpengeperioden og forlængelse, afsnit 5.2-5.3 "
+            "(udgangen af en måned; de første 30 dage tælles ikke med)", SAFE_DAY),
+    benefit_end_uncounted_days_not_employed=reading(
+        14, "sygedagpengeloven § 24, stk. 1; Vejledning om sygedagpengeperioden og forlængelse, afsnit 5.2 "
+            "(de første 2 uger tælles ikke med)", SAFE_DAY),
+    standby_keeps_deadlines=reading(
+        True, "sygedagpengeloven § 13 b, stk. 5: standby flytter ingen frist til senere", SAFE_DAY),
+    plan_due_with_second_deadline=reading(
+        True, "sygedagpengeloven § 16 (senest i umiddelbar forlængelse af anden opfølgningssamtale): "
+              "fristen er den anden samtales frist", SAFE_DAY),
 )
 
 # 1 January 2025: category 3 and re-visitation repealed; the first conversation stays by week 8.
 REGIME_2025 = replace(
-    REGIME_2019, code="2025", valid_from=date(2025, 1, 1),
+    REGIME_2019, code="2025",
+    in_force_from=Param(date(2025, 1, 1), "lov om ændring af sygedagpengeloven (1. januar 2025)"),
     title_da="Reglerne fra 1. januar 2025", title_en="The rules from 1 January 2025",
     # Transitional provision not found: running cases keep the rules they began under, so a
     # deadline never moves under a case (the safe reading; docs/RULES-CHOICES.md).
-    applies_by=Param(AppliesBy.FIRST_ABSENCE_DAY,
-                     "the portal's safe reading: the rules in force on the first absence day"),
+    applies_by=reading(AppliesBy.FIRST_ABSENCE_DAY,
+                       "the portal's safe reading: the rules in force on the first absence day"),
     # At least 4 follow-ups in the first 6 months: one every 6 weeks gives 4 by week 24.
     check_in_interval_weeks=Param(6, "sygedagpengeloven § 13 (mindst 4 opfølgninger i de første 6 måneder)"),
     follow_up_interval_weeks=Param(6, "sygedagpengeloven § 13 b (mindst 4 gange i de første 6 måneder)"),
     recovery_only_within_weeks=Param(13, "sygedagpengeloven § 13 f"),
+    # "Mindst fire gange inden for det første halve år": the law counts conversations, the first one
+    # included; a municipality reading four besides the first chooses 5.
+    half_year_conversations=reading(
+        4, "sygedagpengeloven § 13 b (mindst fire gange inden for det første halve år, den første samtale "
+           "medregnet)", SAFE_DAY),
 )
 
 # Lov nr. 1750 af 29.12.2025: no municipal conversation as a rule when citizen and employer both
@@ -127,24 +199,103 @@ REGIME_2025 = replace(
 # the exact date unverified (1 Feb or 1 Jul 2026); the later one is used, so no citizen loses a
 # conversation too early.
 REGIME_2026 = replace(
-    REGIME_2025, code="2026", valid_from=date(2026, 7, 1),
+    REGIME_2025, code="2026",
+    in_force_from=reading(date(2026, 7, 1), "lov nr. 1750 af 29.12.2025; STAR nævner 1. februar og 1. juli 2026 "
+                          "(den senere bruges)"),
     title_da="Reglerne fra 2026", title_en="The 2026 rules",
     # Whether running cases switch is not found (RULES.md): they do not. A case keeps the rules of
     # its first absence day, so no conversation due under the 2025 rules disappears on 1 July 2026.
-    applies_by=Param(AppliesBy.FIRST_ABSENCE_DAY,
-                     "the portal's safe reading of lov nr. 1750 af 29.12.2025: sickness from 1 July 2026"),
-    first_conversation_week=Param(26, "lov nr. 1750 af 29.12.2025 (samtale inden for det første halve år)"),
+    applies_by=reading(AppliesBy.FIRST_ABSENCE_DAY,
+                       "the portal's safe reading of lov nr. 1750 af 29.12.2025: sickness from 1 July 2026"),
+    # The bill's summary says "at least one conversation in the first half-year" for those not exempt;
+    # the law's text has not been found to move the week-8 conversation, so it stays (the safe reading).
+    first_conversation_week=reading(
+        8, "sygedagpengeloven § 13 b (uge 8); lov nr. 1750 af 29.12.2025's tekst er ikke fundet at flytte den "
+           "første samtale til det første halve år", SAFE_DAY),
+    follow_up_interval_weeks=reading(
+        6, "sygedagpengeloven § 13 b som i 2025-reglerne; lov nr. 1750 af 29.12.2025 siger ikke hvor ofte"),
+    half_year_conversations=reading(
+        4, "sygedagpengeloven § 13 b som i 2025-reglerne (lovforslaget nævner mindst én samtale; den "
+           "strengere regel bevares)", SAFE_DAY),
     self_service_max_expected_weeks=Param(26, "lov nr. 1750 af 29.12.2025"),
     conversation_exempt_below_weeks=Param(
         26, "lov nr. 1750 af 29.12.2025 (fritagelse ved forventet raskmelding inden 26 uger)"),
 )
 
 REGIMES: tuple[Regime, ...] = (REGIME_2019, REGIME_2025, REGIME_2026)
+# The regimes in use: REGIMES with the municipality's own readings (use_regimes); set once at start.
+_active: tuple[Regime, ...] = REGIMES
+
+
+class ReadingError(ValueError):
+    """A configured reading the portal cannot use; the message names it and says why."""
+
+
+def _typed(default: Param, name: str, raw: object):
+    kind = type(default.value)
+    if isinstance(default.value, bool):
+        if not isinstance(raw, bool):
+            raise ReadingError(f"{name}: value must be true or false")
+        return raw
+    if isinstance(default.value, StrEnum):
+        try:
+            return kind(raw)
+        except ValueError:
+            raise ReadingError(f"{name}: value must be one of {', '.join(m.value for m in kind)}") from None
+    if isinstance(default.value, date):
+        try:
+            return date.fromisoformat(str(raw))
+        except ValueError:
+            raise ReadingError(f"{name}: value must be a date, YYYY-MM-DD") from None
+    if isinstance(default.value, int):
+        if isinstance(raw, bool) or not isinstance(raw, int) or not 0 < raw <= 104:
+            raise ReadingError(f"{name}: value must be a whole number from 1 to 104")
+        return raw
+    raise ReadingError(f"{name}: not a reading that can be configured")  # pragma: no cover
+
+
+def with_readings(overrides: dict[str, dict], regimes: tuple[Regime, ...] = REGIMES) -> tuple[Regime, ...]:
+    """`regimes` with a municipality's own readings: {"2026.first_conversation_week": {"value": 26,
+    "source": ..., "chosen_by": ..., "chosen_on": "YYYY-MM-DD"}}. Only readings can be chosen, and each
+    choice must say its source, who chose it and when."""
+    by_code = {r.code: r for r in regimes}
+    changes: dict[str, dict[str, Param]] = {}
+    for name, choice in overrides.items():
+        code, _, field = name.partition(".")
+        regime = by_code.get(code)
+        default = getattr(regime, field, None) if regime and field else None
+        if not isinstance(default, Param) or not default.is_reading:
+            readings = ", ".join(f"{r.code}.{n}" for r in regimes for n, _p in r.readings())
+            raise ReadingError(f"{name}: not a reading; the readings are {readings}")
+        if not isinstance(choice, dict) or not all(str(choice.get(k) or "").strip()
+                                                   for k in ("source", "chosen_by", "chosen_on")) \
+                or "value" not in choice:
+            raise ReadingError(f"{name}: give value, source, chosen_by and chosen_on")
+        try:
+            chosen_on = date.fromisoformat(str(choice["chosen_on"]))
+        except ValueError:
+            raise ReadingError(f"{name}: chosen_on must be a date, YYYY-MM-DD") from None
+        changes.setdefault(code, {})[field] = Param(_typed(default, name, choice["value"]), str(choice["source"]),
+                                                    str(choice["chosen_by"]), chosen_on)
+    result = tuple(replace(r, **changes.get(r.code, {})) for r in regimes)
+    if any(a.valid_from >= b.valid_from for a, b in zip(result, result[1:], strict=False)):
+        raise ReadingError("in_force_from: the regimes must start in order")
+    return result
+
+
+def use_regimes(regimes: tuple[Regime, ...]) -> None:
+    """Every deadline from now on follows these regimes (the app sets them at start)."""
+    global _active
+    _active = regimes
+
+
+def active_regimes() -> tuple[Regime, ...]:
+    return _active
 
 
 def regime_on(day: date) -> Regime:
     """The regime in force on `day`."""
-    in_force = [r for r in REGIMES if r.valid_from <= day]
+    in_force = [r for r in _active if r.valid_from <= day]
     if not in_force:
         raise ValueError(f"no regime covers {day}")
     return in_force[-1]
@@ -154,8 +305,8 @@ def regime_for(first_absence_day: date, arose: date) -> Regime:
     """The regime that governs an obligation of a case whose sickness began on `first_absence_day`
     and which arose on `arose`: the newest regime whose own transitional rule takes it. Not the day
     of the check: the answer is the same whenever it is asked."""
-    for regime in reversed(REGIMES):
+    for regime in reversed(_active):
         key = first_absence_day if regime.applies_by.value == AppliesBy.FIRST_ABSENCE_DAY else arose
         if regime.valid_from <= key:
             return regime
-    return REGIMES[0]
+    return _active[0]

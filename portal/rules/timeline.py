@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from .calendar import add_bank_days, end_of_week, months_before
-from .regimes import Regime, regime_for
+from .regimes import HalfYear, Regime, regime_for
 
 EXPECTED_WEEKS = {  # an answer of expected duration -> weeks from the day it was given
     "under_2_weeks": 2, "2_4_weeks": 4, "4_8_weeks": 8, "8_13_weeks": 13, "13_26_weeks": 26,
@@ -169,6 +169,10 @@ class Obligation:
     reason: ReasonCode | None = None   # the handover reason while the municipality must act
     original_date: date | None = None  # the computed date, when a caseworker moved it
     correction: Correction | None = None
+    why_code: str = ""             # what `why` says, for pages that word it for the person reading
+    # § 24 only: the last day sickness benefit can be paid without an extension, shown beside the
+    # reassessment's date so neither is read as the other.
+    benefit_ends_on: date | None = None
 
     @property
     def pending(self) -> bool:
@@ -248,15 +252,16 @@ def timeline(facts: CaseFacts, on: date, lead_days: int | None = None) -> list[O
     known = _Known(facts, on)
     regime = regime_for(facts.first_absence_day, facts.first_absence_day)
     lead = regime.handover_lead_days.value if lead_days is None else lead_days
+    conversations = [_first_conversation(facts, known, regime, lead), *_follow_ups(facts, known, regime, lead)]
     obligations = [
         *_employer(facts, known, regime),
         *_fast_track(facts, known, regime),
         *_questionnaire(facts, known, regime),
         *_check_ins(facts, known, regime),
         *_return_checks(facts, known, regime),
-        _first_conversation(facts, known, regime, lead),
-        *_requested_and_standby(facts, known, regime, lead),
-        *_follow_ups(facts, known, regime, lead),
+        *conversations,
+        *_requested(facts, known, regime, lead),
+        *_standby_follow_up(facts, known, regime, lead, conversations),
         *_follow_up_plan(facts, known, regime),
         _reassessment(facts, known, regime, lead),
     ]
@@ -278,6 +283,7 @@ class _Exemption:
     since: date
     why_da: str
     why_en: str
+    code: str = ""
 
 
 def _state(on: date, due: date | None, opens: date | None, met_on: date | None,
@@ -305,6 +311,7 @@ def _make(code: Code, who: Who, due: date | None, regime: Regime, source: str, t
     return Obligation(code=code, who=who, date=due, state=state, regime=regime.code, source=source,
                       text_da=text[0], text_en=text[1], opens=opens,
                       why_da=exemption.why_da if exemption else "", why_en=exemption.why_en if exemption else "",
+                      why_code=exemption.code if exemption else "",
                       met_on=met_on if state == State.MET and shows_met_on else None, reason=reason)
 
 
@@ -526,12 +533,19 @@ def _first_conversation(facts: CaseFacts, known: _Known, regime: Regime, lead: i
         by_deadline = Outlook.of(known.expectations(by=deadline))
         weeks = by_deadline.weeks_from(first)
         if not by_deadline.unknown and weeks is not None and weeks < exempt_below.value:
+            # Name only the parties who said so: an employer who gave no word is not credited with one.
+            parties = {e.party for e in known.expectations(by=deadline)}
+            who_da, who_en = (("Borgeren og arbejdsgiveren forventer", "The citizen and the employer expect")
+                              if parties >= {"citizen", "employer"} else
+                              ("Arbejdsgiveren forventer", "The employer expects") if parties == {"employer"} else
+                              ("Borgeren forventer", "The citizen expects"))
             exemptions.append(_Exemption(
                 by_deadline.since,
-                f"Borgeren og arbejdsgiveren forventer raskmelding inden {exempt_below.value} uger; sagen er "
+                f"{who_da} raskmelding inden {exempt_below.value} uger; sagen er "
                 "som udgangspunkt fritaget for samtaler.",
-                f"The citizen and the employer expect recovery within {exempt_below.value} weeks; the case is "
-                "exempt from conversations as a rule."))
+                f"{who_en} recovery within {exempt_below.value} weeks; the case is "
+                "exempt from conversations as a rule.",
+                f"expected_within:{exempt_below.value}:{'+'.join(sorted(parties))}"))
     weeks_now = Outlook.of(known.expectations()).weeks_from(first)
     limit = regime.self_service_max_expected_weeks
     if facts.employment != "employed":
@@ -556,7 +570,7 @@ def _first_conversation(facts: CaseFacts, known: _Known, regime: Regime, lead: i
                  opens=opens, met_on=held[0] if held else None, exemptions=exemptions, reason=reason)
 
 
-def _requested_and_standby(facts: CaseFacts, known: _Known, regime: Regime, lead: int) -> list[Obligation]:
+def _requested(facts: CaseFacts, known: _Known, regime: Regime, lead: int) -> list[Obligation]:
     on, obligations = known.on, []
     asked = known.date(facts.conversation_requested_on)
     if asked is not None:
@@ -578,66 +592,142 @@ def _requested_and_standby(facts: CaseFacts, known: _Known, regime: Regime, lead
             "municipality talks to the citizen about what is needed."), on,
             opens=stalled, met_on=known.held_since(stalled), exemptions=[_standby(facts, known)],
             reason=ReasonCode.PLAN_STALLED))
-    since = known.date(facts.standby_since)
-    if since is not None:
-        first_deadline = end_of_week(facts.first_absence_day, regime.first_conversation_week.value)
-        obligations.append(_make(
-            Code.STANDBY_FOLLOW_UP, Who.MUNICIPALITY, max(first_deadline, since + timedelta(days=lead)), regime,
-            "sygedagpengeloven § 13 b, stk. 5", (
-                "Borgeren har valgt standby-ordningen. Kommunen følger op uden at kontakte borgeren, ud fra "
-                "oplysninger fra sygehus og læge.",
-                "The citizen chose the standby scheme. The municipality follows up without contacting the "
-                "citizen, from the hospital's and the doctor's information."), on,
-            opens=since, met_on=known.held_since(since), reason=ReasonCode.STANDBY))
     return obligations
 
 
+def _standby_follow_up(facts: CaseFacts, known: _Known, regime: Regime, lead: int,
+                       conversations: list[Obligation]) -> list[Obligation]:
+    """Standby replaces the conversations with a follow-up without contact: by the first
+    conversation's deadline, or `lead` days after standby was chosen if that is later. Chosen late,
+    it never comes later than a conversation deadline it takes over (§ 13 b, stk. 5)."""
+    since = known.date(facts.standby_since)
+    if since is None:
+        return []
+    first_deadline = end_of_week(facts.first_absence_day, regime.first_conversation_week.value)
+    due = max(first_deadline, since + timedelta(days=lead))
+    if regime.standby_keeps_deadlines.value:
+        taken_over = [o.legal_date for o in conversations
+                      if o.legal_date is not None and o.legal_date >= since and not (o.met_on and o.met_on < since)]
+        due = min([due, *taken_over])
+    source = "sygedagpengeloven § 13 b, stk. 5"
+    if regime.standby_keeps_deadlines.value:
+        source = f"{source}; {regime.standby_keeps_deadlines.source}"
+    return [_make(
+        Code.STANDBY_FOLLOW_UP, Who.MUNICIPALITY, due, regime, source, (
+            "Borgeren har valgt standby-ordningen. Kommunen følger op uden at kontakte borgeren, ud fra "
+            "oplysninger fra sygehus og læge.",
+            "The citizen chose the standby scheme. The municipality follows up without contacting the "
+            "citizen, from the hospital's and the doctor's information."), known.on,
+        opens=since, met_on=known.held_since(since), reason=ReasonCode.STANDBY)]
+
+
+def half_year_end(first_absence_day: date, regime: Regime) -> date:
+    """The last day of "det første halve år" (§ 13 b) by the regime's reading of it."""
+    weeks = end_of_week(first_absence_day, 26)
+    months = months_before(first_absence_day, -6) - timedelta(days=1)
+    chosen = regime.half_year_end.value
+    return weeks if chosen == HalfYear.WEEKS else months if chosen == HalfYear.MONTHS else min(weeks, months)
+
+
+def _half_year_slots(facts: CaseFacts, regime: Regime) -> dict[int, date]:
+    """§ 13 b: the latest day of each conversation the first half-year asks for, numbered from 2 (the
+    first conversation is 1): spread evenly from the first conversation's deadline to the half-year's
+    last day, so each has its own date inside the half-year and a late one cannot push the rest out."""
+    count = regime.half_year_conversations.value
+    if count is None or count < 2:
+        return {}
+    first_by = end_of_week(facts.first_absence_day, regime.first_conversation_week.value)
+    last = half_year_end(facts.first_absence_day, regime)
+    span = max(0, (last - first_by).days)
+    return {number: first_by + timedelta(days=span * (number - 1) // (count - 1)) for number in range(2, count + 1)}
+
+
 def _follow_ups(facts: CaseFacts, known: _Known, regime: Regime, lead: int) -> list[Obligation]:
-    """After a conversation where the jobcenter keeps the case: the next one at the regime's cadence,
-    unless § 13 f leaves only the follow-up of recovery."""
+    """While the jobcenter keeps the case: the next conversation at the regime's cadence after the
+    last one, and within the first half-year no later than § 13 b's own date for it. The half-year's
+    conversations not yet reached are obligations too, each with its own date."""
     on, held = known.on, known.held()
     if not held:
         return []
     first_held = held[0].held_on
+    slots = _half_year_slots(facts, regime)
+    count = regime.half_year_conversations
+
+    def recovery_only(conversation_regime: Regime, due: date) -> _Exemption | None:
+        within = conversation_regime.recovery_only_within_weeks
+        if within.value is None or facts.employment != "employed":
+            return None
+        outlook = Outlook.of(known.expectations(by=due))
+        if outlook.unknown or outlook.expected_return is None or \
+                outlook.expected_return > end_of_week(first_held, within.value):
+            return None
+        return _Exemption(
+            max(outlook.since, first_held),
+            f"Borgeren forventes tilbage inden udgangen af uge {within.value} efter den første samtale; "
+            "der følges kun op på raskmelding (§ 13 f).",
+            f"The citizen is expected back by the end of week {within.value} after the first conversation; "
+            "only recovery is followed up (§ 13 f).")
+
+    def follow_up(number: int, conversation_regime: Regime, due: date, opens: date, met_on: date | None,
+                  after_last: bool) -> Obligation:
+        interval = conversation_regime.follow_up_interval_weeks
+        if number in slots:
+            source = f"{count.source}; {interval.source}"
+            text = (f"Jobcentret har sagen. Det er samtale nr. {number} af mindst {count.value} inden for det første "
+                    f"halve år, og den holdes senest {interval.value} uger efter den forrige.",
+                    f"The jobcenter has the case. This is conversation {number} of at least {count.value} within "
+                    f"the first half-year, held no later than {interval.value} weeks after the previous one.")
+        else:
+            source = interval.source
+            text = (f"Jobcentret har sagen og holder næste opfølgningssamtale senest {interval.value} uger efter den "
+                    "sidste.",
+                    f"The jobcenter has the case and holds the next follow-up conversation no later than "
+                    f"{interval.value} weeks after the last one.")
+        if not after_last:
+            text = (text[0] + " Den forrige samtale er ikke holdt endnu; fristen flytter sig ikke af den grund.",
+                    text[1] + " The previous conversation is not held yet; that does not move this deadline.")
+        return _make(Code.FOLLOW_UP, Who.MUNICIPALITY, due, conversation_regime, source, text, on,
+                     opens=opens, met_on=met_on,
+                     exemptions=[_standby(facts, known), recovery_only(conversation_regime, due)],
+                     reason=ReasonCode.FOLLOW_UP_DUE)
+
     obligations = []
     for index, conversation in enumerate(held):
         if conversation.outcome != "jobcenter":
             continue
+        number = index + 2
         conversation_regime = regime_for(facts.first_absence_day, conversation.held_on)
-        interval = conversation_regime.follow_up_interval_weeks
-        due = conversation.held_on + timedelta(weeks=interval.value)
+        due = conversation.held_on + timedelta(weeks=conversation_regime.follow_up_interval_weeks.value)
+        if number in slots:
+            due = min(due, slots[number])
         following = held[index + 1].held_on if index + 1 < len(held) else None
-        exemptions = [_standby(facts, known)]
-        within = conversation_regime.recovery_only_within_weeks
-        if within.value is not None and facts.employment == "employed":
-            outlook = Outlook.of(known.expectations(by=due))
-            if not outlook.unknown and outlook.expected_return is not None and \
-                    outlook.expected_return <= end_of_week(first_held, within.value):
-                exemptions.append(_Exemption(
-                    max(outlook.since, first_held),
-                    f"Borgeren forventes tilbage inden udgangen af uge {within.value} efter den første samtale; "
-                    "der følges kun op på raskmelding (§ 13 f).",
-                    f"The citizen is expected back by the end of week {within.value} after the first conversation; "
-                    "only recovery is followed up (§ 13 f)."))
-        obligations.append(_make(
-            Code.FOLLOW_UP, Who.MUNICIPALITY, due, conversation_regime, interval.source, (
-                f"Jobcentret har sagen og holder næste opfølgningssamtale senest {interval.value} uger efter den "
-                "sidste.",
-                f"The jobcenter has the case and holds the next follow-up conversation no later than "
-                f"{interval.value} weeks after the last one."), on,
-            opens=max(conversation.held_on, due - timedelta(days=lead)), met_on=following,
-            exemptions=exemptions, reason=ReasonCode.FOLLOW_UP_DUE))
+        obligations.append(follow_up(number, conversation_regime, due,
+                                     max(conversation.held_on, due - timedelta(days=lead)), following, True))
+    if held[-1].outcome == "jobcenter":
+        # The half-year's later conversations: their dates stand whether or not the next one is held.
+        for number in range(len(held) + 2, (count.value or 0) + 1):
+            due = slots[number]
+            obligations.append(follow_up(number, regime, due, max(held[-1].held_on, due - timedelta(days=lead)),
+                                         None, False))
     return obligations
 
 
 def _follow_up_plan(facts: CaseFacts, known: _Known, regime: Regime) -> list[Obligation]:
     """Sygedagpengeloven § 16: at the first conversation the municipality decides whether a follow-up
     plan is needed; when the jobcenter keeps the case it is, made at the latest right after the
-    second follow-up conversation (Ankestyrelsen, seed 001). Its date is that conversation's day."""
+    second follow-up conversation (Ankestyrelsen, seed 001). It is due with the second conversation's
+    deadline, held or not (an overdue second conversation must not hide it), or on the day that
+    conversation was held if that came first."""
     held = known.held()
     if not any(conversation.outcome == "jobcenter" for conversation in held):
         return []
-    due = held[1].held_on if len(held) >= 2 else None
+    candidates = [held[1].held_on] if len(held) >= 2 else []
+    if regime.plan_due_with_second_deadline.value and held[0].outcome == "jobcenter":
+        first_regime = regime_for(facts.first_absence_day, held[0].held_on)
+        second_by = held[0].held_on + timedelta(weeks=first_regime.follow_up_interval_weeks.value)
+        slot = _half_year_slots(facts, regime).get(2)
+        candidates.append(min(second_by, slot) if slot else second_by)
+    due = min(candidates) if candidates else None
     return [_make(Code.FOLLOW_UP_PLAN, Who.MUNICIPALITY, due, regime, "sygedagpengeloven § 16", (
         "Kommunen udarbejder en opfølgningsplan med fokus på at fastholde arbejdet og vende tilbage, senest i "
         "umiddelbar forlængelse af anden opfølgningssamtale. Borgeren får en kopi.",
@@ -647,10 +737,11 @@ def _follow_up_plan(facts: CaseFacts, known: _Known, regime: Regime) -> list[Obl
 
 
 def reassessment_day(first_absence_day: date, earlier_sickness: tuple[tuple[date, date], ...],
-                     regime: Regime) -> date:
+                     regime: Regime, extra_days: int = 0) -> date:
     """The last day before benefit has been paid for the regime's weeks within its window of
-    months (§ 24), counting every day of this sickness and of earlier sickness in the window."""
-    limit = regime.reassessment_week.value * 7
+    months (§ 24), counting every day of this sickness and of earlier sickness in the window.
+    `extra_days` further days: the first day *more than* the weeks have been paid is 1."""
+    limit = regime.reassessment_week.value * 7 + extra_days
     if not earlier_sickness:  # what the loop below finds at once: the limit's last day
         return first_absence_day + timedelta(days=max(0, limit - 1))
     months = regime.reassessment_window_months.value
@@ -666,6 +757,19 @@ def reassessment_day(first_absence_day: date, earlier_sickness: tuple[tuple[date
         day += timedelta(days=1)
 
 
+def benefit_end_day(facts: CaseFacts, regime: Regime) -> date:
+    """§ 24: the last day sickness benefit can be paid without an extension (§ 27). The limit takes
+    effect at the end of the month in which more than the regime's weeks within its window have been
+    paid, and the first days of the sickness (the employer period; two weeks for others) do not count
+    (the guidance, afsnit 5.2-5.3). Later than the reassessment, which counts every day and is due
+    before the period can run out."""
+    uncounted = (regime.benefit_end_uncounted_days if facts.employment == "employed"
+                 else regime.benefit_end_uncounted_days_not_employed).value
+    over = reassessment_day(facts.first_absence_day + timedelta(days=uncounted), facts.earlier_sickness, regime,
+                            extra_days=1)
+    return months_before(over.replace(day=1), -1) - timedelta(days=1)
+
+
 def _reassessment(facts: CaseFacts, known: _Known, regime: Regime, lead: int) -> Obligation:
     week = regime.reassessment_week
     due = reassessment_day(facts.first_absence_day, facts.earlier_sickness, regime)
@@ -678,8 +782,13 @@ def _reassessment(facts: CaseFacts, known: _Known, regime: Regime, lead: int) ->
     if counted:
         text = (text[0] + " Tidligere sygdom i perioden er talt med.",
                 text[1] + " Earlier sickness in the period is counted.")
-    return _make(Code.REASSESSMENT, Who.MUNICIPALITY, due, regime, week.source, text, known.on,
-                 opens=opens, met_on=known.held_since(opens), reason=ReasonCode.REASSESSMENT_DUE)
+    text = (text[0] + " Datoen er fristen for kommunens revurdering, ikke den dag sygedagpengene stopper.",
+            text[1] + " The date is the deadline of the municipality's reassessment, not the day sickness benefit "
+            "stops.")
+    ends = regime.benefit_end_uncounted_days
+    return replace(_make(Code.REASSESSMENT, Who.MUNICIPALITY, due, regime, f"{week.source}; {ends.source}", text,
+                         known.on, opens=opens, met_on=known.held_since(opens), reason=ReasonCode.REASSESSMENT_DUE),
+                   benefit_ends_on=benefit_end_day(facts, regime))
 
 
 # Closure and corrections --------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from .conftest import PageChecker, type_date
 from .test_ongoing_case import either, log_in, report_sick
@@ -46,7 +48,7 @@ def test_an_invitation_answered_moved_held_and_minuted(new_page, portal_url, lan
     mette.locator("#book-details").fill("Vi ringer til dig på dit mobilnummer")
     mette.locator("#book-agenda").fill("Din arbejdstid de næste uger")
     mette.get_by_role("button", name="Book samtalen").click()
-    assert "Samtalen er booket." in mette.content()
+    expect(mette.locator("body")).to_contain_text("Samtalen er booket.")
     check(mette, "mette-booked")
 
     lise.goto(case_url)
@@ -59,7 +61,8 @@ def test_an_invitation_answered_moved_held_and_minuted(new_page, portal_url, lan
         "Jeg skal til scanning")
     lise.get_by_label(re.compile("Hvilke dage|Which days")).fill("Mandag formiddag")
     lise.get_by_role("button", name=either("Send dit svar", "Send your answer")).click()
-    assert re.search("Jobcentret finder en anden tid|The jobcenter will find another time", lise.content())
+    expect(lise.locator("body")).to_contain_text(
+        re.compile("Jobcentret finder en anden tid|The jobcenter will find another time"))
     check(lise, "lise-answered")
 
     mette.reload()
@@ -70,7 +73,8 @@ def test_an_invitation_answered_moved_held_and_minuted(new_page, portal_url, lan
     mette.locator(f"#move{conversation}-at").fill("09:00")
     mette.locator(f"#move{conversation}-form-2").check()  # video
     mette.get_by_role("button", name="Flyt og giv borgeren besked").click()
-    assert "Samtalen er flyttet." in mette.content() and "23.11.2026" in mette.inner_text("main")
+    expect(mette.locator("body")).to_contain_text("Samtalen er flyttet.")
+    assert "23.11.2026" in mette.inner_text("main")
     check(mette, "mette-moved")
 
     type_date(mette, "held-held_on", "16-11-2026")
@@ -80,7 +84,7 @@ def test_an_invitation_answered_moved_held_and_minuted(new_page, portal_url, lan
     mette.locator(f"#minutes{conversation}-agreed").fill("Du starter på 20 timer om ugen.")
     type_date(mette, f"minutes{conversation}-next_follow_up_on", "14-12-2026")
     mette.get_by_role("button", name="Gem referatet").click()
-    assert "Referatet er gemt." in mette.content()
+    expect(mette.locator("body")).to_contain_text("Referatet er gemt.")
     check(mette, "mette-minutes")
 
     lise.goto(case_url)
@@ -88,6 +92,27 @@ def test_an_invitation_answered_moved_held_and_minuted(new_page, portal_url, lan
     assert "Du starter på 20 timer om ugen." in main and "Dine opgaver i bageriet" in main
     assert re.search("14. december 2026|14 December 2026", main)
     check(lise, "lise-minutes")
+    assert "Københavns Kommune" in main and "33 66 33 66" in main  # her municipality, on the case page
+
+    # The minutes as a letter: the letterhead says who wrote, about which case, and how to reach them.
+    with lise.expect_download() as download:
+        lise.get_by_role("link", name=either("Referat af samtalen", "Minutes of the conversation")).first.click()
+    letter = "\n".join(sheet.extract_text() for sheet in PdfReader(download.value.path()).pages)
+    case_number = case_url.rstrip("/").rsplit("/", 1)[1]
+    for words in ("Københavns Kommune", "Jobcenter København", "33 66 33 66", "Mette Sagsbehandler",
+                  f"(?:Sagsnummer|Case number): {case_number}"):
+        assert re.search(words, letter), words
+
+    # The footer of both faces links the three statements; each opens in the page's language.
+    for page, face_words in ((lise, either("Skriv ikke din diagnose", "Do not write your diagnosis")),
+                             (mette, re.compile("skrevet i loggen"))):
+        page.goto(portal_url + "/")
+        assert face_words.search(page.inner_text("footer"))
+        for link in (either("Tilgængelighedserklæring", "Accessibility statement"),
+                     either("Privatlivspolitik", "Privacy notice"), either("Kontakt", "Contact")):
+            page.locator("footer").get_by_role("link", name=link).click()
+            assert link.search(page.locator("h1").inner_text()), link.pattern
+            check(page, f"{'lise' if page is lise else 'mette'}-{page.url.rsplit('/', 1)[1]}")
 
 
 @pytest.mark.parametrize("lang, viewport", [("da", "desktop"), ("en", "phone")])
@@ -123,7 +148,7 @@ def test_self_booking_and_a_plan_the_employer_sees_after_consent(new_page, porta
     mette.locator("#time-form-1").check()  # phone
     mette.locator("#time-count").fill("2")
     mette.get_by_role("button", name="Offentliggør").click()
-    assert "2 ledige tider er offentliggjort." in mette.content()
+    expect(mette.locator("body")).to_contain_text("2 ledige tider er offentliggjort.")
     check(mette, "free-times")
 
     bo.goto(case_url)
@@ -131,7 +156,7 @@ def test_self_booking_and_a_plan_the_employer_sees_after_consent(new_page, porta
     check(bo, "book-time")
     bo.locator("#time-1").check()  # the second time: 09:45
     bo.get_by_role("button", name=either("Book tiden", "Book the time")).click()
-    assert re.search("Din samtale er booket|Your conversation is booked", bo.content())
+    expect(bo.locator("body")).to_contain_text(re.compile("Din samtale er booket|Your conversation is booked"))
     assert re.search("09[.:]45|9:45", bo.inner_text("main"))
 
     mette.goto(portal_url + "/jobcenter/?reason=conversation_requested")
@@ -148,7 +173,7 @@ def test_self_booking_and_a_plan_the_employer_sees_after_consent(new_page, porta
     mette.locator("#plan-measure_2_who").select_option("doctor")
     check(mette, "plan-form")
     mette.get_by_role("button", name="Gem som ny version").click()
-    assert "Version 1 af opfølgningsplanen er gemt." in mette.content()
+    expect(mette.locator("body")).to_contain_text("Version 1 af opfølgningsplanen er gemt.")
 
     questions = hanne.url  # the list; the report's own page is one click away
     hanne.goto(questions)

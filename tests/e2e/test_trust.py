@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import PageChecker
 from .test_employer import employer_login, report_employee
@@ -35,7 +36,7 @@ def test_another_company_learns_nothing_and_the_citizen_decides(new_page, portal
     question.get_by_label(either("Nej, det er ikke min arbejdsgiver", "No, it is not my employer")).check()
     question.get_by_role("button", name=either("Send dit svar", "Send your answer")).click()
     lise.wait_for_url(re.compile(r"/borger/sag/\d+$"))
-    assert re.search(r"Intet fra virksomheden|Nothing from the company", lise.content())
+    expect(lise.locator("body")).to_contain_text(re.compile(r"Intet fra virksomheden|Nothing from the company"))
     assert "Prøvefabrikken" not in lise.locator("main").inner_text()
     check(lise, "employer-rejected")
 

@@ -1,18 +1,21 @@
 // panva's certified oidc-provider (npm, pinned in package.json), set up as a MitID broker documents
 // its profile, for the portal's login tests. Never in production: the tests start it on a loopback
 // port. Usage: node server.mjs <port> <profile: broker|plain> <config.json>
-//   broker: claims (dk.cpr, nemlogin.cvr, names) only from userinfo; private_key_jwt; acr_values;
-//           the level of assurance in the ID token (loa, acr); back-channel logout.
+//   broker: claims (dk.cpr, nemlogin.cvr, names) only from userinfo; private_key_jwt whose assertion
+//           names its key (kid) and lives at most 120 s; acr_values; the level of assurance in
+//           the ID token (loa, acr); back-channel logout; the authorization response's iss
+//           (RFC 9207, sent and advertised as oidc-provider always does).
 //   plain:  claims in the ID token too; client_secret_basic.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import Provider from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
 
 const [port, profile, configPath] = process.argv.slice(2);
 const config = JSON.parse(readFileSync(configPath, 'utf8'));
 const issuer = `http://127.0.0.1:${port}`;
 const broker = profile === 'broker';
-const NSIS = 'https://data.gov.dk/concept/core/nsis/';
+const NSIS = 'https://data.gov.dk/concept/core/nsis/loa/';
+const MAX_ASSERTION_LIFETIME = 120;  // seconds
 
 // The portal's test identities (fictitious: substitute CPR numbers, test CVR numbers).
 const ACCOUNTS = {
@@ -28,7 +31,7 @@ const client = {
   grant_types: ['authorization_code'],
   response_types: ['code'],
   ...(broker
-    ? { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [config.client_public_jwk] },
+    ? { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: config.client_public_jwks },
         backchannel_logout_uri: config.backchannel_logout_uri, backchannel_logout_session_required: true }
     : { token_endpoint_auth_method: 'client_secret_basic', client_secret: config.client_secret }),
 };
@@ -55,6 +58,18 @@ const provider = new Provider(issuer, {
         return { sub: id, ...(ACCOUNTS[id] || {}), ...(use === 'id_token' ? { loa } : {}) };
       },
     };
+  },
+  // Every client assertion is written to the log (its header's kid and its times, never the token),
+  // and one that names no registered key or lives too long is refused.
+  async assertJwtClientAuthClaimsAndHeader(ctx, claims, header) {
+    console.log(`client_assertion ${JSON.stringify({ kid: header.kid ?? null, iat: claims.iat ?? null,
+      exp: claims.exp, jti: claims.jti ?? null })}`);
+    if (!config.client_public_jwks.some((key) => key.kid === header.kid)) {
+      throw new errors.InvalidClientAuth('the client assertion must name a registered key (kid)');
+    }
+    if (typeof claims.iat !== 'number' || claims.exp - claims.iat > MAX_ASSERTION_LIFETIME) {
+      throw new errors.InvalidClientAuth(`the client assertion must live at most ${MAX_ASSERTION_LIFETIME} s`);
+    }
   },
   extraParams: ['idp_values', 'portal_role'],
   ttl: { Session: 3600, Interaction: 600, Grant: 3600 },

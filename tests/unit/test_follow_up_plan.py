@@ -23,8 +23,10 @@ def facts(*held: tuple[date, str], plan_made_on: date | None = None) -> CaseFact
     (facts(), date(2026, 10, 1), None),
     # the first conversation sent the case back to self-service: no plan
     (facts((date(2026, 10, 20), "self_service")), date(2026, 11, 1), None),
-    # the jobcenter keeps the case: a plan is due, its date known after the second conversation
-    (facts((date(2026, 10, 20), "jobcenter")), date(2026, 11, 1), (None, State.UPCOMING)),
+    # the jobcenter keeps the case: a plan is due with the second conversation's deadline (6 weeks
+    # after the first), before that conversation is held
+    (facts((date(2026, 10, 20), "jobcenter")), date(2026, 11, 1), (date(2026, 12, 1), State.DUE)),
+    (facts((date(2026, 10, 20), "jobcenter")), date(2026, 12, 2), (date(2026, 12, 1), State.OVERDUE)),
     (facts((date(2026, 10, 20), "jobcenter"), (date(2026, 11, 17), "jobcenter")), date(2026, 11, 17),
      (date(2026, 11, 17), State.DUE)),
     (facts((date(2026, 10, 20), "jobcenter"), (date(2026, 11, 17), "jobcenter")), date(2026, 11, 18),
@@ -34,7 +36,7 @@ def facts(*held: tuple[date, str], plan_made_on: date | None = None) -> CaseFact
      date(2026, 11, 18), (date(2026, 11, 17), State.MET)),
     # a plan made later than it was known is not met on a day before it was made
     (facts((date(2026, 10, 20), "jobcenter"), plan_made_on=date(2026, 11, 20)), date(2026, 11, 1),
-     (None, State.UPCOMING)),
+     (date(2026, 12, 1), State.DUE)),
 ])
 def test_the_follow_up_plan_obligation(case, on, expected):
     plan = find(timeline(case, on), Code.FOLLOW_UP_PLAN)

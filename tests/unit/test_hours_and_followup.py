@@ -54,7 +54,7 @@ def test_absence_hours_and_share(normal, worked, absence, share):
     (IsoWeek(2026, 46), D(37), D(38), [HoursProblem.WORKED_MORE_THAN_NORMAL]),
     (IsoWeek(2026, 46), D(0), D(0), [HoursProblem.NORMAL_OUT_OF_RANGE]),
     (IsoWeek(2026, 46), D(81), D(0), [HoursProblem.NORMAL_OUT_OF_RANGE]),
-    (IsoWeek(2026, 47), D(37), D(10), []),                                 # this week: may be reported
+    (IsoWeek(2026, 47), D(37), D(10), [HoursProblem.FUTURE_WEEK]),         # this week: not over yet
     (IsoWeek(2026, 48), D(37), D(10), [HoursProblem.FUTURE_WEEK]),
     (IsoWeek(2026, 42), D(37), D(10), [HoursProblem.BEFORE_SICKNESS, HoursProblem.LOCKED]),
     (IsoWeek(2026, 44), D(37), D(10), [HoursProblem.LOCKED]),              # ended 1 Nov, + 14 days = 15 Nov
@@ -78,12 +78,22 @@ def test_iso_weeks_across_the_new_year():
     assert str(IsoWeek(2026, 5)) == "2026-W05"
 
 
-def test_reportable_weeks_are_this_week_back_to_the_first_unlocked_one():
-    assert reportable_weeks(date(2026, 10, 1), TODAY, R2026) == [
-        IsoWeek(2026, 47), IsoWeek(2026, 46), IsoWeek(2026, 45)]
-    assert reportable_weeks(date(2026, 11, 12), TODAY, R2026) == [IsoWeek(2026, 47), IsoWeek(2026, 46)]
+def test_reportable_weeks_are_the_finished_weeks_back_to_the_first_unlocked_one():
+    # Monday 16 November: week 47 has just begun, so it is not offered.
+    assert reportable_weeks(date(2026, 10, 1), TODAY, R2026) == [IsoWeek(2026, 46), IsoWeek(2026, 45)]
+    assert reportable_weeks(date(2026, 11, 12), TODAY, R2026) == [IsoWeek(2026, 46)]
+    assert reportable_weeks(date(2026, 11, 16), TODAY, R2026) == []
+    assert reportable_weeks(date(2026, 11, 16), date(2026, 11, 22), R2026) == [IsoWeek(2026, 47)]  # its Sunday
     assert not is_locked(IsoWeek(2026, 45), date(2026, 11, 22), R2026)
     assert is_locked(IsoWeek(2026, 45), date(2026, 11, 23), R2026)
+
+
+def test_a_week_before_the_sickness_was_reported_stays_open_14_days_from_the_report():
+    reported = date(2026, 11, 16)
+    weeks = reportable_weeks(date(2026, 10, 1), reported, R2026, reported_on=reported)
+    assert weeks[-1] == IsoWeek(2026, 40) and weeks[0] == IsoWeek(2026, 46)  # the week of 1 October is there
+    assert not is_locked(IsoWeek(2026, 40), date(2026, 11, 30), R2026, reported_on=reported)
+    assert is_locked(IsoWeek(2026, 40), date(2026, 12, 1), R2026, reported_on=reported)
 
 
 PLAN = Plan(date(2026, 10, 19), D(10), D(5), D(37))  # week 43: 10, 15, 20, 25, 30, 35, 37

@@ -126,7 +126,7 @@ def test_a_late_report_keeps_the_legal_deadline_beside_the_due_date():
 
 @pytest.mark.parametrize("first, expected_week, source", [
     (date(2026, 6, 30), 8, "sickness from before 1 July 2026 keeps the 2025 rules: by week 8"),
-    (date(2026, 7, 1), 26, "lov nr. 1750/2025: at least one conversation in the first half-year"),
+    (date(2026, 7, 1), 8, "lov nr. 1750/2025, the safe reading: a case not exempt keeps week 8"),
 ])
 def test_the_case_s_first_absence_day_decides_its_rules(first, expected_week, source):
     facts = case(first_absence_day=first, reported_on=first, questionnaire_sent_on=first)

@@ -58,6 +58,10 @@ MATRIX: dict[str, dict] = {
     "main.switch_language": EVERYONE,
     "main.favicon": EVERYONE,
     "main.deadlines": EVERYONE,
+    "main.accessibility": EVERYONE,
+    "main.privacy_choice": EVERYONE,
+    "main.privacy": EVERYONE,
+    "main.contact": EVERYONE,
     "auth.login": EVERYONE,
     "auth.callback": EVERYONE,      # without a valid state it only says the login failed
     "auth.logout": EVERYONE,
@@ -190,6 +194,7 @@ def setup(make_app):
             "slug": "om-dig",
             "face": "citizen",
             "code": "en",
+            "municipality": "101",
             "kind": "invitation",
         }
     return app, clients, ids

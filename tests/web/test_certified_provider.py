@@ -10,7 +10,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urljoin, urlsplit
 
 import pytest
 import requests
@@ -43,6 +43,7 @@ def certified(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"op-{request.param}")
     signing = RSAKey.generate_key(2048, private=True, auto_kid=True)
     client_key = RSAKey.generate_key(2048, private=True, auto_kid=True)
+    retired_key = RSAKey.generate_key(2048, private=True, auto_kid=True)  # a rotation: both registered
     (folder / "client.pem").write_bytes(client_key.as_pem(private=True))
     port, portal_port = free_port(), free_port()
     config = {
@@ -51,7 +52,8 @@ def certified(request, tmp_path_factory):
         "post_logout_redirect_uris": [f"{PORTAL}/"],
         "backchannel_logout_uri": f"http://127.0.0.1:{portal_port}/auth/backchannel-logout/citizen",
         "signing_jwk": {**signing.as_dict(private=True), "use": "sig", "alg": "RS256"},
-        "client_public_jwk": {**client_key.as_dict(private=False), "use": "sig", "alg": "RS256"},
+        "client_public_jwks": [{**key.as_dict(private=False), "use": "sig", "alg": "RS256"}
+                               for key in (retired_key, client_key)],
     }
     (folder / "config.json").write_text(json.dumps(config))
     log = open(folder / "provider.log", "wb")
@@ -83,10 +85,13 @@ def settings(profile: str, issuer: str, key: Path) -> dict:
     return {"PORTAL_OIDC": faces}
 
 
-def login(client, face: str, who: str, browser: requests.Session | None = None):
+def login(client, face: str, who: str, browser: requests.Session | None = None, *, start_path: str = "",
+          tamper=None):
     """Through the provider as a browser would: its login page (unless the browser is logged in
-    there already: single sign-on), then back to the portal's callback."""
-    start = client.get(f"/log-ind/{face}")
+    there already: single sign-on), then back to the portal's callback. `start_path`: a link the
+    portal showed (default: the face's login); `tamper`: changes the authorization response's
+    parameters on their way back, as an attacker or a broken proxy would."""
+    start = client.get(start_path or f"/log-ind/{face}")
     assert start.status_code == 302, start.data
     browser = browser or requests.Session()
     answer = browser.get(start.headers["Location"], allow_redirects=False, timeout=10)
@@ -98,7 +103,8 @@ def login(client, face: str, who: str, browser: requests.Session | None = None):
         location = urljoin(answer.url, answer.headers["Location"])
         if location.startswith(PORTAL):
             callback = urlsplit(location)
-            return client.get(f"{callback.path}?{callback.query}")
+            query = dict(parse_qsl(callback.query))
+            return client.get(callback.path, query_string=tamper(query) if tamper else query)
         answer = browser.get(location, allow_redirects=False, timeout=10)
     raise AssertionError("the provider never sent the browser back")
 
@@ -178,3 +184,74 @@ def test_a_single_sign_on_logout_at_the_provider_ends_the_portal_s_other_session
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+def _signed_in(client) -> bool:
+    return client.get("/borger/mit-sygefravaer").status_code == 200
+
+
+@pytest.mark.parametrize("tamper, code", [
+    (lambda query: {**query, "iss": "https://broker.attacker.example"}, "iss_mismatch"),
+    (lambda query: {k: v for k, v in query.items() if k != "iss"}, "iss_missing"),
+], ids=["another-iss", "no-iss"])
+def test_an_authorization_response_with_another_or_no_iss_is_refused(certified, make_app, caplog, tamper, code):
+    """RFC 9207: the provider advertises authorization_response_iss_parameter_supported, so a
+    response naming another issuer (a mix-up attack) or none is refused before its code is used."""
+    import logging
+
+    profile, issuer, key, _port = certified
+    assert requests.get(issuer + "/.well-known/openid-configuration", timeout=10).json()[
+        "authorization_response_iss_parameter_supported"] is True
+    client = make_app(**settings(profile, issuer, key)).test_client()
+    with caplog.at_level(logging.INFO, logger="portal"):
+        refused = login(client, "citizen", "Lise Testesen", tamper=tamper)
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert "Dit login kunne ikke gennemføres" in page and "Start login forfra" in page
+    assert not _signed_in(client)
+    assert [r.error for r in caplog.records if getattr(r, "error", None)] == [code]
+    assert "6105904321" not in caplog.text and "Lise" not in caplog.text
+
+
+def test_after_a_refusal_for_too_low_a_level_the_retry_forces_a_fresh_login_and_succeeds(certified, make_app):
+    """The provider keeps its single sign-on session at level Low: the portal's retry must ask for
+    a fresh login (prompt=login, max_age=0) at the required level, or the citizen is refused again."""
+    import re
+
+    profile, issuer, key, _port = certified
+    if profile != "broker":
+        pytest.skip("the plain profile asks for no level of assurance")
+    client = make_app(**settings(profile, issuer, key)).test_client()
+    at_the_provider = requests.Session()
+    refused = login(client, "citizen", "Lise Testesen (Low)", at_the_provider)
+    assert refused.status_code == 403
+    retry = re.search(r'<a class="button button-primary" href="([^"]+)">Log ind igen med MitID</a>',
+                      refused.get_data(as_text=True))
+    assert retry, "the refusal page offers a new login"
+    asked = parse_qs(urlsplit(client.get(retry.group(1)).headers["Location"]).query)
+    assert asked["prompt"] == ["login"] and asked["max_age"] == ["0"]
+    assert asked["acr_values"] == [NSIS_SUBSTANTIAL]
+    # The provider shows its login page again although its session is alive; Lise logs in at Substantial.
+    done = login(client, "citizen", "Lise Testesen", at_the_provider, start_path=retry.group(1))
+    assert done.status_code == 302 and urlsplit(done.headers["Location"]).path == "/borger/mit-sygefravaer"
+    assert "Lise Testesen" in client.get("/borger/mit-sygefravaer").get_data(as_text=True)
+    # The next login is an ordinary one again (single sign-on allowed).
+    assert "prompt=" not in client.get("/log-ind/citizen").headers["Location"]
+
+
+def test_the_client_assertion_names_its_registered_key_and_lives_briefly(certified, make_app):
+    """The broker finds the portal's key by the assertion's kid among the keys registered with it
+    (two during a rotation), and accepts an assertion only for a short time (here 120 s)."""
+    profile, issuer, key, _port = certified
+    if profile != "broker":
+        pytest.skip("private_key_jwt is part of the broker profile")
+    client = make_app(**settings(profile, issuer, key)).test_client()
+    done = login(client, "citizen", "Lise Testesen")
+    assert done.status_code == 302 and _signed_in(client), "the broker accepted the assertion"
+    registered = json.loads((key.parent / "config.json").read_text())["client_public_jwks"]
+    seen = [json.loads(line.split(" ", 1)[1]) for line in (key.parent / "provider.log").read_text().splitlines()
+            if line.startswith("client_assertion ")]
+    last = seen[-1]
+    assert last["kid"] == registered[-1]["kid"] == RSAKey.import_key(key.read_bytes()).thumbprint()
+    assert last["jti"] and isinstance(last["iat"], int) and 0 < last["exp"] - last["iat"] <= 120
+    assert len({entry["jti"] for entry in seen}) == len(seen), "a fresh jti every time"

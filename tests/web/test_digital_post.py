@@ -163,6 +163,8 @@ def test_a_citizen_exempt_from_digital_post_gets_paper(make_app, tmp_path):
     assert pdf.trailer["/Root"]["/Lang"] == "da"
     words = "\n".join(page.extract_text() for page in pdf.pages)
     assert "Bo Eksempel" in words and "24. november 2026" in words
+    # The letterhead: a letter on paper says who sent it and how to reach them, as every letter does.
+    assert "Københavns Kommune" in words and "Telefon 33 66 33 66" in words and "Sagsnummer: " in words
     assert f"{PUBLIC}/borger/mit-sygefravaer" in "".join(words.split())  # the line may break in the link
     assert BO not in words
     [sent] = outbox(app)

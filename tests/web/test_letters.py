@@ -80,3 +80,24 @@ def test_minutes_and_plan_versions_become_letters_and_others_get_none(world):  #
     karsten = app.test_client()
     Auth(karsten).login("Karsten Sagsbehandler", "caseworker")
     assert karsten.get(f"/jobcenter/sag/{case_id}/dokumenter/plan/1").status_code == 404
+
+
+def test_every_letter_says_who_sent_it_and_how_to_reach_them(world):  # noqa: F811
+    """The letterhead: municipality, jobcenter, address, phone, opening hours, date, case number and
+    the caseworker who wrote, in the reader's language, and the file still tagged PDF/UA."""
+    app, lise, mette, case_id, conversation_id, _outbox = world
+    reader = pdf_of(lise.get(f"/borger/sag/{case_id}/dokumenter/invitation/{conversation_id}"))
+    assert bool(reader.trailer["/Root"]["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in reader.trailer["/Root"]
+    invitation = text_of(reader)
+    for words in ("Københavns Kommune", "Jobcenter København", "Rådhuspladsen 1, 1599 København V",
+                  "33 66 33 66", "sygedagpenge@kk.example.dk", "Åbningstider", f"Sagsnummer: {case_id}",
+                  "Sagsbehandler: Mette Sagsbehandler", "Dato: "):
+        assert words in invitation, words
+    hold_and_minute(mette, case_id, conversation_id)
+    save_plan(mette, case_id)
+    lise.get("/sprog/en")
+    for path in (f"minutes/{conversation_id}", "plan/1"):
+        letter = text_of(pdf_of(lise.get(f"/borger/sag/{case_id}/dokumenter/{path}")))
+        for words in ("Københavns Kommune", "Phone 33 66 33 66", "Opening hours: Monday to Thursday 9–15",
+                      f"Case number: {case_id}", "Caseworker: Mette Sagsbehandler"):
+            assert words in letter, (path, words)

@@ -92,7 +92,7 @@ def test_a_correction_replaces_the_week_and_is_in_the_event_log(client, auth, ap
         assert correction.details["worked_before"] == "10" and correction.details["worked"] == "15"
 
 
-def test_a_week_is_locked_14_days_after_it_ended(client, auth, make_app):
+def test_a_week_is_locked_14_days_after_it_ended_or_was_first_reportable(client, auth, make_app):
     app = make_app(PORTAL_TODAY="2026-11-16")
     client = app.test_client()
     from tests.conftest import Auth
@@ -100,7 +100,8 @@ def test_a_week_is_locked_14_days_after_it_ended(client, auth, make_app):
     Auth(client).login(CITIZEN)
     case_id = case_id_from(report_sick(client, first_absence_day="2026-10-19"))
     assert report_week(client, case_id, "2026-W45", "37", "10").status_code == 303  # ended 8 Nov: open
-    late = make_app(PORTAL_TODAY="2026-11-23").test_client()
+    # Week 45 ended 8 November, but the sickness was reported 16 November: 14 days from then.
+    late = make_app(PORTAL_TODAY="2026-12-01").test_client()
     Auth(late).login(CITIZEN)
     page = text(late.get(f"/borger/sag/{case_id}/timer"))
     assert "Låst" in page and "2026-W45" not in page
@@ -116,7 +117,7 @@ def citizen_on(make_app, day):
 
 
 def test_a_stalled_step_up_plan_hands_the_case_over(make_app, app):
-    early = citizen_on(make_app, "2026-11-02")
+    early = citizen_on(make_app, "2026-11-09")  # week 45 has ended: its hours can be reported
     case_id = case_id_from(report_sick(early, first_absence_day="2026-10-12"))
     saved = post_form(early, f"/borger/sag/{case_id}/timer/plan",
                       {"start_week": "2026-W43", "start_hours": "10", "weekly_increase": "5", "full_hours": "37"})

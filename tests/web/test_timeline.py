@@ -52,7 +52,8 @@ def test_the_calculator_s_answer_follows_the_case_s_regime_across_1_july_2026(cl
     first = {b["code"]: b for b in before["obligations"]}["first_conversation"]
     assert (before["regime"], first["date"]) == ("2025", "2026-08-24")
     first = {b["code"]: b for b in after["obligations"]}["first_conversation"]
-    assert (after["regime"], first["date"]) == ("2026", "2026-12-29")
+    # the safe reading of lov nr. 1750/2025: a case that is not exempt keeps week 8
+    assert (after["regime"], first["date"]) == ("2026", "2026-08-25")
     short = json_deadlines(client, "first_absence_day=2026-07-01&expected_return=2026-09-01&on=2026-07-02").get_json()
     first = {b["code"]: b for b in short["obligations"]}["first_conversation"]
     assert first["state"] == "not_required" and "26" in first["why_en"]
@@ -114,10 +115,10 @@ def test_the_citizen_s_page_the_case_view_and_screening_agree_on_every_date(app)
     citizen_page = text(citizen.get(f"/borger/sag/{case_id}"))
     case_view = text(caseworker(app).get(f"/jobcenter/sag/{case_id}"))
     first = find(obligations, Code.FIRST_CONVERSATION)
-    # sick from 21 September 2026: the 2026 rules, one conversation within the first half-year, and
-    # at once, since the citizen is not employed
-    assert first.date == date(2027, 3, 21) and first.state == State.DUE and first.regime == "2026"
-    assert "21. marts 2027" in citizen_page and "21.03.2027" in case_view
+    # sick from 21 September 2026: the 2026 rules, and (the safe reading) the first conversation by the
+    # end of week 8, overdue on 16 November; handed over at once, since the citizen is not employed
+    assert first.date == date(2026, 11, 15) and first.state == State.OVERDUE and first.regime == "2026"
+    assert "15. november 2026" in citizen_page and "15.11.2026" in case_view
     assert handover.due == min(r.due for r in reasons if r.start <= TODAY)
     for obligation in obligations:
         if obligation.date and obligation.code != Code.CHECK_IN:
@@ -133,13 +134,13 @@ def test_a_caseworker_waives_a_deadline_with_a_reason(app):
     page = text(client.get(f"/jobcenter/sag/{case_id}"))
     token = csrf_token(page)
     url = f"/jobcenter/sag/{case_id}/frist"
-    no_reason = client.post(url, data={"csrf_token": token, "fix-obligation": "first_conversation|2027-05-10",
+    no_reason = client.post(url, data={"csrf_token": token, "fix-obligation": "first_conversation|2027-01-04",
                                        "fix-kind": "waive"})
     assert no_reason.status_code == 400 and "Skriv begrundelsen for rettelsen." in text(no_reason)
-    no_date = client.post(url, data={"csrf_token": token, "fix-obligation": "first_conversation|2027-05-10",
+    no_date = client.post(url, data={"csrf_token": token, "fix-obligation": "first_conversation|2027-01-04",
                                      "fix-kind": "move", "fix-reason": "Ferie"})
     assert no_date.status_code == 400 and "Skriv den nye dato." in text(no_date)
-    done = client.post(url, data={"csrf_token": token, "fix-obligation": "first_conversation|2027-05-10",
+    done = client.post(url, data={"csrf_token": token, "fix-obligation": "first_conversation|2027-01-04",
                                   "fix-kind": "waive", "fix-reason": "Borgeren er indlagt; en samtale er ikke mulig."})
     assert done.status_code == 303
     view = text(client.get(f"/jobcenter/sag/{case_id}"))

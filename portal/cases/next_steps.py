@@ -1,0 +1,144 @@
+"""What happens next on one case, in one place: what the citizen must do and by when, what the
+jobcenter will do and by when, and what is booked. Built from the timeline (the only source of
+dates) and the case's rows (conversations booked, the employer's fast-track request), and read by
+the citizen's overview and case page and the employer's list, so the pages cannot disagree.
+
+A booked conversation answers every conversation the jobcenter owes: while one is booked, the page
+shows the booking, not "the jobcenter contacts you by ..."."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, select
+
+from ..models import CaseStatus, Conversation, FastTrackRequest, Questionnaire, SickCase
+from ..rules import Code, Obligation, State, find
+from .facts import timeline_of
+
+# What the citizen does, in the order a page asks for it when two are due together.
+CITIZEN_STEPS = (Code.QUESTIONNAIRE_DUE, Code.FAST_TRACK_CONSENT, Code.RETURN_CHECK_IN, Code.CHECK_IN)
+# Each is met by a conversation held with the citizen, so a booked one answers it.
+CONVERSATION_STEPS = (Code.REQUESTED_CONVERSATION, Code.FAST_TRACK_CONVERSATION, Code.FIRST_CONVERSATION,
+                      Code.FOLLOW_UP, Code.RETURN_FOLLOW_UP, Code.QUESTIONNAIRE_FOLLOW_UP, Code.PLAN_FOLLOW_UP)
+
+
+@dataclass(frozen=True)
+class Step:
+    code: str              # an obligation code (portal.rules.Code)
+    due: date
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class Booking:
+    conversation_id: int
+    at: datetime
+    form: str
+    self_booked: bool
+    answer: str | None
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    is_open: bool
+    citizen: tuple[Step, ...]          # hers to do now, soonest first
+    jobcenter: Step | None             # the conversation the jobcenter owes, when none is booked
+    booked: tuple[Booking, ...]        # soonest first
+    on_standby: bool
+    exempt_below_weeks: int | None     # no conversation, as she is expected back within these weeks
+    exempt_by: str                     # who expects it: citizen | employer | citizen+employer
+    obligations: tuple[Obligation, ...]  # the case page's list: what is booked shows as booked
+    covered: frozenset[str]            # the codes a booking answers
+    questionnaire_submitted: bool = False
+
+    @property
+    def first(self) -> Step | Booking | None:
+        """The one next step a page leads with: hers first, then what is booked, then the jobcenter's."""
+        if self.citizen:
+            return self.citizen[0]
+        if self.booked:
+            return self.booked[0]
+        return self.jobcenter
+
+    @property
+    def first_kind(self) -> str:
+        first = self.first
+        if first is None:
+            return "none"
+        return "booked" if isinstance(first, Booking) else first.code
+
+    @property
+    def first_date(self) -> date | None:
+        first = self.first
+        if first is None:
+            return None
+        return first.at.date() if isinstance(first, Booking) else first.due
+
+
+def _citizen_steps(obligations: list[Obligation], submitted: bool) -> list[Step]:
+    steps = []
+    for code in CITIZEN_STEPS:
+        obligation = find(obligations, code)
+        if obligation is None or obligation.date is None or not obligation.pending:
+            continue
+        if code == Code.QUESTIONNAIRE_DUE and submitted:
+            continue
+        # A check-in or a passed return is hers only once it is time; until then it is not news.
+        if code in (Code.CHECK_IN, Code.RETURN_CHECK_IN) and obligation.state == State.UPCOMING:
+            continue
+        steps.append(Step(code, obligation.date, obligation.state == State.OVERDUE))
+    return sorted(steps, key=lambda s: s.due)
+
+
+def _owed_conversation(obligations: list[Obligation]) -> Step | None:
+    owed = [o for o in obligations if o.code in CONVERSATION_STEPS and o.pending and o.date is not None]
+    if not owed:
+        return None
+    soonest = min(owed, key=lambda o: (o.date, CONVERSATION_STEPS.index(o.code)))
+    return Step(soonest.code, soonest.date, soonest.state == State.OVERDUE)
+
+
+def _shown(obligation: Obligation) -> bool:
+    """A passed return that has not passed is no deadline: "the date has passed" before it has is false."""
+    return not (obligation.code == Code.RETURN_CHECK_IN and obligation.state == State.UPCOMING)
+
+
+def booked_of(db: Session, case_id: int) -> list[Booking]:
+    rows = db.exec(select(Conversation).where(Conversation.case_id == case_id, Conversation.status == "booked")
+                   .order_by(Conversation.scheduled_at, Conversation.id))
+    return [Booking(c.id, c.scheduled_at, c.form, c.self_booked, c.answer) for c in rows]
+
+
+def next_steps_for(db: Session, case: SickCase, today: date, questionnaire: Questionnaire | None = None,
+                   obligations: list[Obligation] | None = None) -> NextSteps:
+    if obligations is None:
+        obligations = timeline_of(db, case, today, questionnaire)
+    is_open = case.status == CaseStatus.OPEN
+    booked = booked_of(db, case.id) if is_open else []
+    submitted = case.questionnaire_submitted_on is not None
+    covered = frozenset(o.code for o in obligations
+                        if booked and o.code in CONVERSATION_STEPS and o.pending and o.date is not None)
+    first = find(obligations, Code.FIRST_CONVERSATION)
+    exempt, exempt_by = None, ""
+    if first is not None and first.state == State.NOT_REQUIRED and first.why_code.startswith("expected_within:"):
+        _, weeks, exempt_by = first.why_code.split(":", 2)
+        exempt = int(weeks)
+    return NextSteps(
+        is_open=is_open,
+        citizen=tuple(_citizen_steps(obligations, submitted)) if is_open else (),
+        jobcenter=None if booked or not is_open else _owed_conversation(obligations),
+        booked=tuple(booked),
+        on_standby=is_open and case.standby_since is not None,
+        exempt_below_weeks=exempt if is_open else None,
+        exempt_by=exempt_by,
+        obligations=tuple(o for o in obligations if _shown(o)),
+        covered=covered,
+        questionnaire_submitted=submitted,
+    )
+
+
+def employer_request_waiting(db: Session, case_id: int) -> FastTrackRequest | None:
+    """The employer's fast-track request that waits for the employee's answer."""
+    return db.exec(select(FastTrackRequest).where(FastTrackRequest.case_id == case_id,
+                                                  FastTrackRequest.status == "awaiting")).first()

@@ -1,0 +1,157 @@
+"""Issue 29: every page tells one true story. What happens next on a case is said the same way on
+the citizen's overview, her case page and the employer's list; what she already told us is carried
+over. Today is Monday 16 November 2026 (week 47)."""
+from __future__ import annotations
+
+import re
+
+from tests.conftest import Auth
+
+from .test_citizen_journey import (
+    CITIZEN,
+    STEPS,
+    case_id_from,
+    post_form,
+    report_sick,
+    submit_everything,
+    text,
+)
+from .test_employer import FAST_TRACK, HANNE, login, report_employee, report_id_of
+from .test_self_booking import book, free_times, publish
+
+
+def main_of(html: str) -> str:
+    return html[html.index("<main"):html.index("</main>")]
+
+
+def visible(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+# The wording: Danish on Danish pages, and spoken to the citizen -----------------------------------
+
+def test_the_overview_speaks_danish_to_the_citizen_of_her_own_expectation(client, auth):
+    auth.login(CITIZEN)
+    case_id = case_id_from(report_sick(client, expected_return_known="date", expected_return="2026-11-27"))
+    submit_everything(client, case_id)  # "2 to 4 weeks": within 8 weeks, so no conversation as a rule
+    for url in ("/borger/mit-sygefravaer", f"/borger/sag/{case_id}"):
+        page = visible(main_of(text(client.get(url))))
+        assert "expect recovery" not in page and "The citizen" not in page, url
+        assert "Du regner med at være tilbage inden for 26 uger" in page, url
+    # The rule's own text (the caseworker's list) credits only the party who said so.
+    deadlines = visible(main_of(text(client.get(f"/borger/sag/{case_id}"))))
+    assert "Borgeren og arbejdsgiveren forventer" not in deadlines and "Borgeren forventer raskmelding" in deadlines
+
+
+# A conversation she asked for and booked herself ---------------------------------------------------
+
+def test_a_self_booked_conversation_is_shown_and_replaces_the_promise_to_contact_her(make_app):
+    app = make_app(PORTAL_TODAY="2026-11-16")
+    mette = app.test_client()
+    Auth(mette).login("Mette Sagsbehandler", "caseworker")
+    publish(mette)
+    lise = app.test_client()
+    Auth(lise).login(CITIZEN)
+    case_id = case_id_from(report_sick(lise))
+    submit_everything(lise, case_id)
+    post_form(lise, f"/borger/sag/{case_id}/samtale", {"form": "phone", "reason": "Min arbejdstid"})
+    assert book(lise, case_id, free_times(app)[0].id).status_code == 303
+
+    overview = visible(main_of(text(lise.get("/borger/mit-sygefravaer"))))
+    assert "Din samtale med jobcentret er booket: 20.11.2026" in overview or \
+        "Din samtale med jobcentret er booket: 20. nov" in overview, overview
+    case_html = main_of(text(lise.get(f"/borger/sag/{case_id}")))
+    case = visible(case_html)
+    assert "Din samtale med jobcentret er booket" in case and "Du har selv valgt tiden." in case
+    assert "ikke planlagt" not in case and "kontakter dig senest" not in case
+    assert "Svar på invitationen" not in case
+    requested = re.search(r'id="obligation-requested_conversation-\d+".*?</li>', case_html, flags=re.S).group(0)
+    assert "Booket" in requested and "Aktuel nu" not in requested
+
+
+# No "the date has passed" for a date that has not passed --------------------------------------------
+
+def test_a_citizen_who_does_not_know_is_not_told_her_expected_date_has_passed(client, auth):
+    auth.login(CITIZEN)
+    case_id = case_id_from(report_sick(client))  # "Det ved jeg ikke endnu"
+    submit_everything(client, case_id)
+    page = visible(main_of(text(client.get(f"/borger/sag/{case_id}"))))
+    assert "er passeret" not in page
+
+
+# What she already said is carried over ---------------------------------------------------------------
+
+def test_the_e_mail_of_the_sick_report_is_in_the_questionnaire(client, auth):
+    auth.login(CITIZEN)
+    case_id = case_id_from(report_sick(client, email="lise@example.dk"))
+    page = text(client.get(f"/borger/sag/{case_id}/oplysningsskema/om-dig"))
+    assert re.search(r'name="email"[^>]*value="lise@example.dk"|value="lise@example.dk"[^>]*name="email"', page)
+    # sent on unchanged, the check page shows it, not "Ikke besvaret"
+    post_form(client, f"/borger/sag/{case_id}/oplysningsskema/om-dig",
+              {"phone": "", "email": "lise@example.dk"})
+    for slug, answers in STEPS[1:]:
+        post_form(client, f"/borger/sag/{case_id}/oplysningsskema/{slug}", answers)
+    check = visible(main_of(text(client.get(f"/borger/sag/{case_id}/oplysningsskema/tjek"))))
+    assert "lise@example.dk" in check
+
+
+def test_the_weekly_hours_and_the_weeks_to_choose_follow_what_she_said(client, auth):
+    auth.login(CITIZEN)
+    case_id = case_id_from(report_sick(client, first_absence_day="2026-10-26"))  # week 44, reported week 47
+    submit_everything(client, case_id)  # 37 hours a week
+    page = text(client.get(f"/borger/sag/{case_id}/timer"))
+    assert re.search(r'id="normal_hours"[^>]*value="37"|value="37"[^>]*id="normal_hours"', page)
+    weeks = re.findall(r'<option[^>]*value="(2026-W\d\d)"', page)
+    assert weeks == ["2026-W46", "2026-W45", "2026-W44"]  # not the week under way; the first week is there
+
+
+def test_a_week_at_half_time_makes_the_sick_leave_partial(client, auth):
+    auth.login(CITIZEN)
+    case_id = case_id_from(report_sick(client, first_absence_day="2026-11-02"))
+    assert "Helt fraværende" in visible(main_of(text(client.get("/borger/mit-sygefravaer"))))
+    done = post_form(client, f"/borger/sag/{case_id}/timer",
+                     {"week": "2026-W46", "normal_hours": "37", "worked_hours": "18,5"})
+    assert done.status_code == 303
+    for url in ("/borger/mit-sygefravaer", f"/borger/sag/{case_id}"):
+        page = visible(main_of(text(client.get(url))))
+        assert "Helt fraværende" not in page and "Delvist fraværende" in page, url
+
+
+def test_the_fast_track_forms_offer_no_choice_that_is_always_refused(make_app, app):
+    lise = app.test_client()
+    Auth(lise).login(CITIZEN)
+    case_id = case_id_from(report_sick(lise, first_absence_day="2026-11-02"))
+    citizen_form = text(lise.get(f"/borger/sag/{case_id}/fast-track"))
+    assert "under_8_weeks" not in citizen_form
+    assert "Jeg forventer at være helt tilbage inden for 8 uger" not in citizen_form
+    employer = login(make_app, HANNE, "employer")
+    report_employee(employer, first_absence_day="2026-11-09", cpr="720385-4312", employee_name="Ahmed Prøvesen")
+    form = text(employer.get(f"/arbejdsgiver/indberetning/{report_id_of(app)}/fast-track"))
+    assert "Op til 8 uger" not in form and "under_8_weeks" not in form
+
+
+# The employer ------------------------------------------------------------------------------------
+
+def test_the_employer_row_says_the_questions_are_answered(make_app, app):
+    employer = login(make_app, HANNE, "employer")
+    report_employee(employer)
+    before = visible(main_of(text(employer.get("/arbejdsgiver/"))))
+    assert "Besvar arbejdsgiverspørgsmålene" in before
+    post_form(employer, f"/arbejdsgiver/indberetning/{report_id_of(app)}/spoergsmaal",
+              {"conversation_held": "no", "expected_known": "unknown", "retention_plan": "no"})
+    after = visible(main_of(text(employer.get("/arbejdsgiver/"))))
+    assert "Modtaget" not in after and "Besvar arbejdsgiverspørgsmålene" not in after
+    assert "Jeres svar er sendt" in after and "Besvaret 16.11.2026" in after and "Ret jeres svar" in after
+
+
+def test_the_employers_fast_track_request_is_on_the_employees_overview(make_app, app):
+    employer = login(make_app, HANNE, "employer")
+    report_employee(employer)
+    assert post_form(employer, f"/arbejdsgiver/indberetning/{report_id_of(app)}/fast-track",
+                     FAST_TRACK).status_code == 303
+    lise = app.test_client()
+    Auth(lise).login(CITIZEN)
+    overview = visible(main_of(text(lise.get("/borger/mit-sygefravaer"))))
+    assert "Din arbejdsgiver har bedt om fast track. Svar senest 18. november 2026" in overview
+    row = visible(main_of(text(employer.get("/arbejdsgiver/"))))
+    assert "Medarbejderen svarer på jeres anmodning om fast track senest 18.11.2026" in row
