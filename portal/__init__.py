@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
         deadline_labels,
         employer,
         errors,
+        flashes,
         i18n,
         jobcenter,
         main,
@@ -42,7 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     from .notify import archive
 
-    for part in (ops, municipality_profiles, db, i18n, deadline_labels, assets, web, auth, main, citizen, employer,
-                 jobcenter, api, errors, archive, cli):
+    for part in (ops, municipality_profiles, db, i18n, deadline_labels, assets, web, auth, flashes, main, citizen,
+                 employer, jobcenter, api, errors, archive, cli):
         part.init_app(app)
     return app

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 # Development-only values (bandit B105): check_production refuses every one of them.
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # nosec B105
@@ -28,6 +28,15 @@ FACES = ("citizen", "employer", "caseworker")
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(f"PORTAL_{name}")
     return default if value in (None, "") else value
+
+
+def _int(name: str, default: str) -> int:
+    """A whole number, or the configuration error that names the setting (not a bare ValueError)."""
+    value = _env(name, default)
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise UnsafeProductionConfig(f"PORTAL_{name} must be a whole number, not {value!r}") from None
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -162,13 +171,13 @@ def from_environment(instance_path: str) -> dict:
         "PORTAL_DEFAULT_MUNICIPALITY": _env("DEFAULT_MUNICIPALITY", "101"),
         # The municipalities' profiles (TOML); unset means the bundled demo municipalities.
         "PORTAL_MUNICIPALITY_PROFILES": _env("MUNICIPALITY_PROFILES"),
-        "PORTAL_IDLE_TIMEOUT_MINUTES": int(_env("IDLE_TIMEOUT_MINUTES", "30")),
+        "PORTAL_IDLE_TIMEOUT_MINUTES": _int("IDLE_TIMEOUT_MINUTES", "30"),
         # However busy, a login lasts no longer than this (a shared or stolen device).
         # json: one JSON object a line, for the log collector (production); text: for a terminal.
         "PORTAL_LOG_FORMAT": _env("LOG_FORMAT", "json" if production else "text"),
         # Closed cases are purged this long after closing (`flask purge-closed`); the audit log stays.
-        "PORTAL_RETENTION_DAYS": int(_env("RETENTION_DAYS", "1826")),
-        "PORTAL_ABSOLUTE_TIMEOUT_HOURS": int(_env("ABSOLUTE_TIMEOUT_HOURS", "12")),
+        "PORTAL_RETENTION_DAYS": _int("RETENTION_DAYS", "1826"),
+        "PORTAL_ABSOLUTE_TIMEOUT_HOURS": _int("ABSOLUTE_TIMEOUT_HOURS", "12"),
         # Rate limits: memory on a laptop, Redis (redis://host:6379/0) when instances share counts.
         "PORTAL_RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "PORTAL_RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
@@ -183,11 +192,11 @@ def from_environment(instance_path: str) -> dict:
         # Every call of one API token (a municipality's case system), reading included.
         "PORTAL_RATELIMIT_API": _env("RATELIMIT_API", "600 per minute"),
         # How many proxies (load balancer, ingress) stand in front and set X-Forwarded-For/-Proto.
-        "PORTAL_TRUSTED_PROXIES": int(_env("TRUSTED_PROXIES", "0")),
+        "PORTAL_TRUSTED_PROXIES": _int("TRUSTED_PROXIES", "0"),
         # A request can hold two connections at once (its session, and the audit row or the web
         # session's save in a transaction of their own): two for each of a worker's threads, or the
         # pool opens and closes connections under load.
-        "PORTAL_DB_POOL_SIZE": int(_env("DB_POOL_SIZE", str(max(5, 2 * int(_env("THREADS", "4")))))),
+        "PORTAL_DB_POOL_SIZE": _int("DB_POOL_SIZE", str(max(5, 2 * _int("THREADS", "4")))),
         "PORTAL_OIDC": {face: oidc_provider(face) for face in FACES},
         # A municipality's own readings of unclear law (docs/RULES-CHOICES.md): a JSON file naming each
         # reading as "<regime>.<parameter>" with its value, source, who chose it and when.
@@ -205,7 +214,7 @@ def from_environment(instance_path: str) -> dict:
         "PORTAL_SF_TEST": _flag("SF_TEST", not production),
         "PORTAL_POST_SENDER_LABEL": _env("POST_SENDER_LABEL", "Jobcentret"),
         # Fjernprint's ForsendelseTypeIdentifikator, given by the print supplier through KOMBIT.
-        "PORTAL_PHYSICAL_MAIL_TYPE": int(_env("PHYSICAL_MAIL_TYPE", "0")),
+        "PORTAL_PHYSICAL_MAIL_TYPE": _int("PHYSICAL_MAIL_TYPE", "0"),
         # Development only: who is registered for Digital Post or NemSMS, or exempt (fictitious CPRs).
         "PORTAL_POST_TEST_RECIPIENTS": _env(
             "POST_TEST_RECIPIENTS", os.path.join(os.path.dirname(__file__), "data", "post_test_recipients.json")),
@@ -214,7 +223,7 @@ def from_environment(instance_path: str) -> dict:
         "PORTAL_OUTBOX_DIR": _env("OUTBOX_DIR", os.path.join(instance_path, "outbox")),
         "PORTAL_MAIL_FROM": _env("MAIL_FROM", "Jobcenter <ikke-svar@jobcenter.example.dk>"),
         "PORTAL_SMTP_HOST": _env("SMTP_HOST", "localhost"),
-        "PORTAL_SMTP_PORT": int(_env("SMTP_PORT", "25")),
+        "PORTAL_SMTP_PORT": _int("SMTP_PORT", "25"),
         "PORTAL_SMTP_USERNAME": _env("SMTP_USERNAME"),
         "PORTAL_SMTP_PASSWORD": _env("SMTP_PASSWORD"),
         "PORTAL_SMTP_STARTTLS": _flag("SMTP_STARTTLS", production),
@@ -227,7 +236,7 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": production,
         # __Host-: the browser accepts it only over HTTPS, for this host alone, on every path.
         "SESSION_COOKIE_NAME": "__Host-portal_session" if production else "portal_session",
-        "PERMANENT_SESSION_LIFETIME": int(_env("ABSOLUTE_TIMEOUT_HOURS", "12")) * 3600,
+        "PERMANENT_SESSION_LIFETIME": _int("ABSOLUTE_TIMEOUT_HOURS", "12") * 3600,
         "WTF_CSRF_TIME_LIMIT": None,  # the session's own idle timeout bounds the token's life
         "MAX_CONTENT_LENGTH": 256 * 1024,
     }
@@ -243,7 +252,18 @@ def weak_secret(value: str | None, default: str) -> bool:
     "abcabcabc…". A random key of 32 characters or more has well over 12 different characters."""
     if not value or value == default or len(value) < 32:
         return True
-    return len(set(value)) < 12
+    return len(set(value)) < 12 or _repeats_itself(value)
+
+
+def _repeats_itself(value: str) -> bool:
+    """One short string written again and again ("Abc123…" × 6, perhaps cut off at the end): each
+    character equals the one a period further on, for some period up to half the length."""
+    return any(value[period:] == value[:-period] for period in range(1, len(value) // 2 + 1))
+
+
+# A session idle longer than this is an unattended screen on a shared computer; the warning comes
+# 5 minutes before the end, so an idle timeout must leave room for it.
+IDLE_TIMEOUT_RANGE = (10, 60)
 
 
 def _valid_fernet_key(value: str | None) -> bool:
@@ -273,13 +293,24 @@ def check_production(config: dict) -> None:
         problems.append("PORTAL_CPR_ENCRYPTION_KEY is the development default or not a Fernet key")
     if not config.get("PORTAL_RATELIMIT_ENABLED"):
         problems.append("PORTAL_RATELIMIT_ENABLED is off: logins and forms would be unlimited")
-    public = config.get("PORTAL_PUBLIC_URL") or ""
-    if not public.startswith("https://"):
+    public = urlsplit(config.get("PORTAL_PUBLIC_URL") or "")
+    if public.scheme != "https" or not public.hostname:
         problems.append("PORTAL_PUBLIC_URL is not set to the portal's https:// address (login returns and the "
                         "links in letters are built on it)")
     for provider in config.get("PORTAL_OIDC", {}).values():
         if provider.issuer == DEV_IDP_ISSUER or provider.client_secret == DEV_CLIENT_SECRET:
             problems.append(f"the {provider.face} login still points at the development provider")
+        elif urlsplit(provider.issuer).scheme != "https" or not urlsplit(provider.issuer).hostname:
+            problems.append(f"the {provider.face} login's issuer is not an https:// address: its keys and "
+                            "tokens would travel unprotected")
+        if (provider.min_loa or provider.face != "caseworker") and loa_rank(provider.min_loa) < LOA_ORDER[
+                "substantial"]:
+            problems.append(f"the {provider.face} login's PORTAL_OIDC_MIN_LOA is below NSIS Substantial")
+    low, high = IDLE_TIMEOUT_RANGE
+    if not low <= config.get("PORTAL_IDLE_TIMEOUT_MINUTES", 30) <= high:
+        problems.append(f"PORTAL_IDLE_TIMEOUT_MINUTES must be between {low} and {high} minutes")
+    if config.get("PORTAL_SF_TEST"):
+        problems.append("PORTAL_SF_TEST is on: Digital Post would go to KOMBIT's test system, not to citizens")
     if config.get("PORTAL_RATELIMIT_ENABLED") and config.get(
             "PORTAL_RATELIMIT_STORAGE_URI", "").startswith("memory://"):
         problems.append("PORTAL_RATELIMIT_STORAGE_URI is memory://: every instance would count alone; "

@@ -533,6 +533,16 @@ class WebSession(SQLModel, table=True):
     end_reason: str | None = Field(default=None, max_length=32)
 
 
+class LogoutTokenSeen(SQLModel, table=True):
+    """A back-channel logout token already acted on, by the SHA-256 of its issuer and `jti`, kept
+    until the portal would refuse the token anyway (portal.auth.oidc): a replay finds its row."""
+
+    __tablename__ = "logout_token_seen"
+
+    id: str = Field(sa_column=Column(String(64), primary_key=True))
+    expires_at: datetime = Field(index=True)
+
+
 class Feedback(SQLModel, table=True):
     """An anonymous answer to "how was it?" on a receipt (portal.cases.feedback): no person, case
     or time of day, only the municipality, the week and what was said."""
@@ -598,6 +608,18 @@ class FollowUpPlan(SQLModel, table=True):
     made_by_name: str = Field(max_length=200)
     made_on: date
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class PlanShare(SQLModel, table=True):
+    """The citizen's consent that one employer (by CVR number) sees the return-to-work part of one
+    version of her follow-up plan (portal.cases.follow_up_plan): one a version and employer."""
+
+    __tablename__ = "plan_share"
+
+    case_id: int = Field(foreign_key="sick_case.id", primary_key=True)
+    version: int = Field(primary_key=True)
+    cvr: str = Field(max_length=8, primary_key=True)
+    shared_on: date
 
 
 class Caseworker(SQLModel, table=True):

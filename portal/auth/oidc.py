@@ -6,7 +6,11 @@ NemLog-in, MitID Erhverv and a municipality's own provider can be set without co
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
+import threading
 import time
+from datetime import UTC, datetime
 from urllib.parse import quote_plus, urlencode
 
 from authlib.integrations.base_client.errors import OAuthError
@@ -27,7 +31,7 @@ from ..forms import visible_text
 from ..limits import address, browser, limiter, login_address_limit, login_limit
 from ..web import local_path, public_url
 from .server_session import end_sessions
-from .session import User, current_user, log_in, log_out
+from .session import User, current_user, log_in, log_out, return_cookie_name
 
 bp = Blueprint("auth", __name__)
 
@@ -194,11 +198,15 @@ def callback(face: str):
         current_app.logger.warning("login refused: " + problem, extra={
             "face": face, "provider": provider.issuer, "error": "claims_unusable"})
         abort(403)
-    next_path = session.get("next")
+    next_path = request.cookies.get(return_cookie_name())
     if face == "caseworker":  # the team's list of colleagues a case can be given to
         register_caseworker(get_session(), user.subject, user.municipality, user.name)
     log_in(user, sid=claims.get("sid"), id_token=id_token)
-    return redirect(local_path(next_path, url_for(HOME_OF[face])))
+    response = redirect(local_path(next_path, url_for(HOME_OF[face])))
+    if next_path is not None:
+        response.delete_cookie(return_cookie_name(), path="/", secure=current_app.config["SESSION_COOKIE_SECURE"],
+                               httponly=True, samesite="Lax")
+    return response
 
 
 # Session key: the faces whose next login must be a fresh one (after a refusal for too low a level).
@@ -268,6 +276,11 @@ def _user_from_claims(face: str, claims: dict) -> tuple[User | None, str]:
 
 BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 LOGOUT_TOKEN_MAX_AGE = 300
+LOGOUT_ALGORITHMS = ("RS256", "PS256", "ES256")
+# The provider's signing keys are read at most once a minute (a token naming a key not yet seen,
+# after a key rotation) and are used for an hour; a stream of made-up tokens reads them no more.
+KEYS_REREAD_AFTER = 60
+KEYS_KEPT_FOR = 3600
 
 
 @bp.post("/auth/backchannel-logout/<face>")
@@ -277,7 +290,7 @@ def backchannel_logout(face: str):
     (MitID's logout elsewhere); the portal ends its own sessions for that sid or sub, on the server."""
     client, provider = _client(face), _provider(face)
     try:
-        claims = _logout_claims(client, provider, request.form.get("logout_token", ""))
+        claims = _logout_claims(face, client, provider, request.form.get("logout_token", ""))
     except (ValueError, JoseError) as error:
         current_app.logger.warning("back-channel logout refused", extra={
             "face": face, "provider": provider.issuer, "error": str(error)[:80]})
@@ -297,27 +310,101 @@ def _no_store(body: dict):
     return response
 
 
-def _logout_claims(client, provider: OIDCProvider, logout_token: str) -> dict:
-    """The logout token's claims, checked as § 2.6 of the spec says; ValueError names what failed."""
+def _unverified(logout_token: str) -> tuple[dict, dict]:
+    """The token's header and claims as written, before any key is looked at: what cannot be a
+    logout token is refused without a request to the provider."""
+    try:
+        header, payload, _signature = logout_token.split(".")
+        return json.loads(_b64(header)), json.loads(_b64(payload))
+    except (ValueError, TypeError) as error:
+        raise ValueError("not a JWT") from error
+
+
+def _b64(part: str) -> bytes:
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def _logout_claims(face: str, client, provider: OIDCProvider, logout_token: str) -> dict:
+    """The logout token's claims, checked as § 2.6 of the spec says; ValueError names what failed.
+    The claims are checked before the signature too, so only a plausible token costs a key look-up."""
     if not logout_token:
         raise ValueError("no logout_token")
-    keys = KeySet.import_key_set(client.fetch_jwk_set(force=True))
-    claims = jwt.decode(logout_token, keys, algorithms=["RS256", "PS256", "ES256"]).claims
+    header, unverified = _unverified(logout_token)
+    if header.get("alg") not in LOGOUT_ALGORITHMS:
+        raise ValueError("alg")
+    _check_logout_claims(provider, unverified)
+    keys = _provider_keys(face, client, header.get("kid"))
+    claims = jwt.decode(logout_token, keys, algorithms=list(LOGOUT_ALGORITHMS)).claims
+    _check_logout_claims(provider, claims)
+    _refuse_a_replay(provider, claims)
+    return claims
+
+
+def _check_logout_claims(provider: OIDCProvider, claims: dict) -> None:
+    if not isinstance(claims, dict):
+        raise ValueError("claims")
     audience = claims.get("aud")
     audiences = audience if isinstance(audience, list) else [audience]
     if str(claims.get("iss", "")).rstrip("/") != provider.issuer.rstrip("/"):
         raise ValueError("iss")
     if provider.client_id not in audiences:
         raise ValueError("aud")
-    if abs(time.time() - float(claims.get("iat", 0))) > LOGOUT_TOKEN_MAX_AGE:
+    try:
+        issued, expires = float(claims.get("iat", 0)), float(claims.get("exp", "inf"))
+    except (TypeError, ValueError) as error:
+        raise ValueError("iat or exp") from error
+    now = time.time()
+    if abs(now - issued) > LOGOUT_TOKEN_MAX_AGE:
         raise ValueError("iat")
+    if expires < now:
+        raise ValueError("exp")
     if BACKCHANNEL_EVENT not in (claims.get("events") or {}):
         raise ValueError("events")
     if "nonce" in claims:
         raise ValueError("nonce")
     if not claims.get("sub") and not claims.get("sid"):
         raise ValueError("sub or sid")
-    return claims
+    if not claims.get("jti") or not isinstance(claims["jti"], str):
+        raise ValueError("jti")
+
+
+_KEYS_LOCK = threading.Lock()
+
+
+def _provider_keys(face: str, client, kid: str | None) -> KeySet:
+    """The provider's signing keys, kept for an hour. A key id not among them reads the keys again
+    (the provider rotated), but not within a minute of the last read."""
+    kept = current_app.extensions.setdefault("portal.logout_keys", {})
+    with _KEYS_LOCK:
+        read_at, keys = kept.get(face, (None, None))
+        age = time.monotonic() - read_at if read_at is not None else None
+        known = keys is not None and (kid is None or any(key.kid == kid for key in keys.keys))
+        if age is not None and (age < KEYS_REREAD_AFTER or (known and age < KEYS_KEPT_FOR)):
+            return keys
+        keys = KeySet.import_key_set(client.fetch_jwk_set(force=True))
+        kept[face] = (time.monotonic(), keys)
+        return keys
+
+
+def _refuse_a_replay(provider: OIDCProvider, claims: dict) -> None:
+    """Each token acts once: its jti is kept until the token would be refused anyway (its exp, or
+    LOGOUT_TOKEN_MAX_AGE after iat, whichever comes first); the primary key refuses a second use."""
+    from sqlalchemy import delete
+    from sqlalchemy.exc import IntegrityError
+
+    from ..models import LogoutTokenSeen, utcnow
+
+    accepted_until = min(float(claims.get("exp", "inf")), float(claims["iat"]) + LOGOUT_TOKEN_MAX_AGE)
+    seen = LogoutTokenSeen(id=hashlib.sha256(f"{provider.issuer}\n{claims['jti']}".encode()).hexdigest(),
+                           expires_at=datetime.fromtimestamp(accepted_until + 60, UTC))
+    db = get_session()
+    db.exec(delete(LogoutTokenSeen).where(LogoutTokenSeen.expires_at < utcnow()))
+    db.add(seen)
+    try:
+        db.commit()
+    except IntegrityError as error:
+        db.rollback()
+        raise ValueError("jti replayed") from error
 
 
 @bp.post("/session/forny")

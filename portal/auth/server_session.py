@@ -8,6 +8,7 @@ the load balancer), the SQLite file on a laptop. Flask-Session would do the same
 index by person, which ending one's other sessions and the OpenID back-channel logout need."""
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -37,6 +38,8 @@ class ServerSession(CallbackDict, SessionMixin):
             this.modified = True
 
         super().__init__(initial, on_update)
+        # What the row held when read: a save writes only the keys this request changed.
+        self.loaded = copy.deepcopy(dict(initial)) if key is not None and initial else {}
         self.key, self.last_seen = key, last_seen
         self.modified = False
         self.rotate_reason: str | None = None   # set: end this row and start a new one (login, logout)
@@ -122,12 +125,34 @@ class DatabaseSessionInterface(SessionInterface):
                                 domain=self.get_cookie_domain(app))
             response.vary.add("Cookie")
             return
-        if session.modified or session.last_seen is None or now - session.last_seen >= TOUCH_EVERY:
-            values = {"last_seen_at": now}
-            if session.modified:
-                values["data"] = dict(session)
+        if session.modified:
             with self._engine(app).begin() as connection:
-                connection.execute(update(TABLE).where(TABLE.c.id == session.key).values(**values))
+                # Another request of this session (a second tab) may have saved since this one read
+                # the row: lock it, and lay only this request's changes over what it holds now.
+                stored = connection.execute(select(TABLE.c.data).where(TABLE.c.id == session.key)
+                                            .with_for_update()).scalar_one_or_none()
+                connection.execute(update(TABLE).where(TABLE.c.id == session.key).values(
+                    last_seen_at=now, data=_changes_laid_over(stored or {}, session.loaded, dict(session))))
+        elif session.last_seen is None or now - session.last_seen >= TOUCH_EVERY:
+            with self._engine(app).begin() as connection:
+                connection.execute(update(TABLE).where(TABLE.c.id == session.key).values(last_seen_at=now))
+
+
+_ABSENT = object()
+
+
+def _changes_laid_over(stored: dict, loaded: dict, now: dict) -> dict:
+    """`stored` with the keys that went from `loaded` to `now` set or removed as they were here."""
+    merged = dict(stored)
+    for name in loaded.keys() | now.keys():
+        before, after = loaded.get(name, _ABSENT), now.get(name, _ABSENT)
+        if before == after:
+            continue
+        if after is _ABSENT:
+            merged.pop(name, None)
+        else:
+            merged[name] = after
+    return merged
 
 
 def request_had_cookie(name: str) -> bool:

@@ -98,8 +98,7 @@ def role_required(role: str) -> Callable:
         def wrapped(*args, **kwargs):
             user = current_user()
             if user is None:
-                session["next"] = request.full_path.rstrip("?") if request.method == "GET" else None
-                return redirect(url_for("auth.login", face=role))
+                return _to_the_login(role)
             if user.role != role:
                 abort(403)
             return view(*args, **kwargs)
@@ -107,3 +106,18 @@ def role_required(role: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def return_cookie_name() -> str:
+    # __Host-: over HTTPS only, for this host alone (production); plain on a laptop's http://.
+    return "__Host-portal_return" if current_app.config["SESSION_COOKIE_SECURE"] else "portal_return"
+
+
+def _to_the_login(role: str):
+    """The login, and back to this page after it. The page is kept in a short cookie of its own,
+    not in a session: an anonymous request must not start a session row on the server."""
+    response = redirect(url_for("auth.login", face=role))
+    if request.method == "GET":
+        response.set_cookie(return_cookie_name(), request.full_path.rstrip("?"), max_age=900, httponly=True,
+                            secure=current_app.config["SESSION_COOKIE_SECURE"], samesite="Lax", path="/")
+    return response

@@ -1,6 +1,7 @@
 """The follow-up plan (opfølgningsplan, sygedagpengeloven § 16): made by the caseworker, kept in
-versions, read by the citizen (who must have a copy), and its return-to-work part shown to the
-employer only once the citizen has agreed."""
+versions, read by the citizen (who must have a copy), and its return-to-work part shown to an
+employer only once the citizen has agreed to show that version to that employer. An employer's
+measures name the company (its CVR number), and each company sees only its own."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,7 +9,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from ..models import FollowUpPlan, SickCase
+from ..models import EmployerRelation, EmployerReport, FollowUpPlan, PlanShare, SickCase
 from ..notify.reminders import queue_plan_ready
 from . import events
 
@@ -21,14 +22,26 @@ class Measure:
     what: str
     who: str
     by: date | None = None
+    cvr: str | None = None  # the employer's measure: which company (None: none named)
 
     def as_json(self) -> dict:
-        return {"what": self.what, "who": self.who, "by": self.by.isoformat() if self.by else None}
+        return {"what": self.what, "who": self.who, "by": self.by.isoformat() if self.by else None,
+                **({"cvr": self.cvr} if self.cvr else {})}
 
 
 def measures_of(plan: FollowUpPlan) -> list[Measure]:
-    return [Measure(m["what"], m["who"], date.fromisoformat(m["by"]) if m.get("by") else None)
+    return [Measure(m["what"], m["who"], date.fromisoformat(m["by"]) if m.get("by") else None, m.get("cvr"))
             for m in plan.measures or ()]
+
+
+def employers_of(db: Session, case: SickCase) -> dict[str, str]:
+    """The companies the citizen has as employers in this case (CVR number: name): the one the case
+    names, and every company whose report she confirmed."""
+    employers = {case.employer_cvr: case.employer_name or ""} if case.employer_cvr else {}
+    for cvr, name in db.exec(select(EmployerReport.cvr, EmployerReport.org_name).where(
+            EmployerReport.case_id == case.id, EmployerReport.relation == EmployerRelation.BOUND)):
+        employers[cvr] = employers.get(cvr) or name
+    return employers
 
 
 def current(db: Session, case_id: int) -> FollowUpPlan | None:
@@ -57,7 +70,9 @@ def save(db: Session, case: SickCase, goal: str, goal_text: str | None, return_b
     db.add(plan)
     if case.follow_up_plan_made_on is None:
         case.follow_up_plan_made_on = today
-        db.add(case)
+    # The citizen agreed to show the version before, not this one: no employer sees it until she says so.
+    case.plan_shared_with_employer_on = None
+    db.add(case)
     events.record(db, case.id, f"caseworker:{me}", "follow_up_plan_saved", version=plan.version)
     db.flush()
     queue_plan_ready(db, case, plan.version, link)
@@ -65,12 +80,29 @@ def save(db: Session, case: SickCase, goal: str, goal_text: str | None, return_b
     return plan
 
 
-def share_with_employer(db: Session, case: SickCase, share: bool, today: date) -> None:
-    """The citizen's choice: her employer sees the plan's return-to-work part, or no longer does."""
-    case.plan_shared_with_employer_on = today if share else None
+def share_with_employer(db: Session, case: SickCase, cvr: str, share: bool, today: date) -> None:
+    """The citizen's choice for one employer: it sees the return-to-work part of the plan's current
+    version, or no longer sees any version. A later version needs her consent again."""
+    from sqlalchemy import delete
+
+    plan = current(db, case.id)
+    if plan is None or cvr not in employers_of(db, case):
+        raise ValueError("no plan, or not an employer of the case")
+    db.exec(delete(PlanShare).where(PlanShare.case_id == case.id, PlanShare.cvr == cvr))
+    if share:
+        db.add(PlanShare(case_id=case.id, version=plan.version, cvr=cvr, shared_on=today))
+    db.flush()
+    # What the caseworker's page says: whether any employer sees the current version, since when.
+    case.plan_shared_with_employer_on = today if shared_with(db, case.id, plan.version) else None
     db.add(case)
-    events.record(db, case.id, "citizen", "plan_shared_with_employer" if share else "plan_unshared")
+    events.record(db, case.id, "citizen", "plan_shared_with_employer" if share else "plan_unshared",
+                  version=plan.version, cvr=cvr)
     db.commit()
+
+
+def shared_with(db: Session, case_id: int, version: int) -> set[str]:
+    """The employers (CVR numbers) the citizen lets see this version."""
+    return set(db.exec(select(PlanShare.cvr).where(PlanShare.case_id == case_id, PlanShare.version == version)))
 
 
 @dataclass(frozen=True)
@@ -85,13 +117,12 @@ class ReturnToWork:
     made_on: date
 
 
-def for_employer(db: Session, case_id: int) -> ReturnToWork | None:
-    case = db.get(SickCase, case_id)
-    if case is None or case.plan_shared_with_employer_on is None:
-        return None
+def for_employer(db: Session, case_id: int, cvr: str) -> ReturnToWork | None:
+    """The plan as this company may see it: only the current version, only if the citizen agreed to
+    show that version to this company, and only the measures that are this company's own."""
     plan = current(db, case_id)
-    if plan is None:
+    if plan is None or db.get(PlanShare, (case_id, plan.version, cvr)) is None:
         return None
     return ReturnToWork(goal=plan.goal, return_by=plan.return_by, adjustments=plan.adjustments,
-                        employer_measures=[m for m in measures_of(plan) if m.who == "employer"],
+                        employer_measures=[m for m in measures_of(plan) if m.who == "employer" and m.cvr == cvr],
                         version=plan.version, made_on=plan.made_on)

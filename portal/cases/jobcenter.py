@@ -3,7 +3,7 @@ audit log. Every query is limited to the caseworker's own municipality."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import Date, String, bindparam, func, literal, or_, update
@@ -332,12 +332,21 @@ def move_conversation(db: Session, case: SickCase, conversation_id: int, when: d
     conversation.answer = conversation.answer_reason = conversation.answer_preferred = None
     conversation.answered_at = None
     db.add(conversation)
+    if conversation.self_booked:  # moved off the time the citizen booked: that time is free again
+        held = db.exec(select(FreeTime).where(FreeTime.conversation_id == conversation.id)).first()
+        if held is not None and _utc(held.starts_at) != _utc(when):
+            held.taken_by_case_id = held.conversation_id = None
+            db.add(held)
     events.record(db, case.id, f"caseworker:{me}", "conversation_moved", at=when.isoformat(), form=form,
                   moved_from=moved_from.isoformat())
     db.flush()
     queue_invitation(db, conversation, settings or Invitations(), "moved")
     db.commit()
     return conversation
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def cancel_conversation(db: Session, case: SickCase, conversation_id: int, reason: str, today: date, me: str,

@@ -86,16 +86,22 @@ def case(case_id: int):
 
 
 def _plan_for_citizen(db, the_case):
-    """The plan in force with what the page needs to show it, or None."""
+    """The plan in force with what the page needs to show it, and one choice a company: whether
+    that employer may see this version. None without a plan."""
     from ..cases import follow_up_plan as plans
     from ..jobcenter.forms import PLAN_GOALS, PLAN_PARTIES
 
     plan = plans.current(db, the_case.id)
     if plan is None:
         return None
-    form = SharePlanForm(formdata=None, data={"share": "yes" if the_case.plan_shared_with_employer_on else "no"})
+    shared = plans.shared_with(db, the_case.id, plan.version)
+    forms = []
+    for cvr, name in plans.employers_of(db, the_case).items():
+        form = SharePlanForm(formdata=None, data={"share": "yes" if cvr in shared else "no", "employer": cvr})
+        form.share.id = form.share.label.field_id = f"share-{cvr}"  # one page, several forms
+        forms.append((name, cvr, form))
     return {"plan": plan, "measures": plans.measures_of(plan), "goals": dict(PLAN_GOALS),
-            "parties": dict(PLAN_PARTIES), "form": form}
+            "parties": dict(PLAN_PARTIES), "share_forms": forms}
 
 
 @bp.post("/sag/<int:case_id>/plan/deling")
@@ -106,11 +112,14 @@ def share_plan(case_id: int):
     summary, closed = _open_case(case_id)
     if closed:
         return closed
-    form = SharePlanForm()
-    if not form.validate_on_submit():
+    form, db = SharePlanForm(), get_session()
+    employers = plans.employers_of(db, summary.case)
+    # A page from before there were several employers sends no company: then it is the only one.
+    cvr = form.employer.data or (next(iter(employers)) if len(employers) == 1 else None)
+    if not form.validate_on_submit() or cvr not in employers or plans.current(db, case_id) is None:
         flash(_("Choose whether your employer may see it."), "error")
         return redirect(url_for("citizen.case", case_id=case_id, _anchor="plan-heading"), code=303)
-    plans.share_with_employer(get_session(), summary.case, form.share.data == "yes", clock.today())
+    plans.share_with_employer(db, summary.case, cvr, form.share.data == "yes", clock.today())
     return _back_to_case(case_id, _("Your employer can now see the part of the plan about your return to work.")
                          if form.share.data == "yes" else _("Your employer cannot see the plan."))
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from .. import clock
@@ -203,7 +203,10 @@ class BookTimeForm(FlaskForm):
 
 
 class SharePlanForm(FlaskForm):
-    """The citizen decides whether her employer sees the return-to-work part of the plan."""
+    """The citizen decides whether one employer sees the return-to-work part of the plan's current
+    version (one form a company; `employer` is its CVR number)."""
+
+    employer = HiddenField()
 
     share = RadioField(_l("May your employer see the part of the plan about your return to work?"),
                        choices=options([("yes", _l("Yes, my employer may see it")),

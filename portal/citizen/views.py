@@ -4,11 +4,11 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import format_date, ngettext
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from .. import clock
-from ..auth.server_session import end, live_sessions
+from ..auth import sessions_page
 from ..auth.session import current_user, role_required
 from ..cases import deadlines, feedback, retention
 from ..cases import questionnaire as questionnaire_cases
@@ -17,7 +17,6 @@ from ..cases.sickness import CaseAlreadyOpen, SickReport, case_of, cases_of, rep
 from ..db import get_session
 from ..models import AbsenceKind, Citizen, Employment, QuestionnaireStatus
 from .forms import FeedbackForm, ReportSicknessForm
-from .ongoing_forms import ConfirmForm
 from .questionnaire_forms import STEP_BY_SLUG, STEPS, DeclarationForm, answers_of, summary_rows
 
 bp = Blueprint("citizen", __name__, url_prefix="/borger")
@@ -55,26 +54,13 @@ def overview():
 @bp.get("/sessioner")
 @role_required("citizen")
 def sessions():
-    """The citizen's open sessions (other browsers and devices), which she can end."""
-    user = current_user()
-    rows = live_sessions(current_app._get_current_object(), "citizen", user.subject)
-    return render_template("citizen/sessions.html", rows=rows, this_session=session.key, form=ConfirmForm())
+    return sessions_page.page("citizen.end_other_sessions")
 
 
 @bp.post("/sessioner/afslut")
 @role_required("citizen")
 def end_other_sessions():
-    """End one other session (by its public id) or, without one, every other session."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    user, app = current_user(), current_app._get_current_object()
-    chosen = request.form.get("session")
-    keys = [row.id for row in live_sessions(app, "citizen", user.subject)
-            if row.id != session.key and (chosen is None or row.public_id == chosen)]
-    ended = end(app, keys, "ended_by_citizen")
-    flash(ngettext("%(num)d other session is logged out.", "%(num)d other sessions are logged out.", ended),
-          "success")
-    return redirect(url_for("citizen.sessions"), code=303)
+    return sessions_page.end_others("citizen.sessions")
 
 
 @bp.get("/mine-data")

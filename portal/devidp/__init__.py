@@ -247,6 +247,8 @@ def create_idp_app(issuer: str, clients: list[DevClient] | None = None, alg: str
 
     @app.get("/jwks")
     def jwks():
+        # Counted, so a test can see how often a client reads the keys.
+        app.extensions["devidp.jwks_served"] = app.extensions.get("devidp.jwks_served", 0) + 1
         return jsonify({"keys": [key.as_dict(private=False)]})
 
     def csrf_token() -> str:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
+from ..auth import sessions_page
 from ..auth.session import current_user, role_required
 from ..cases import employer as cases
 from ..db import get_session
@@ -118,5 +119,18 @@ def _shared_plan(report):
 
     if report.case_id is None or report.relation != EmployerRelation.BOUND:
         return None
-    return for_employer(get_session(), report.case_id)
+    return for_employer(get_session(), report.case_id, report.cvr)
 
+
+
+@bp.get("/sessioner")
+@role_required("employer")
+def sessions():
+    """Where the person is logged in, as the citizen's page (portal.auth.sessions_page)."""
+    return sessions_page.page("employer.end_other_sessions")
+
+
+@bp.post("/sessioner/afslut")
+@role_required("employer")
+def end_other_sessions():
+    return sessions_page.end_others("employer.sessions")

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from jinja2 import pass_context
 
 from .. import clock
+from ..auth import sessions_page
 from ..auth.session import current_user, role_required
 from ..cases import employer as employer_cases
 from ..cases import jobcenter as cases
@@ -625,10 +626,13 @@ def plan(case_id: int):
     file = _case_file(case_id)
     db, user = get_session(), current_user()
     latest = plans.current(db, case_id)
-    form = FollowUpPlanForm(prefix="plan", data=_plan_data(latest) if latest and request.method == "GET" else None)
+    employers = plans.employers_of(db, file.case)
+    form = FollowUpPlanForm(prefix="plan", data=_plan_data(latest, employers) if latest and request.method == "GET"
+                            else None)
+    _name_the_employers(form, employers)
     if file.case.status == "open" and form.validate_on_submit():
-        measures = [plans.Measure(what.data.strip(), who.data, by.data) for what, who, by in form.measure_rows()
-                    if (what.data or "").strip()]
+        measures = [_measure(plans, what.data.strip(), who.data, by.data, employers)
+                    for what, who, by in form.measure_rows() if (what.data or "").strip()]
         saved = plans.save(db, file.case, form.goal.data, form.goal_text.data, form.return_by.data,
                            form.adjustments.data, measures, form.next_follow_up_on.data, user.subject, user.name,
                            clock.today(), public_url("citizen.case", case_id=case_id))
@@ -647,13 +651,33 @@ def _current_plan(db, case_id: int):
     return (plan, measures_of(plan)) if plan else None
 
 
-def _plan_data(plan) -> dict:
+def _name_the_employers(form, employers: dict[str, str]) -> None:
+    """An employer's measure belongs to one company, which alone will see it. With one employer
+    that is "the employer"; with several, each company is a choice of its own."""
+    if len(employers) < 2:
+        return
+    parties = [(value, label) for value, label in PLAN_PARTIES if value != "employer"] + [
+        (f"employer:{cvr}", _("The employer %(company)s (CVR %(cvr)s)", company=name, cvr=cvr))
+        for cvr, name in employers.items()]
+    for _what, who, _by in form.measure_rows():
+        who.choices = options([("", _("Choose"))] + parties)
+
+
+def _measure(plans, what: str, who: str, by, employers: dict[str, str]):
+    if who.startswith("employer:"):
+        return plans.Measure(what, "employer", by, who.split(":", 1)[1])
+    only = next(iter(employers)) if who == "employer" and len(employers) == 1 else None
+    return plans.Measure(what, who, by, only)
+
+
+def _plan_data(plan, employers: dict[str, str]) -> dict:
     from ..cases.follow_up_plan import measures_of
 
     data = {"goal": plan.goal, "goal_text": plan.goal_text, "return_by": plan.return_by,
             "adjustments": plan.adjustments, "next_follow_up_on": plan.next_follow_up_on}
     for n, measure in enumerate(measures_of(plan)[:PLAN_MEASURES], start=1):
-        data.update({f"measure_{n}_what": measure.what, f"measure_{n}_who": measure.who, f"measure_{n}_by": measure.by})
+        who = f"employer:{measure.cvr}" if measure.cvr and len(employers) > 1 else measure.who
+        data.update({f"measure_{n}_what": measure.what, f"measure_{n}_who": who, f"measure_{n}_by": measure.by})
     return data
 
 
@@ -664,3 +688,16 @@ def letter(case_id: int, kind: str, ref: int):
     from ..letters import letter_response
 
     return letter_response(get_session(), _case_file(case_id).case, kind, ref)
+
+
+@bp.get("/sessioner")
+@role_required("caseworker")
+def sessions():
+    """Where the person is logged in, as the citizen's page (portal.auth.sessions_page)."""
+    return sessions_page.page("jobcenter.end_other_sessions")
+
+
+@bp.post("/sessioner/afslut")
+@role_required("caseworker")
+def end_other_sessions():
+    return sessions_page.end_others("jobcenter.sessions")

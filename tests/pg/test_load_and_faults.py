@@ -234,6 +234,33 @@ def test_a_database_that_is_away_gets_a_clear_page_and_nothing_is_lost(make_app,
     proxy.stop()
 
 
+def test_a_page_read_while_the_database_is_away_does_not_say_a_saved_form_was_lost(make_app, database_url):
+    """The form was stored and answered with its redirect; the page it leads to cannot be read. That
+    page must not say what was sent is not saved: only a form that failed may say so."""
+    proxy = TcpProxy(urlsplit(database_url).port or 5432)
+    proxy.start()
+    app = make_app(DATABASE_URL=through(proxy, database_url), PROPAGATE_EXCEPTIONS=False, TESTING=False)
+    client = app.test_client()
+    Auth(client).login(CITIZEN)
+    form = form_of(client.get("/borger/sygemelding").get_data(as_text=True))
+    sent = client.post("/borger/sygemelding", data={
+        **form, "first_absence_day": "2026-11-10", "employment": "employed", "employer_cvr": "12345674",
+        "employer_name": "Testbageriet ApS", "absence_kind": "full", "expected_return_known": "unknown"})
+    assert sent.status_code == 303
+    proxy.stop()
+    after = client.get(sent.headers["Location"])
+    proxy.start()
+    page = unescape(after.get_data(as_text=True))
+    assert after.status_code == 503 and "Portalen er kortvarigt utilgængelig" in page
+    assert "Det, du lige har sendt, er ikke gemt" not in page, "the form WAS saved"
+    assert "det, du har gemt, er bevaret" in page
+    engine = create_engine(database_url)
+    with Session(engine) as db:
+        assert db.exec(select(func.count()).select_from(SickCase)).one() == 1
+    engine.dispose()
+    proxy.stop()
+
+
 def test_connections_killed_during_a_journey_never_give_a_bare_page_nor_a_false_not_saved(served_portal,
                                                                                            database_url):
     """Every answer is the portal's own, and it tells the truth: a form that was stored never gets
@@ -271,10 +298,13 @@ def test_connections_killed_during_a_journey_never_give_a_bare_page_nor_a_false_
                 "first_absence_day": "2026-11-09", "absence_kind": "full"}
         answer = hanne.post(f"{served_portal}/arbejdsgiver/sygemelding", data=data, allow_redirects=False,
                             timeout=120)
+        if answer.status_code in (302, 303):  # the page the stored form leads to, read under the same faults
+            shown = hanne.get(served_portal + urlsplit(answer.headers["Location"]).path, timeout=120)
+            read_after.append((n, shown.status_code, shown.text))
         return n, answer.status_code, answer.text
 
     numbered = list(enumerate(pages))
-    faulted, calm = [], []
+    faulted, calm, read_after = [], [], []
     with ThreadPoolExecutor(max_workers=wave) as pool:
         for start in range(0, wave * most_waves, wave):
             sent = [pool.submit(send, job) for job in numbered[start:start + wave]]
@@ -303,5 +333,8 @@ def test_connections_killed_during_a_journey_never_give_a_bare_page_nor_a_false_
             assert f"Afbrudt {n}" not in stored, f"report {n} was stored but the page said nothing was saved"
         if "Det, du sendte, er gemt" in unescape(body):
             assert f"Afbrudt {n}" in stored
+    for n, status, body in read_after:
+        assert "Internal Server Error" not in body and '<html lang="da">' in body, (n, status, body[:300])
+        assert not_saved not in unescape(body), f"report {n} was stored; the page after it said it was not"
     assert {status for _n, status, _b in faulted} - {303}, "the faults reached no request: this proves nothing"
     assert [status for _n, status, _b in calm] == [303] * wave, "the portal did not recover after the faults"

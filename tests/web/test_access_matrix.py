@@ -7,6 +7,7 @@ Karsten (Aarhus, 751) are the neighbours who must not see any of it."""
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import UTC, datetime
 
 import pytest
@@ -14,6 +15,7 @@ from sqlmodel import select
 
 from portal.db import session_scope
 from portal.models import Conversation, EmployerReport, FreeTime, Handover
+from portal.web import signed_csrf_token
 
 from ..conftest import Auth, csrf_token
 from .test_citizen_journey import case_id_from, post_form, report_sick, text
@@ -72,6 +74,10 @@ MATRIX: dict[str, dict] = {
     "citizen.my_data_download": ANY_CITIZEN,
     "citizen.sessions": ANY_CITIZEN,
     "citizen.end_other_sessions": ANY_CITIZEN,
+    "employer.sessions": ANY_EMPLOYER,
+    "employer.end_other_sessions": ANY_EMPLOYER,
+    "jobcenter.sessions": ANY_CASEWORKER,
+    "jobcenter.end_other_sessions": ANY_CASEWORKER,
     "citizen.report": ANY_CITIZEN,
     "citizen.reported": LISES_CASE,
     "citizen.questionnaire_feedback": LISES_CASE,
@@ -202,10 +208,18 @@ def _free_time(db) -> int:
     return time.id
 
 
-def page_token(client) -> str:
-    """The CSRF token every page carries for htmx (anonymous pages have no form of their own)."""
+def page_token(app, client) -> str:
+    """The CSRF token a logged-in page carries for htmx. An anonymous page makes none (that would
+    start a session row for every reader): the anonymous browser is given one in its session, as if
+    it had opened a form, so its POSTs reach the routes' own access checks."""
     html = client.get("/").get_data(as_text=True)
-    return re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
+    found = re.search(r'"X-CSRFToken": "([^"]+)"', html)
+    if found:
+        return found.group(1)
+    raw = secrets.token_hex(20)
+    with client.session_transaction() as session:
+        session["csrf_token"] = raw
+    return signed_csrf_token(app.secret_key, raw)
 
 
 def routes(app):
@@ -225,7 +239,7 @@ def test_every_route_has_a_rule(make_app):
 
 def test_every_route_answers_every_role_as_the_matrix_says(setup):
     app, clients, ids = setup
-    tokens = {role: page_token(client) for role, client in clients.items()}
+    tokens = {role: page_token(app, client) for role, client in clients.items()}
     wrong = []
     # Reading first, then writing, so a form posted by one role does not change what another reads.
     for wanted_method in ("GET", "POST"):
@@ -245,7 +259,7 @@ def test_every_route_answers_every_role_as_the_matrix_says(setup):
                     # Logging out ends the session: log in again for the rest of the run.
                     if role in LOGINS:
                         Auth(client).login(*LOGINS[role])
-                    tokens[role] = page_token(client)
+                    tokens[role] = page_token(app, client)
                 if got != expected:
                     wrong.append(f"{method} {url} as {role}: {got}, expected {expected}")
     assert wrong == [], "\n".join(wrong)

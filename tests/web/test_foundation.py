@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portal import create_app
-from portal.config import UnsafeProductionConfig
+from portal.config import NSIS, UnsafeProductionConfig
 
 
 def text(response) -> str:
@@ -74,6 +74,27 @@ REAL_LOGIN = {"PORTAL_OIDC_ISSUER": "https://idp.example.dk", "PORTAL_OIDC_CLIEN
     ({**PRODUCTION_SECRETS, **REAL_LOGIN, "PORTAL_PUBLIC_URL": ""}, "PORTAL_PUBLIC_URL is not set"),
     ({**PRODUCTION_SECRETS, **REAL_LOGIN, "PORTAL_PUBLIC_URL": "http://sygefravaer.example.dk"},
      "PORTAL_PUBLIC_URL is not set to the portal's https"),
+    ({**PRODUCTION_SECRETS, **REAL_LOGIN, "PORTAL_PUBLIC_URL": "https://"}, "PORTAL_PUBLIC_URL is not set"),
+    # one short string repeated: more than 12 different characters, but no more random than the string
+    ({**PRODUCTION_SECRETS, **REAL_LOGIN, "PORTAL_SECRET_KEY": "Kq7#mZ2$vB9!xR4" * 4},
+     "PORTAL_SECRET_KEY is the development"),
+    ({**PRODUCTION_SECRETS, **REAL_LOGIN, "PORTAL_CPR_HASH_KEY": ("Kq7#mZ2$vB9!xR4" * 3)[:40]},
+     "PORTAL_CPR_HASH_KEY is the development"),
+    ({**PRODUCTION_SECRETS, **REAL_LOGIN, "PORTAL_OIDC_ISSUER": "http://idp.example.dk"},
+     "the citizen login's issuer is not an https:// address"),
+    ({**PRODUCTION_SECRETS, **REAL_LOGIN, "PORTAL_OIDC_CASEWORKER_ISSUER": "http://idp.example.dk"},
+     "the caseworker login's issuer is not an https:// address"),
+    ({**PRODUCTION_SECRETS, **REAL_LOGIN, "PORTAL_IDLE_TIMEOUT_MINUTES": "100000"},
+     "PORTAL_IDLE_TIMEOUT_MINUTES must be between 10 and 60"),
+    ({**PRODUCTION_SECRETS, **REAL_LOGIN, "PORTAL_SF_TEST": "1"}, "PORTAL_SF_TEST is on"),
+    ({**PRODUCTION_SECRETS, **REAL_LOGIN, "PORTAL_OIDC_MIN_LOA": "low"},
+     "the citizen login's PORTAL_OIDC_MIN_LOA is below NSIS Substantial"),
+    ({**PRODUCTION_SECRETS, **REAL_LOGIN, "PORTAL_OIDC_EMPLOYER_MIN_LOA": NSIS + "Low"},
+     "the employer login's PORTAL_OIDC_MIN_LOA is below"),
+    ({**PRODUCTION_SECRETS, **REAL_LOGIN, "PORTAL_PHYSICAL_MAIL_TYPE": "brev"},
+     "PORTAL_PHYSICAL_MAIL_TYPE must be a whole number, not 'brev'"),
+    ({**PRODUCTION_SECRETS, **REAL_LOGIN, "PORTAL_IDLE_TIMEOUT_MINUTES": "30m"},
+     "PORTAL_IDLE_TIMEOUT_MINUTES must be a whole number"),
 ])
 def test_production_fails_closed(monkeypatch, env, message):
     env = {"PORTAL_ENV": "production", "PORTAL_DEV_IDP": "0", **env}

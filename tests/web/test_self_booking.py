@@ -235,3 +235,23 @@ def test_a_moved_case_gives_its_self_booked_time_back(world):
     assert moved.status_code == 303
     [freed] = free_times(app)
     assert freed.taken_by_case_id is None and freed.conversation_id is None
+
+
+def test_a_self_booked_conversation_moved_to_another_time_frees_the_time_it_was_booked_at(world):
+    app, mette = world
+    publish(mette, count="1")
+    lise, case_id = citizen_who_asked_to_talk(app, "Lise Testesen")
+    [time] = free_times(app)
+    assert book(lise, case_id, time.id).status_code == 303
+    with app.app_context(), session_scope(app) as db:
+        conversation_id = db.exec(select(Conversation.id)).one()
+    page = text(mette.get(f"/jobcenter/sag/{case_id}"))
+    prefix = f"move{conversation_id}"
+    moved = mette.post(f"/jobcenter/sag/{case_id}/samtale/{conversation_id}/flyt", data={
+        f"{prefix}-csrf_token": csrf_token(page), f"{prefix}-day": "23-11-2026", f"{prefix}-at": "13:00",
+        f"{prefix}-form": "phone"})
+    assert moved.status_code == 303
+    [freed] = free_times(app)
+    assert freed.taken_by_case_id is None and freed.conversation_id is None
+    ahmed, ahmeds_case = citizen_who_asked_to_talk(app, "Ahmed Prøvesen")
+    assert "kl. 09.00" in text(ahmed.get(f"/borger/sag/{ahmeds_case}/samtale/book")), "offered to others again"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlmodel import select
 
 from portal.auth.server_session import end_sessions
@@ -117,3 +118,83 @@ def test_the_idle_limit_counts_from_the_last_renewal_so_it_is_never_exceeded(app
     age_sessions(app, idle_minutes=29.6)  # 30.1 minutes since the renewal, 29.6 since the last request
     ended = client.get("/borger/mit-sygefravaer")
     assert ended.status_code == 302 and ended.headers["Location"].endswith("/log-ind/citizen")
+
+
+def live_session_rows(app) -> int:
+    with app.app_context(), session_scope(app) as db:
+        return len(db.exec(select(WebSession.id)).all())
+
+
+def test_an_anonymous_reader_leaves_no_session_row_and_no_cookie(app):
+    """Reading the public pages, a 404 or a page behind the login keeps nothing: a stream of
+    anonymous GETs must not fill the session table (each row was kept a week)."""
+    reader = app.test_client()
+    for path in ("/", "/frister", "/frister?first_absence_day=2026-05-13&on=2026-06-20", "/findes-ikke",
+                 "/favicon.ico", "/sprog/xx"):
+        response = reader.get(path)
+        assert response.status_code in (200, 302, 404), path
+        assert "Set-Cookie" not in response.headers, path
+    protected = reader.get("/borger/mit-sygefravaer")
+    assert protected.status_code == 302 and protected.headers["Location"].endswith("/log-ind/citizen")
+    assert "portal_session" not in protected.headers.get("Set-Cookie", ""), "the page to return to is no session"
+    assert live_session_rows(app) == 0
+    assert reader.get("/sprog/en?next=/").status_code == 302
+    assert live_session_rows(app) == 1, "a chosen language is something to keep"
+
+
+def test_a_message_goes_to_the_page_after_the_form_not_to_another_tab_of_the_session(app, client, auth):
+    """Two tabs of one session: the message of a form sent in one tab is shown on the page its
+    redirect leads to, not on whatever page the other tab loads meanwhile."""
+    auth.login(CITIZEN)
+    Auth(app.test_client()).login(CITIZEN)  # a phone, to be logged out
+    other_tab = app.test_client()
+    other_tab.set_cookie(COOKIE, cookie_of(client))
+    page = text(client.get("/borger/sessioner"))
+    sent = client.post("/borger/sessioner/afslut", data={"csrf_token": csrf_token(page)})
+    assert sent.status_code == 303 and sent.headers["Location"].endswith("/borger/sessioner")
+    meanwhile = text(other_tab.get("/borger/mit-sygefravaer"))
+    assert "anden session" not in meanwhile, "the other tab's page took the message"
+    assert "1 anden session er logget ud" in text(client.get("/borger/sessioner"))
+    assert "1 anden session er logget ud" not in text(client.get("/borger/sessioner")), "shown once"
+
+
+def test_two_requests_of_one_session_saving_at_once_keep_both_changes(app, client, auth):
+    """Each request lays only its own changes over the row as it is when saved: the second save
+    no longer writes back the whole session it read and wipes the first one's message."""
+    from flask import Response, request
+
+    auth.login(CITIZEN)
+    interface = app.session_interface
+    with app.test_request_context("/borger/mit-sygefravaer", headers={"Cookie": f"{COOKIE}={cookie_of(client)}"}):
+        first, second = interface.open_session(app, request), interface.open_session(app, request)
+        first["_flash:1"] = {"to": "/borger/sessioner", "messages": [["success", "Første"]]}
+        second["_flash:2"] = {"to": "/borger/mine-data", "messages": [["success", "Anden"]]}
+        interface.save_session(app, first, Response())
+        interface.save_session(app, second, Response())
+    assert "Første" in text(client.get("/borger/sessioner"))
+    assert "Anden" in text(client.get("/borger/mine-data"))
+
+
+@pytest.mark.parametrize("name, face, page", [("Hanne Arbejdsgiver", "employer", "/arbejdsgiver/sessioner"),
+                                              ("Mette Sagsbehandler", "caseworker", "/jobcenter/sessioner")])
+def test_employers_and_caseworkers_see_where_they_are_logged_in_and_log_out_the_others(app, client, name, face,
+                                                                                         page):
+    Auth(client).login(name, face=face)
+    other = app.test_client()
+    Auth(other).login(name, face=face)
+    Auth(app.test_client()).login("Lise Testesen")  # another person's session is never listed
+    listed = text(client.get(page))
+    assert listed.count("session-item") == 2 and "Denne browser" in listed and "Hvor du er logget ind" in listed
+    ended = client.post(page + "/afslut", data={"csrf_token": csrf_token(listed)})
+    assert ended.status_code == 303 and ended.headers["Location"].endswith(page)
+    assert "1 anden session er logget ud" in text(client.get(page))
+    home = {"employer": "/arbejdsgiver/", "caseworker": "/jobcenter/"}[face]
+    assert other.get(home).status_code == 302, "the other browser is logged out"
+    assert client.get(home).status_code == 200
+
+
+def test_after_the_login_the_citizen_is_back_on_the_page_she_asked_for(app, client):
+    assert client.get("/borger/mine-data").status_code == 302
+    assert live_session_rows(app) == 0
+    landed = Auth(client).login(CITIZEN)
+    assert landed.headers["Location"].endswith("/borger/mine-data")
