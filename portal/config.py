@@ -142,8 +142,7 @@ def from_environment(instance_path: str) -> dict:
         "PORTAL_TODAY": _env("TODAY"),
         "PORTAL_TIMEZONE": _env("TIMEZONE", "Europe/Copenhagen"),
         # Where a case waits while the CPR register cannot answer (marked "municipality not
-        # confirmed" until the sweep reads the register); on a laptop, where the local register's
-        # unlisted people live.
+        # confirmed" until the sweep reads the register).
         "PORTAL_DEFAULT_MUNICIPALITY": _env("DEFAULT_MUNICIPALITY", "101"),
         # The CPR register: "serviceplatformen" asks SF1520 (PersonBaseDataExtended) with the OCES3
         # certificate (PORTAL_SF_CERTIFICATE) and the service agreement's UUIDs; "local" (development)

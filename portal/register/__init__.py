@@ -50,22 +50,22 @@ def _now() -> datetime:
 
 class LocalRegister:
     """Development and tests: the people of a JSON file of fictitious CPR numbers. Anyone not in it
-    lives in `default_municipality` (the laptop's PORTAL_DEFAULT_MUNICIPALITY), unprotected and
-    alive, without a known address; production refuses this register (config.check_production)."""
+    is not in the register (as SF1520 answers "PNR not found"): the case waits, not confirmed, in
+    PORTAL_DEFAULT_MUNICIPALITY. Production refuses this register (config.check_production)."""
 
-    def __init__(self, people: dict[str, dict], default_municipality: str):
-        self.people, self.default_municipality = people, default_municipality
+    def __init__(self, people: dict[str, dict]):
+        self.people = people
 
     @classmethod
-    def from_file(cls, path: str, default_municipality: str) -> LocalRegister:
+    def from_file(cls, path: str) -> LocalRegister:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
-        return cls({row["cpr"]: row for row in data["people"]}, default_municipality)
+        return cls({row["cpr"]: row for row in data["people"]})
 
     def lookup(self, cpr: str) -> Person:
         row = self.people.get(cpr)
         if row is None:
-            return Person(self.default_municipality, "", None, False, False, _now())
+            raise NotInRegister("the local register knows no such person")
         address = PostalAddress(name=row["name"], **row["address"]) if row.get("address") else None
         return Person(row["municipality"], row["name"], address, row.get("protected", False),
                       row.get("dead", False), _now())
@@ -107,7 +107,7 @@ def register_from_config(config: dict):
 
         register = Sf1520Register.from_config(config)
     else:
-        register = LocalRegister.from_file(config["PORTAL_REGISTER_FILE"], config["PORTAL_DEFAULT_MUNICIPALITY"])
+        register = LocalRegister.from_file(config["PORTAL_REGISTER_FILE"])
     return CachedRegister(register, config["PORTAL_REGISTER_CACHE_MINUTES"])
 
 

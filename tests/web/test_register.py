@@ -263,7 +263,7 @@ def test_an_unanswered_report_is_kept_marked_and_routed_by_the_sweep(app, sf1520
 
 def local_register(app, **people) -> LocalRegister:
     """The app's local register, with changes to who lives where (for a move or a death)."""
-    register = LocalRegister.from_file(app.config["PORTAL_REGISTER_FILE"], "101")
+    register = LocalRegister.from_file(app.config["PORTAL_REGISTER_FILE"])
     for cpr, changes in people.items():
         register.people[cpr] = {**register.people[cpr], **changes}
     app.extensions["portal.register"] = CachedRegister(register, minutes=60)
@@ -357,3 +357,13 @@ def test_the_case_page_marks_an_unconfirmed_municipality_for_the_caseworker_only
     page = text(mette.get(f"/jobcenter/sag/{case_id}"))
     assert "Kommunen er ikke bekræftet" in page
     assert csrf_token(page)
+
+
+def test_someone_the_register_does_not_know_waits_unconfirmed_and_is_not_moved(app):
+    hanne = app.test_client()
+    Auth(hanne).login("Hanne Arbejdsgiver", "employer")
+    assert report_employee(hanne, cpr="611280-1234", employee_name="Ukendt Prøve").status_code == 303
+    case = only_case(app)
+    assert (case.municipality_code, case.municipality_confirmed) == ("101", False)
+    assert "1 unanswered)" in sweep(app)
+    assert (only_case(app).municipality_code, only_case(app).municipality_confirmed) == ("101", False)
