@@ -102,6 +102,7 @@ def sweep(batch_size: int) -> None:
         from .cases.employer import mark_unanswered
 
         unanswered = mark_unanswered(db, clock.today())
+        residences = _recheck_residences(db)
         screened, made = sweep_cases(db, clock.today(), batch_size)
         queued = queue_due(db, clock.today(), _overview_link(), batch_size)
     with current_app.extensions["portal.engine"].begin() as connection:
@@ -112,11 +113,27 @@ def sweep(batch_size: int) -> None:
     from .auth.server_session import purge as purge_sessions
 
     sessions = purge_sessions(current_app)
-    click.echo(f"sweep: {unanswered} unanswered fast-track requests sent for a decision, "
+    click.echo(f"sweep: {residences.read} read in the CPR register ({residences.routed} routed, "
+               f"{residences.moved} moved, {residences.closed} closed at death, "
+               f"{residences.unanswered} unanswered), "
+               f"{unanswered} unanswered fast-track requests sent for a decision, "
                f"{screened} open cases screened, "
                f"{made} new handovers, {queued} reminders queued, {forgotten} old form and API keys forgotten, "
                f"{tokens} expired API tokens removed, {sessions} ended sessions forgotten, "
                f"{time.perf_counter() - started:.1f} s")
+
+
+def _recheck_residences(db):
+    """The CPR register read again for the cases whose municipality is not confirmed, and for a
+    bounded number of the rest (PORTAL_REGISTER_RECHECK_PER_SWEEP), the oldest reading first."""
+    from . import clock
+    from .cases.residence import recheck
+    from .personal_data import decrypt_cpr
+    from .register import register_of
+
+    config = current_app.config
+    return recheck(db, register_of(current_app), clock.today(), config["PORTAL_REGISTER_RECHECK_PER_SWEEP"],
+                   config["PORTAL_REGISTER_RECHECK_DAYS"], decrypt_cpr)
 
 
 def _overview_link() -> str:

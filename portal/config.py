@@ -21,6 +21,10 @@ DEV_CLIENT_ID = "portal-dev"
 DEV_CLIENT_SECRET = "portal-dev-secret"  # nosec B105
 DEV_SF_CVR = "11111111"  # the sender of Digital Post written to files on a laptop
 POST_SENDERS = ("serviceplatformen", "file")
+REGISTERS = ("serviceplatformen", "local")
+# SF1520 PersonBaseDataExtended (version 5) on Serviceplatformen's test and production systems.
+SF1520_TEST_URL = "https://exttest.serviceplatformen.dk/service/CPR/PersonBaseDataExtended/5"
+SF1520_PRODUCTION_URL = "https://prod.serviceplatformen.dk/service/CPR/PersonBaseDataExtended/5"
 
 FACES = ("citizen", "employer", "caseworker")
 
@@ -37,6 +41,15 @@ def _int(name: str, default: str) -> int:
         return int(value.strip())
     except ValueError:
         raise UnsafeProductionConfig(f"PORTAL_{name} must be a whole number, not {value!r}") from None
+
+
+def _number(name: str, default: str) -> float:
+    """A number (seconds may have decimals), or the configuration error that names the setting."""
+    value = _env(name, default)
+    try:
+        return float(value.strip())
+    except ValueError:
+        raise UnsafeProductionConfig(f"PORTAL_{name} must be a number, not {value!r}") from None
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -166,9 +179,27 @@ def from_environment(instance_path: str) -> dict:
         # Pins "today" for demos and tests (ISO date); unset means the real date in Copenhagen.
         "PORTAL_TODAY": _env("TODAY"),
         "PORTAL_TIMEZONE": _env("TIMEZONE", "Europe/Copenhagen"),
-        # Where a citizen's case goes when the identity provider gives no municipality (in
-        # production the CPR register does; that integration is not built yet).
+        # Where a case waits while the CPR register cannot answer (marked "municipality not
+        # confirmed" until the sweep reads the register).
         "PORTAL_DEFAULT_MUNICIPALITY": _env("DEFAULT_MUNICIPALITY", "101"),
+        # The CPR register: "serviceplatformen" asks SF1520 (PersonBaseDataExtended) with the OCES3
+        # certificate (PORTAL_SF_CERTIFICATE) and the service agreement's UUIDs; "local" (development)
+        # reads a file of fictitious people.
+        "PORTAL_REGISTER": _env("REGISTER", "serviceplatformen" if production else "local"),
+        "PORTAL_REGISTER_FILE": _env(
+            "REGISTER_FILE", os.path.join(os.path.dirname(__file__), "devregister", "people.json")),
+        "PORTAL_REGISTER_URL": _env("REGISTER_URL", SF1520_TEST_URL if _flag("SF_TEST", not production)
+                                    else SF1520_PRODUCTION_URL),
+        "PORTAL_REGISTER_SERVICE_AGREEMENT_UUID": _env("REGISTER_SERVICE_AGREEMENT_UUID"),
+        "PORTAL_REGISTER_USER_SYSTEM_UUID": _env("REGISTER_USER_SYSTEM_UUID"),
+        "PORTAL_REGISTER_USER_UUID": _env("REGISTER_USER_UUID"),
+        "PORTAL_REGISTER_SERVICE_UUID": _env("REGISTER_SERVICE_UUID"),
+        "PORTAL_REGISTER_TIMEOUT_SECONDS": _number("REGISTER_TIMEOUT_SECONDS", "10"),
+        # An answer is kept this long; and each sweep re-reads at most this many open cases whose
+        # reading is older than PORTAL_REGISTER_RECHECK_DAYS (a move or a death is seen within days).
+        "PORTAL_REGISTER_CACHE_MINUTES": _int("REGISTER_CACHE_MINUTES", "60"),
+        "PORTAL_REGISTER_RECHECK_PER_SWEEP": _int("REGISTER_RECHECK_PER_SWEEP", "200"),
+        "PORTAL_REGISTER_RECHECK_DAYS": _int("REGISTER_RECHECK_DAYS", "7"),
         # The municipalities' profiles (TOML); unset means the bundled demo municipalities.
         "PORTAL_MUNICIPALITY_PROFILES": _env("MUNICIPALITY_PROFILES"),
         "PORTAL_IDLE_TIMEOUT_MINUTES": _int("IDLE_TIMEOUT_MINUTES", "30"),
@@ -318,6 +349,7 @@ def check_production(config: dict) -> None:
     if config.get("PORTAL_TODAY"):
         problems.append("PORTAL_TODAY pins the date: only for demos and tests")
     problems += post_problems(config)
+    problems += register_problems(config)
     if problems:
         raise UnsafeProductionConfig("Refusing to start in production: " + "; ".join(problems))
 
@@ -365,3 +397,33 @@ def post_problems(config: dict) -> list[str]:
     if not config.get("PORTAL_PHYSICAL_MAIL_TYPE"):
         problems.append("PORTAL_PHYSICAL_MAIL_TYPE is not set: letters on paper need the print supplier's type")
     return problems
+
+
+def register_problems(config: dict) -> list[str]:
+    """The CPR register in production: SF1520 on Serviceplatformen, with the certificate and the
+    service agreement's four UUIDs; never the local file of fictitious people."""
+    register = config.get("PORTAL_REGISTER")
+    if register not in REGISTERS:
+        return [f"PORTAL_REGISTER must be one of {', '.join(REGISTERS)}"]
+    if register == "local":
+        return ["PORTAL_REGISTER is local: cases would be routed by a file of fictitious people"]
+    problems = []
+    certificate = _certificate_problem(config.get("PORTAL_SF_CERTIFICATE"))
+    if certificate:
+        problems.append(f"the CPR register is configured but {certificate}")
+    for name in ("SERVICE_AGREEMENT", "USER_SYSTEM", "USER", "SERVICE"):
+        if not _is_uuid(config.get(f"PORTAL_REGISTER_{name}_UUID")):
+            problems.append(f"PORTAL_REGISTER_{name}_UUID is not a UUID (from the service agreement for SF1520)")
+    if not (config.get("PORTAL_REGISTER_URL") or "").startswith("https://"):
+        problems.append("PORTAL_REGISTER_URL is not an https:// address")
+    return problems
+
+
+def _is_uuid(value: str | None) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value or "")
+    except ValueError:
+        return False
+    return True

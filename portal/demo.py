@@ -16,6 +16,7 @@ from .cases import feedback, followup
 from .cases import hours as hours_cases
 from .cases import questionnaire as questionnaire_cases
 from .cases.jobcenter import register_caseworker
+from .cases.residence import residence_at_report
 from .cases.sickness import SickReport, report_sickness
 from .db import session_scope
 from .devidp.identities import IDENTITIES
@@ -85,8 +86,10 @@ def seed(app: Flask) -> int:
                 employer_name=employer if employment == Employment.EMPLOYED else None,
                 expected_return=(first_day + timedelta(weeks=rng.randint(2, 30))) if n % 3 else None,
             )
-            case = report_sickness(db, citizen.id, "101" if n % 2 else "751", report,
-                                   min(today, first_day + timedelta(days=rng.randint(0, 6))))
+            # Each lands where the local register says the citizen lives (København or Aarhus).
+            case = report_sickness(db, citizen.id, "", report,
+                                   min(today, first_day + timedelta(days=rng.randint(0, 6))),
+                                   residence=residence_at_report(cpr))
             questionnaire = db.exec(select(Questionnaire).where(Questionnaire.case_id == case.id)).one()
             steps_done = rng.randint(0, len(ANSWERS) + 2)
             for slug in list(ANSWERS)[:steps_done]:

@@ -111,6 +111,11 @@ class SickCase(SQLModel, table=True):
     plan_shared_with_employer_on: date | None = None
     partial_since: date | None = None
     recovered_on: date | None = None
+    # The residence municipality as the CPR register gave it, and when it was read. Not confirmed:
+    # the register could not answer at the report, so the case waits in PORTAL_DEFAULT_MUNICIPALITY
+    # until the sweep reads the register and routes it.
+    municipality_confirmed: bool = True
+    municipality_read_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -26,6 +26,11 @@ from portal.devidp.testing import running_idp
 from tests import memo_schema
 
 TODAY = "2026-11-16"  # a Monday; tests that need another day pass PORTAL_TODAY themselves
+# SF1520's service agreement in production (made-up UUIDs of the right form).
+PRODUCTION_REGISTER = {"PORTAL_REGISTER_SERVICE_AGREEMENT_UUID": "8a4e2b1c-3d5f-4a6b-9c7d-1e2f3a4b5c6d",
+                       "PORTAL_REGISTER_USER_SYSTEM_UUID": "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e",
+                       "PORTAL_REGISTER_USER_UUID": "2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f",
+                       "PORTAL_REGISTER_SERVICE_UUID": "3d4e5f6a-7b8c-4d9e-8f0a-2b3c4d5e6f7a"}
 
 
 def _database_of_this_worker(url: str | None) -> str | None:

@@ -28,6 +28,7 @@ from ..rules import CaseFacts, Code, FastTrackOffer, Obligation, fast_track_offe
 from . import events, followup, handover
 from .facts import record_expectation, record_expected_duration, timeline_of
 from .next_steps import NextSteps, next_steps_for
+from .residence import Residence
 from .sickness import SickReport, open_case_of, report_sickness
 
 
@@ -58,7 +59,7 @@ def _citizen_by_cpr(db: Session, cpr: str, employee_name: str) -> Citizen:
 
 
 def report_employee_sick(db: Session, employer: Employer, cpr: str, employee_name: str, first_absence_day: date,
-                         absence_kind: AbsenceKind, partial_hours: Decimal | None, municipality: str,
+                         absence_kind: AbsenceKind, partial_hours: Decimal | None, residence: Residence,
                          today: date) -> EmployerReport:
     """Find the employee's open case by the keyed hash of the CPR number, or open one (which sends
     the employee the questionnaire). The report joins an open case only if the case names this
@@ -71,10 +72,11 @@ def report_employee_sick(db: Session, employer: Employer, cpr: str, employee_nam
     if not opened and case.employer_cvr != employer.cvr and (asked := _open_question(db, citizen.id, employer.cvr)):
         return asked
     if opened:
-        case = report_sickness(db, citizen.id, municipality, SickReport(
+        case = report_sickness(db, citizen.id, residence.municipality, SickReport(
             first_absence_day=first_absence_day, employment=Employment.EMPLOYED, absence_kind=absence_kind,
             partial_hours_per_week=float(partial_hours) if partial_hours is not None else None,
-            employer_cvr=employer.cvr, employer_name=employer.org_name), today, actor="employer")
+            employer_cvr=employer.cvr, employer_name=employer.org_name), today, actor="employer",
+            residence=residence)
     bound = opened or case.employer_cvr == employer.cvr
     report = EmployerReport(
         case_id=case.id if bound else None, citizen_id=citizen.id,

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from ..models import AbsenceKind, CaseStatus, Citizen, Employment, Questionnaire, SickCase
 from . import events, handover
 from .facts import record_expectation
+from .residence import Residence
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,12 @@ def latest_case_of(db: Session, citizen_id: int) -> SickCase | None:
 
 
 def report_sickness(db: Session, citizen_id: int, municipality: str, report: SickReport,
-                    today: date, actor: str = "citizen") -> SickCase:
-    """Open the case and send the questionnaire (oplysningsskema) at once, in one transaction."""
+                    today: date, actor: str = "citizen", residence: Residence | None = None) -> SickCase:
+    """Open the case and send the questionnaire (oplysningsskema) at once, in one transaction.
+    `residence`, from the CPR register, names the municipality (and whether it is confirmed);
+    without it, `municipality` is taken as confirmed (the demo, the tests of other parts)."""
+    if residence is not None:
+        municipality = residence.municipality
     existing = open_case_of(db, citizen_id)
     if existing is not None:
         raise CaseAlreadyOpen(existing)
@@ -54,6 +59,8 @@ def report_sickness(db: Session, citizen_id: int, municipality: str, report: Sic
     case = SickCase(
         citizen_id=citizen_id,
         municipality_code=municipality,
+        municipality_confirmed=residence.confirmed if residence else True,
+        municipality_read_at=residence.read_at if residence else None,
         status=CaseStatus.OPEN,
         first_absence_day=report.first_absence_day,
         employment=report.employment,
@@ -87,6 +94,8 @@ def report_sickness(db: Session, citizen_id: int, municipality: str, report: Sic
                   first_absence_day=case.first_absence_day.isoformat(),
                   absence_kind=case.absence_kind, employment=case.employment)
     events.record(db, case.id, "portal", "questionnaire_sent", sent_on=today.isoformat())
+    if not case.municipality_confirmed:
+        events.record(db, case.id, "portal", "municipality_not_confirmed", municipality=municipality)
     db.flush()
     handover.rescreen(db, case, questionnaire, today)
     db.commit()

@@ -13,6 +13,7 @@ from ..auth.session import current_user, role_required
 from ..cases import deadlines, feedback, retention
 from ..cases import questionnaire as questionnaire_cases
 from ..cases.next_steps import next_steps_for
+from ..cases.residence import residence_of_citizen
 from ..cases.sickness import CaseAlreadyOpen, SickReport, case_of, cases_of, report_sickness
 from ..db import get_session
 from ..models import AbsenceKind, Citizen, Employment, QuestionnaireStatus
@@ -98,9 +99,11 @@ def report():
             expected_return=form.expected_return.data if form.expected_return_known.data == "date" else None,
             email=(form.email.data or "").strip() or None,
         )
-        municipality = user.municipality or current_app.config["PORTAL_DEFAULT_MUNICIPALITY"]
+        db = get_session()
         try:
-            case = report_sickness(get_session(), user.citizen_id, municipality, report, clock.today())
+            # The residence municipality from the CPR register (the login carries no address).
+            case = report_sickness(db, user.citizen_id, "", report, clock.today(),
+                                   residence=residence_of_citizen(db, user.citizen_id))
         except CaseAlreadyOpen as exc:
             form.first_absence_day.errors.append(_already_open_message(exc.case, report.first_absence_day))
         else:

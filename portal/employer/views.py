@@ -2,7 +2,7 @@
 logged-in company's CVR number; another company's id answers 404."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,6 +11,7 @@ from .. import clock
 from ..auth import sessions_page
 from ..auth.session import current_user, role_required
 from ..cases import employer as cases
+from ..cases.residence import residence_at_report
 from ..db import get_session
 from ..models import AbsenceKind
 from ..rules import EXPECTED_WEEKS, expected_too_soon, regime_for
@@ -62,7 +63,7 @@ def report():
             get_session(), _employer(), form.cpr.data, form.employee_name.data, form.first_absence_day.data,
             AbsenceKind(form.absence_kind.data),
             form.partial_hours.data if form.absence_kind.data == AbsenceKind.PARTIAL.value else None,
-            current_app.config["PORTAL_DEFAULT_MUNICIPALITY"], clock.today())
+            residence_at_report(form.cpr.data), clock.today())
         flash(_("We have received the sick report for %(name)s. The employee is asked to answer the "
                 "questionnaire (oplysningsskema).", name=made.employee_name), "success")
         return redirect(url_for("employer.overview"), code=303)

@@ -241,6 +241,9 @@ EVENT_LABELS = {
     "handover_wait_ended": _l("Wait ended"),
     "case_transferred": _l("Moved to another municipality"),
     "conversation_cancelled": _l("Conversation cancelled"),
+    "municipality_not_confirmed": _l("Municipality not confirmed: the CPR register did not answer"),
+    "municipality_confirmed": _l("Municipality confirmed in the CPR register"),
+    "case_closed_at_death": _l("Closed: the citizen has died (CPR register)"),
 }
 FAST_TRACK_STATUS_LABELS = {"awaiting": _l("Waiting for the citizen's answer"),
                             "consented": _l("Agreed by the citizen"),
@@ -261,6 +264,7 @@ AUDIT_LABELS = {
     "search": _l("Searched for a citizen or case"),
     "case_transferred_out": _l("Moved the case to another municipality"),
     "case_transferred_in": _l("The case came from another municipality"),
+    "case_closed_at_death": _l("Closed the case: the citizen has died (CPR register)"),
 }
 class AuditFilterForm(FlaskForm):
     """The audit log's filters: a GET form, so a review can be linked and paged (never a CPR number)."""

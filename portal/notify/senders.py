@@ -185,10 +185,24 @@ def email_sender_for(app: Flask):
     return FileSender(config["PORTAL_OUTBOX_DIR"], config["PORTAL_MAIL_FROM"], letters=letters)
 
 
+def register_addresses(app: Flask):
+    """A paper letter's address, read from the CPR register when it is sent. A protected address
+    (navne- og adressebeskyttelse) is used the same way: the jobcenter is an authority, and the
+    protection bars giving the address to private parties, not a letter from an authority to the
+    citizen herself. The address goes into the fjernprint request only, never into the portal's
+    database or any page or letter an employer sees."""
+    from ..register import register_of
+
+    def address_of(cpr: str):
+        return register_of(app).lookup(cpr).address
+
+    return address_of
+
+
 def registry_for(app: Flask):
     if app.config["PORTAL_POST_SENDER"] == "serviceplatformen":
-        return ServiceplatformenRegistry(kombit_access(app.config))
-    return DevelopmentRegistry.from_file(app.config["PORTAL_POST_TEST_RECIPIENTS"])
+        return ServiceplatformenRegistry(kombit_access(app.config), addresses=register_addresses(app))
+    return DevelopmentRegistry.from_file(app.config["PORTAL_POST_TEST_RECIPIENTS"], addresses=register_addresses(app))
 
 
 def sender_for(app: Flask, transport=None, registry=None) -> PostSender:

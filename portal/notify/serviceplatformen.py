@@ -164,13 +164,15 @@ class ServiceplatformenTransport:
 class DevelopmentRegistry:
     """Development and tests: who is registered for what, from a table of fictitious CPR numbers
     (PORTAL_POST_TEST_RECIPIENTS, a JSON file). Anyone not in it is registered for Digital Post
-    only, as most citizens are."""
+    only, as most citizens are. The address for paper comes from `addresses` (the CPR register, as
+    in production) where the table gives none."""
 
-    def __init__(self, table: dict[str, Reach], default: Reach | None = None):
+    def __init__(self, table: dict[str, Reach], default: Reach | None = None, addresses=None):
         self.table, self.default = table, default or Reach(digital_post=True)
+        self.addresses = addresses
 
     @classmethod
-    def from_file(cls, path: str) -> DevelopmentRegistry:
+    def from_file(cls, path: str, addresses=None) -> DevelopmentRegistry:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
         table = {}
@@ -178,17 +180,20 @@ class DevelopmentRegistry:
             address = PostalAddress(**row["address"]) if row.get("address") else None
             table[row["cpr"]] = Reach(digital_post=row["digital_post"], nemsms=row.get("nemsms", False),
                                       address=address)
-        return cls(table)
+        return cls(table, addresses=addresses)
 
     def reach(self, cpr: str) -> Reach:
-        return self.table.get(cpr, self.default)
+        reach = self.table.get(cpr, self.default)
+        if not reach.digital_post and reach.address is None and self.addresses:
+            return Reach(digital_post=False, nemsms=reach.nemsms, address=self.addresses(cpr))
+        return reach
 
 
 class ServiceplatformenRegistry:
     """Production: the library's registration look-up (SF1601 PostForespoerg) for Digital Post and
     NemSMS. The address for paper is not in SF1601; it comes from `addresses` (a callable from CPR
-    number to PostalAddress, e.g. the municipality's CPR look-up), which this portal does not
-    have yet: without it, a letter to an exempt citizen fails and is parked (see README)."""
+    number to PostalAddress: the CPR register, portal.register), read when the letter is sent and
+    never stored."""
 
     def __init__(self, access, addresses=None):
         self.access, self.addresses = access, addresses

@@ -156,7 +156,7 @@ def test_a_citizen_exempt_from_digital_post_gets_paper(make_app, tmp_path):
     assert letter.findtext(f"{FP}ForsendelseTypeIdentifikator") == "265"
     address = letter.find(f"{FP}ForsendelseModtager/{FP}ModtagerAdresse")
     assert [el.text for el in address.iter() if el.text and el.text.strip()] == [
-        "Bo Eksempel", "Prøvevej", "12", "8000", "DK"]
+        "Bo Eksempel", "Skjultvej", "7", "2400", "DK"]  # the CPR register's address (portal/devregister)
     assert letter.findtext(".//{urn:oio:adir:dagpenge:2009.07.01}CPRnummerIdentifikator") == "0000000000"
     assert letter.findtext(f"{FP}DokumentParametre/{{urn:oio:sagdok:3.0.0}}TitelTekst") == "Husk dit oplysningsskema"
     pdf = PdfReader(io.BytesIO(base64.b64decode(letter.findtext("{urn:oio:dkal:1.0.0}MeddelelseIndholdData"))))
@@ -211,8 +211,8 @@ def test_invitation_and_minutes_go_by_digital_post_with_their_pdf_and_the_email_
     Auth(ahmed).login("Ahmed Prøvesen")
     case_id = case_id_from(report_sick(ahmed, email="ahmed@example.dk"))
     post_form(ahmed, f"/borger/sag/{case_id}/samtale", {"form": "phone", "reason": "Min arbejdstid"})
-    mette = app.test_client()
-    Auth(mette).login("Mette Sagsbehandler", "caseworker")
+    mette = app.test_client()  # Ahmed lives in Aarhus: Karsten has his case
+    Auth(mette).login("Karsten Sagsbehandler", "caseworker")
     booked = mette.post(f"/jobcenter/sag/{case_id}/samtale", data={
         "book-csrf_token": csrf_token(text(mette.get(f"/jobcenter/sag/{case_id}"))), "book-day": "20-11-2026",
         "book-at": "10:30", "book-form": "phone"})

@@ -7,6 +7,8 @@ import pytest
 from portal import create_app
 from portal.config import NSIS, UnsafeProductionConfig
 
+from ..conftest import PRODUCTION_REGISTER
+
 
 def text(response) -> str:
     return response.get_data(as_text=True)
@@ -125,7 +127,7 @@ def test_production_starts_when_everything_is_real(monkeypatch, tmp_path, certif
         "PORTAL_SF_CVR": "11223344", "PORTAL_SF_CERTIFICATE": certificate, "PORTAL_PHYSICAL_MAIL_TYPE": "265",
         "PORTAL_OIDC_ISSUER": "https://idp.example.dk", "PORTAL_OIDC_CLIENT_SECRET": "real-secret",
         "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3",
-        "PORTAL_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+        "PORTAL_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15", **PRODUCTION_REGISTER,
     }.items():
         monkeypatch.setenv(name, value)
     app = create_app()

@@ -9,7 +9,7 @@ import pytest
 
 from portal import create_app
 
-from ..conftest import Auth, age_sessions, csrf_token
+from ..conftest import PRODUCTION_REGISTER, Auth, age_sessions, csrf_token
 from .test_citizen_journey import CITIZEN, post_form, report_sick, text
 
 PRODUCTION = {
@@ -38,7 +38,8 @@ def production_app(monkeypatch, tmp_path):
     for name, value in {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3",
                         "PORTAL_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
                         "PORTAL_SF_CVR": "11223344", "PORTAL_PHYSICAL_MAIL_TYPE": "265",
-                        "PORTAL_SF_CERTIFICATE": write_test_certificate(tmp_path / "oces3.pem")}.items():
+                        "PORTAL_SF_CERTIFICATE": write_test_certificate(tmp_path / "oces3.pem"),
+                        **PRODUCTION_REGISTER}.items():
         monkeypatch.setenv(name, value)
     return create_app()
 

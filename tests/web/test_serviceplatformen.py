@@ -26,7 +26,7 @@ from portal.notify.serviceplatformen import (
     physical_mail,
 )
 from tests import memo_schema
-from tests.conftest import write_test_certificate
+from tests.conftest import PRODUCTION_REGISTER, write_test_certificate
 
 from .test_foundation import PRODUCTION_SECRETS, REAL_LOGIN
 
@@ -139,7 +139,7 @@ def test_production_refuses_the_rest_of_a_half_configured_digital_post(monkeypat
 
 def test_production_starts_with_digital_post_configured(monkeypatch, tmp_path, certificate):
     app = production(monkeypatch, tmp_path, PORTAL_SF_CVR="11223344", PORTAL_PHYSICAL_MAIL_TYPE="265",
-                     PORTAL_SF_CERTIFICATE=certificate)
+                     PORTAL_SF_CERTIFICATE=certificate, **PRODUCTION_REGISTER)
     assert app.config["PORTAL_POST_SENDER"] == "serviceplatformen" and app.config["PORTAL_SF_TEST"] is False
     from portal.notify.senders import sender_for
 
