@@ -117,6 +117,7 @@ def test_wait_with_a_reason_move_a_case_to_aarhus_and_see_the_coming_weeks(new_p
     search(karsten, moved_name)
     assert karsten.locator("main table tbody tr").count() >= 1
     karsten.goto(case_url)
+    karsten.locator("#timeline > summary").click()   # the case's history is a click away
     assert re.search("Flyttet til en anden kommune|Moved to another municipality", karsten.inner_text("main"))
     check(karsten, "karsten-moved-case")
 
