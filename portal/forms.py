@@ -55,7 +55,7 @@ WHOLE_COMPACT = re.compile(r"(?P<d>[0-9]{2})(?P<m>[0-9]{2})(?P<y>[0-9]{4})")
 WHOLE_ISO = re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})")
 PARTS = ("day", "month", "year")
 
-REAL_DATE = _l("The date must be a real date, for example 10 11 2026.")
+REAL_DATE = _l("The date must be a real date, for example 30-11-2026.")
 MISSING = {
     ("day",): _l("The date must include a day."),
     ("month",): _l("The date must include a month."),

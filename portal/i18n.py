@@ -25,7 +25,13 @@ def select_locale() -> str:
     if forced in LOCALES:
         return forced
     chosen = session.get("lang")
-    return chosen if chosen in LOCALES else "da"
+    if chosen in LOCALES:
+        return chosen
+    if getattr(session, "store_down", False):
+        # The session (and its choice of language) cannot be read: the browser's language is the
+        # best guess for the page saying so (errors/503.html).
+        return request.accept_languages.best_match(LOCALES) or "da"
+    return "da"
 
 
 # English as it is written in Denmark and in our letters: 04/07/2026, 14:30. Babel's bare "en" is

@@ -416,6 +416,19 @@ def keep_alive():
     return "", 204
 
 
+@bp.get("/logget-ud")
+def logged_out():
+    """Where the timeout warning goes at expiry: a clear page saying the person is logged out. The
+    server has ended an idle session by then; one that is somehow still alive is ended here, so the
+    page never says something untrue."""
+    if current_user() is not None:
+        log_out()
+    session.pop("_flashes", None)  # "you were logged out because ..." is this page's own text
+    response = current_app.make_response(render_template("errors/logged_out.html"))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.post("/log-ud")
 def logout():
     user = current_user()

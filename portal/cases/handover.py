@@ -22,7 +22,12 @@ from ..models import CaseStatus, Handover, HandoverStatus, Questionnaire, Questi
 from ..rules import CaseFacts, Reason, active_reasons, screen
 from . import events
 from .facts import CaseHistory, facts_of, facts_of_row, histories_of
-from .workload import Tally
+from .workload import Tally, count_between_sweeps
+
+
+def _aware(moment):
+    from datetime import UTC
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def questionnaire_of(db: Session, case_id: int) -> Questionnaire | None:
@@ -88,7 +93,11 @@ def rescreen(db: Session, case: SickCase, questionnaire: Questionnaire | None, t
         return False
     if not reasons:
         return False
-    return bool(_insert(db, [(case, _Outcome(reasons))]))
+    made = bool(_insert(db, [(case, _Outcome(reasons))]))
+    if made and tally is None:  # outside the sweep: the team's coming weeks count it now, not at the next sweep
+        count_between_sweeps(db, case.municipality_code, facts_of(case, questionnaire, history),
+                             _aware(case.created_at), today)
+    return made
 
 
 def _update_live(db: Session, case: SickCase, live: Handover, reasons: list[Reason]) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Date, String, bindparam, func, literal, or_, update
+from sqlalchemy import Date, String, bindparam, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -76,7 +76,7 @@ class QueuePage:
     total: int          # capped at COUNT_CAP + 1
     page: int
     pages: int
-    tab_counts: dict    # tab -> count (capped), without the reason, status and date filters
+    tab_counts: dict    # tab -> count (capped), with the reason, status and date filters
 
     @property
     def capped(self) -> bool:
@@ -137,12 +137,10 @@ def _queue_conditions(tab: str | None, status: str | None, reason: bool, due_by:
 # Built once for each kind of list (tab and filters), not once a request: building them cost more
 # than PostgreSQL's work on them.
 @lru_cache(maxsize=256)
-def _count_statement(tab: str | None, status: str | None, reason: bool, due_by: bool):
-    live = handover_conditions(bindparam("municipality"), None, None)
-    today = bindparam("today", type_=Date)
-    filtered = reason or bool(status) or due_by
-    return select(*[_capped_count([*live, *tab_conditions(each, bindparam("me"), today)]) for each in TABS],
-                  _capped_count(_queue_conditions(tab, status, reason, due_by)) if filtered else literal(None))
+def _count_statement(status: str | None, reason: bool, due_by: bool):
+    """Each tab's count with the same filters as its list: the tabs' links keep the filters, so a
+    count says what a click on the tab shows."""
+    return select(*[_capped_count(_queue_conditions(each, status, reason, due_by)) for each in TABS])
 
 
 @lru_cache(maxsize=1024)
@@ -168,13 +166,12 @@ def queue(db: Session, municipality: str, me: str, chosen: QueueFilter, today: d
     tab = chosen.assignee if chosen.assignee in TABS else None   # an unknown tab is the team's
     values = {"municipality": municipality, "me": me, "today": today, "due_by": chosen.due_by,
               "reason": f"|{chosen.reason}|"}
-    # The four tabs' counts in one statement, and the list's own only when filters narrow the tab.
-    filtered = bool(chosen.reason or chosen.status or chosen.due_by)
+    # The four tabs' counts, filtered as their lists are, in one statement; the list's is its tab's.
     shape = (tab, chosen.status, bool(chosen.reason), bool(chosen.due_by))
     # Core, not the ORM session's execute: the rows are plain columns, and the ORM's layer cost more than PostgreSQL.
     connection = db.connection()
-    counts = connection.execute(_count_statement(*shape), values).one()
-    tab_totals, total = counts[:len(TABS)], counts[-1] if filtered else counts[TABS.index(tab)]
+    tab_totals = connection.execute(_count_statement(*shape[1:]), values).one()
+    total = tab_totals[TABS.index(tab)]
     pages = max(1, -(-min(total, COUNT_CAP) // PAGE_SIZE))
     page = min(max(1, chosen.page), pages)
     rows = connection.execute(_page_statement(*shape, page), values).all()

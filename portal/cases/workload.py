@@ -61,6 +61,37 @@ class Tally:
         db.commit()
 
 
+def count_between_sweeps(db: Session, municipality: str, facts, created_at: datetime, today: date) -> None:
+    """A handover made between two sweeps (a citizen reported sick, asked for a conversation): the
+    stored counts change by what the case adds now, less what the last sweep counted of it (the
+    reasons it knew of on that day; nothing when the case did not exist yet), in the caller's
+    transaction. The next sweep counts everything afresh."""
+    from ..rules import screen
+
+    counted_at = db.exec(select(func.max(WorkloadCount.counted_at))
+                         .where(WorkloadCount.municipality_code == municipality)).one()
+    if counted_at is None:
+        return  # never counted: the page says the sweep has not counted yet
+    counted_at = counted_at if counted_at.tzinfo else counted_at.replace(tzinfo=created_at.tzinfo)
+    now, before = Tally(today), Tally(today)
+    now.add(municipality, screen(facts, today))
+    if created_at < counted_at:
+        before.add(municipality, screen(facts, counted_at.date()))
+    for key in set(now.counts) | set(before.counts):
+        change = now.counts[key] - before.counts[key]
+        if not change:
+            continue
+        _, week, reason = key
+        row = db.exec(select(WorkloadCount).where(
+            WorkloadCount.municipality_code == municipality, WorkloadCount.week_of == week,
+            WorkloadCount.reason == reason)).first()
+        if row is None:
+            row = WorkloadCount(municipality_code=municipality, week_of=week, reason=reason, due_count=0,
+                                counted_at=counted_at)
+        row.due_count = max(0, row.due_count + change)
+        db.add(row)
+
+
 @dataclass(frozen=True)
 class Week:
     monday: date

@@ -29,7 +29,9 @@ REASON_LABELS = {
     ReasonCode.FAST_TRACK_DECISION: _l("Fast-track decision"),
     ReasonCode.FOLLOW_UP_DUE: _l("Follow-up conversation due"),
 }
-STATUS_LABELS = {"open": _l("Waiting"), "claimed": _l("Taken"), "closed": _l("Done")}
+# The words of docs/GLOSSARY.md: "Waiting" (Venter) is kept for waiting on someone's answer; a case
+# nobody has is "Not assigned", a case put aside until a day is "On hold".
+STATUS_LABELS = {"open": _l("Not assigned"), "claimed": _l("Assigned"), "closed": _l("Closed")}
 # The citizen's answer to an invitation, as the caseworker reads it.
 ANSWER_LABELS = {"coming": _l("Is coming"), "other_time": _l("Asks for another time"),
                  "not_coming": _l("Cannot come")}
@@ -45,18 +47,19 @@ class QueueFilterForm(FlaskForm):
 
     reason = SelectField(_l("Reason"), choices=options([("", _l("All reasons"))] + list(REASON_LABELS.items())),
                          validators=[Optional()])
-    status = SelectField(_l("Status"), choices=options([("", _l("Waiting and taken"))] + list(STATUS_LABELS.items())),
+    status = SelectField(_l("Status"),
+                         choices=options([("", _l("Not assigned and assigned"))] + list(STATUS_LABELS.items())),
                          validators=[Optional()])
-    # The tabs: "Mine sager", "Teamets sager" (empty), "Ikke fordelt", "Venter".
+    # The tabs: "Mine sager", "Teamets sager" (empty), "Ikke fordelt", "I bero".
     assignee = SelectField(_l("Caseworker"), choices=options([("", _l("The team's cases")), ("me", _l("My cases")),
                                                               ("none", _l("Not assigned")),
-                                                              ("waiting", _l("Waiting"))]),
+                                                              ("waiting", _l("On hold"))]),
                            validators=[Optional()])
-    due_by = DanishDateField(_l("Due on or before"), description=_l("For example 30-11-2026"), validators=[Optional()])
+    due_by = DanishDateField(_l("Due on or before"), validators=[Optional()])
 
 
 QUEUE_TABS = [("me", _l("My cases")), ("", _l("The team's cases")), ("none", _l("Not assigned")),
-              ("waiting", _l("Waiting"))]
+              ("waiting", _l("On hold"))]
 
 
 class SearchForm(FlaskForm):
@@ -79,10 +82,10 @@ class WaitForm(FlaskForm):
     """"Wait until ... because ...": the view sets `deadline`, the day the wait must end before."""
 
     deadline = None
-    until = DanishDateField(_l("Wait until"), validators=[InputRequired(_l("Enter the day the case comes back."))])
+    until = DanishDateField(_l("On hold until"), validators=[InputRequired(_l("Enter the day the case comes back."))])
     reason = TextAreaField(_l("Because"), description=_l("For example: waiting for the doctor's certificate."),
                            filters=[strip],
-                           validators=[DataRequired(_l("Write why the case waits.")),
+                           validators=[DataRequired(_l("Write why the case is on hold.")),
                                        Length(max=500, message=_l("Write at most %(max)d characters."))])
 
     def validate_until(self, field):
@@ -237,8 +240,8 @@ EVENT_LABELS = {
     "employer_confirmed": _l("Employer confirmed by the citizen"),
     "employer_rejected": _l("Employer rejected by the citizen"),
     "handover_assigned": _l("Given to a colleague"),
-    "handover_waiting": _l("Put to wait"),
-    "handover_wait_ended": _l("Wait ended"),
+    "handover_waiting": _l("Put on hold"),
+    "handover_wait_ended": _l("Hold ended"),
     "case_transferred": _l("Moved to another municipality"),
     "conversation_cancelled": _l("Conversation cancelled"),
     "municipality_not_confirmed": _l("Municipality not confirmed: the CPR register did not answer"),

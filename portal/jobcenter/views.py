@@ -68,7 +68,9 @@ bp = Blueprint("jobcenter", __name__, url_prefix="/jobcenter")
 
 @bp.context_processor
 def _labels():
-    return {**_label_texts(select_locale()), "theme_css": "dkfds.min.css", "uses_htmx": True, "is_waiting": cases.waits}
+    user = current_user()
+    return {**_label_texts(select_locale()), "theme_css": "dkfds.min.css", "uses_htmx": True, "is_waiting": cases.waits,
+            "own_municipality": municipality_name(user.municipality) if user else ""}
 
 
 @lru_cache(maxsize=8)
@@ -133,10 +135,17 @@ def queue():
                                page=request.args.get("side", 1, type=int))
     page = cases.queue(get_session(), user.municipality, user.subject, chosen, clock.today())
     args = {k: v for k, v in request.args.items() if k != "side" and v}
-    template = "jobcenter/_queue_table.html" if htmx and not htmx.boosted else "jobcenter/queue.html"
-    return render_template(template, form=form, page=page, args=args, today=clock.today(), tabs=QUEUE_TABS,
-                           count_cap=cases.COUNT_CAP,
-                           tab=chosen.assignee or "", search_form=SearchForm(prefix="find"))
+    # An htmx filter gets the list, the tabs, the count and the date field (out of band); going back
+    # in the browser (a history restore) and every other request get the whole page.
+    partial = htmx and not htmx.boosted and not request.headers.get("HX-History-Restore-Request")
+    template = "jobcenter/_queue_update.html" if partial else "jobcenter/queue.html"
+    filters = {key: args[key] for key in ("reason", "status", "due_by") if key in args}
+    response = render_template(template, form=form, page=page, args=args, filters=filters, today=clock.today(),
+                               tabs=QUEUE_TABS, count_cap=cases.COUNT_CAP, tab=chosen.assignee or "",
+                               search_form=SearchForm(prefix="find"))
+    # A date that is not a date is an error the page shows; htmx swaps only a 2xx answer.
+    status = 400 if form.due_by.errors and not partial else 200
+    return response, status, {"Vary": "HX-Request, HX-History-Restore-Request"}
 
 
 @bp.route("/soeg", methods=["GET", "POST"])
@@ -206,7 +215,7 @@ def wait(case_id: int):
     except cases.WaitRefused:
         form.until.errors.append(_("The case must be back before its deadline: choose an earlier day."))
         return _render_case(file, wait_form=form, status=400)
-    flash(_("The case waits until %(date)s and is back in the queue that day.",
+    flash(_("The case is on hold until %(date)s and is back in the queue that day.",
             date=format_date(form.until.data, "long")), "success")
     return redirect(url_for("jobcenter.case", case_id=case_id), code=303)
 
@@ -220,7 +229,7 @@ def end_wait(case_id: int):
     if live is not None and form.validate_on_submit() and cases.end_wait(get_session(), live.id,
                                                                          current_user().municipality,
                                                                          current_user().subject):
-        flash(_("The case no longer waits: it is back in the queue."), "success")
+        flash(_("The case is no longer on hold: it is back in the queue."), "success")
     return redirect(url_for("jobcenter.case", case_id=case_id), code=303)
 
 
@@ -254,7 +263,7 @@ def transfer(case_id: int):
 
 def _municipality_choices(own: str) -> list[tuple[str, str]]:
     return [("", _("Choose the municipality"))] + sorted(
-        ((code, f"{name} ({code})") for code, name in MUNICIPALITIES.items() if code != own), key=lambda c: c[1])
+        ((code, name) for code, name in MUNICIPALITIES.items() if code != own), key=lambda c: c[1])
 
 
 def _live(file):
@@ -375,6 +384,7 @@ def _render_case(file, book_form=None, record_form=None, correction_form=None, d
         live=live, assign_form=assign_form, wait_form=wait_form or WaitForm(prefix="wait", formdata=None),
         transfer_form=transfer_form, one_day=timedelta(days=1),
         waiting=bool(live) and cases.waits(live.waiting_until, live.due, today),
+        conversations_open=bool(failed) or bool(record_form and record_form.errors),
     ), status
 
 

@@ -11,6 +11,8 @@ from datetime import date
 
 from .timeline import CaseFacts, ReasonCode, timeline
 
+SERVICE_GOAL = "portalens servicemål"   # how regimes.py sources a deadline the portal sets itself
+
 
 @dataclass(frozen=True)
 class Reason:
@@ -23,6 +25,12 @@ class Reason:
     explanation_da: str
     explanation_en: str
     obligation: str = ""
+
+    @property
+    def statutory(self) -> bool:
+        """Whether the law sets this deadline; a source that names the portal's service goal
+        (regimes.py) is the portal's own promise, not the law's."""
+        return SERVICE_GOAL not in self.source
 
 
 def screen(facts: CaseFacts, on: date, lead_time_days: int | None = None) -> list[Reason]:

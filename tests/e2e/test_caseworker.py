@@ -39,6 +39,7 @@ def test_caseworker_journey(new_page, portal_url, viewport, javascript):
     page.get_by_role("button", name="Tag sagen").click()
     expect(page.locator("body")).to_contain_text("Du har taget sagen.")
 
+    page.locator("#book > summary").click()   # the overview's actions open a click away
     type_date(page, "book-day", "18.11.2026")
     page.get_by_label("Tidspunkt").fill("10:30")
     page.get_by_label("Telefon").check()
@@ -47,10 +48,12 @@ def test_caseworker_journey(new_page, portal_url, viewport, javascript):
     assert "18.11.2026" in page.inner_text("main")  # the date typed, stored
     check(page, "case-booked")
 
+    page.locator("#conversations > summary").click()
     type_date(page, "held-held_on", "16-11-2026")
     page.get_by_label("Tilbage til selvbetjening").check()
     page.get_by_role("button", name="Registrér som afholdt").click()
     expect(page.locator("body")).to_contain_text("Samtalen er registreret som afholdt.")
+    page.locator("#conversations > summary").click()
     assert "Afholdt 16.11.2026" in page.inner_text("main")
     check(page, "case-held")
 

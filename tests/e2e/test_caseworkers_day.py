@@ -88,12 +88,12 @@ def test_wait_with_a_reason_move_a_case_to_aarhus_and_see_the_coming_weeks(new_p
     waiting_name = first.get_by_role("link").inner_text()
     first.get_by_role("link").click()
     mette.wait_for_url(re.compile(r"/jobcenter/sag/\d+"))
-    mette.get_by_text(either("Lad sagen vente", "Let the case wait")).first.click()
+    mette.get_by_text(either("Sæt sagen i bero", "Put the case on hold")).first.click()
     type_date(mette, "wait-until", "20-11-2026")
     mette.locator("#wait-reason").fill("Venter på lægeerklæring")
     check(mette, "case-wait")
-    mette.get_by_role("button", name=either("Lad den vente", "Let it wait")).click()
-    expect(mette.locator("body")).to_contain_text(re.compile("Sagen venter til|The case waits until"))
+    mette.get_by_role("button", name=either("Sæt den i bero", "Put it on hold")).click()
+    expect(mette.locator("body")).to_contain_text(re.compile("Sagen er i bero til|The case is on hold until"))
     assert "Venter på lægeerklæring" in mette.inner_text("main")
     check(mette, "case-waiting")
     mette.goto(portal_url + "/jobcenter/?assignee=waiting")
@@ -119,6 +119,7 @@ def test_wait_with_a_reason_move_a_case_to_aarhus_and_see_the_coming_weeks(new_p
     search(karsten, moved_name)
     assert karsten.locator("main table tbody tr").count() >= 1
     karsten.goto(case_url)
+    karsten.locator("#timeline > summary").click()   # the case's history is a click away
     assert re.search("Flyttet til en anden kommune|Moved to another municipality", karsten.inner_text("main"))
     check(karsten, "karsten-moved-case")
 

@@ -48,17 +48,17 @@ def test_what_people_type_becomes_the_date(day, month, year, stored):
 
 
 @pytest.mark.parametrize("day, month, year, message, parts", [
-    ("31", "2", "2026", "The date must be a real date, for example 10 11 2026.", ("day", "month", "year")),
-    ("29", "2", "2026", "The date must be a real date, for example 10 11 2026.", ("day", "month", "year")),
-    ("31-02-2026", "", "", "The date must be a real date, for example 10 11 2026.", ("day", "month", "year")),
-    ("32", "1", "2026", "The date must be a real date, for example 10 11 2026.", ("day",)),
-    ("0", "1", "2026", "The date must be a real date, for example 10 11 2026.", ("day",)),
-    ("10", "13", "2026", "The date must be a real date, for example 10 11 2026.", ("month",)),
-    ("10", "novembr", "2026", "The date must be a real date, for example 10 11 2026.", ("month",)),
-    ("x", "y", "2026", "The date must be a real date, for example 10 11 2026.", ("day", "month")),
-    ("١٠", "11", "2026", "The date must be a real date, for example 10 11 2026.", ("day",)),  # Arabic-Indic digits
-    ("10", "11", "２０２６", "The date must be a real date, for example 10 11 2026.", ("year",)),  # full-width
-    ("i går", "", "", "The date must be a real date, for example 10 11 2026.", ("day",)),
+    ("31", "2", "2026", "The date must be a real date, for example 30-11-2026.", ("day", "month", "year")),
+    ("29", "2", "2026", "The date must be a real date, for example 30-11-2026.", ("day", "month", "year")),
+    ("31-02-2026", "", "", "The date must be a real date, for example 30-11-2026.", ("day", "month", "year")),
+    ("32", "1", "2026", "The date must be a real date, for example 30-11-2026.", ("day",)),
+    ("0", "1", "2026", "The date must be a real date, for example 30-11-2026.", ("day",)),
+    ("10", "13", "2026", "The date must be a real date, for example 30-11-2026.", ("month",)),
+    ("10", "novembr", "2026", "The date must be a real date, for example 30-11-2026.", ("month",)),
+    ("x", "y", "2026", "The date must be a real date, for example 30-11-2026.", ("day", "month")),
+    ("١٠", "11", "2026", "The date must be a real date, for example 30-11-2026.", ("day",)),  # Arabic-Indic digits
+    ("10", "11", "２０２６", "The date must be a real date, for example 30-11-2026.", ("year",)),  # full-width
+    ("i går", "", "", "The date must be a real date, for example 30-11-2026.", ("day",)),
     ("10", "11", "26", "The year must have 4 digits, for example 2026.", ("year",)),
     ("10", "11", "0001", "The year must have 4 digits, for example 2026.", ("year",)),
     ("10-11-26", "", "", "The year must have 4 digits, for example 2026.", ("year",)),

@@ -65,6 +65,7 @@ MATRIX: dict[str, dict] = {
     "auth.login": EVERYONE,
     "auth.callback": EVERYONE,      # without a valid state it only says the login failed
     "auth.logout": EVERYONE,
+    "auth.logged_out": EVERYONE,   # the page the timeout warning goes to; it ends the session too
     "auth.keep_alive": {**EVERYONE, ANON: NO_TOKEN},
     "auth.backchannel_logout": {role: BAD_REQUEST for role in ROLES},  # only a valid logout token ends anything
     "ops.live": EVERYONE,
@@ -255,7 +256,7 @@ def test_every_route_answers_every_role_as_the_matrix_says(setup):
                     response = client.post(url, data={"csrf_token": tokens[role]})
                 got = outcome(response)
                 expected = MATRIX[rule.endpoint][role]
-                if rule.endpoint == "auth.logout":
+                if rule.endpoint in ("auth.logout", "auth.logged_out"):
                     # Logging out ends the session: log in again for the rest of the run.
                     if role in LOGINS:
                         Auth(client).login(*LOGINS[role])

@@ -158,7 +158,7 @@ def test_wait_until_a_day_because_of_a_reason_and_never_past_the_deadline(app):
     late = wait_form(mette, case_id, due.strftime("%d-%m-%Y"), "Venter på lægeerklæring")
     assert late.status_code == 400 and "Sagen skal være tilbage før sin frist" in text(late)
     no_reason = wait_form(mette, case_id, "18-11-2026", "")
-    assert no_reason.status_code == 400 and "Skriv, hvorfor sagen venter." in text(no_reason)
+    assert no_reason.status_code == 400 and "Skriv, hvorfor sagen er i bero." in text(no_reason)
     waited = wait_form(mette, case_id, "18-11-2026", "Venter på lægeerklæring")
     assert waited.status_code == 303
     stored = handover(app, case_id)

@@ -55,8 +55,8 @@ def test_the_first_absence_day_is_stored_as_typed(client, auth, app, language, d
 
 
 @pytest.mark.parametrize("day, month, year, danish, english, wrong", [
-    ("31", "2", "2026", "Datoen skal være en rigtig dato, for eksempel 10 11 2026.",
-     "The date must be a real date, for example 10 11 2026.", "day"),
+    ("31", "2", "2026", "Datoen skal være en rigtig dato, for eksempel 30-11-2026.",
+     "The date must be a real date, for example 30-11-2026.", "day"),
     ("10", "11", "26", "Året skal have 4 cifre, for eksempel 2026.",
      "The year must have 4 digits, for example 2026.", "year"),
     ("1", "1", "0001", "Året skal have 4 cifre, for eksempel 2026.",
