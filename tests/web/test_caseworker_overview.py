@@ -111,17 +111,20 @@ def test_the_coming_weeks_count_a_handover_made_after_the_sweep(app):
     with app.app_context(), session_scope(app) as db:
         sweep(db, date(2026, 11, 16))
     with app.app_context(), session_scope(app) as db:
+        # Issue 27's safe reading of the 2026 rules: a case not exempt holds its first conversation by
+        # the end of week 8 (4 January 2027, inside the eight weeks counted), beside the one she asked for.
         assert {(c.reason, c.due_count) for c in db.exec(select(WorkloadCount)).all()} == {
-            ("conversation_requested", 1)}
-    # After the sweep, Ahmed reports sick and asks for a conversation: handed over, and counted at once.
-    ahmed = app.test_client()
-    Auth(ahmed).login("Ahmed Prøvesen")
-    his_case = case_id_from(report_sick(ahmed))
-    assert post_form(ahmed, f"/borger/sag/{his_case}/samtale", {"form": "phone", "reason": "Om min arbejdstid"}
+            ("conversation_requested", 1), ("first_conversation_due", 1)}
+    # After the sweep, Bo (København too, as the CPR register routes him; Ahmed lives in Aarhus) reports
+    # sick and asks for a conversation: handed over, and counted at once.
+    bo = app.test_client()
+    Auth(bo).login("Bo Eksempel")
+    his_case = case_id_from(report_sick(bo))
+    assert post_form(bo, f"/borger/sag/{his_case}/samtale", {"form": "phone", "reason": "Om min arbejdstid"}
                      ).status_code == 303
     with app.app_context(), session_scope(app) as db:
         counted = {(c.reason, c.due_count) for c in db.exec(select(WorkloadCount)).all()}
-    assert counted == {("conversation_requested", 2)}
+    assert counted == {("conversation_requested", 2), ("first_conversation_due", 2)}
     page = text(caseworker(app).get("/jobcenter/arbejdsbyrde"))
     assert re.search(r'<td class="number"><strong>2</strong></td>', page)
     # The next sweep counts everything afresh, and comes to the same.

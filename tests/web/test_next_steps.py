@@ -54,7 +54,9 @@ def test_a_self_booked_conversation_is_shown_and_replaces_the_promise_to_contact
     Auth(lise).login(CITIZEN)
     case_id = case_id_from(report_sick(lise))
     submit_everything(lise, case_id)
-    post_form(lise, f"/borger/sag/{case_id}/samtale", {"form": "phone", "reason": "Min arbejdstid"})
+    asked = post_form(lise, f"/borger/sag/{case_id}/samtale", {"form": "phone", "reason": "Min arbejdstid"})
+    # As a browser does: the redirect's page shows "we contact you" (issue 28: only that page shows it).
+    assert "kontakter dig senest" in visible(main_of(text(lise.get(asked.headers["Location"]))))
     assert book(lise, case_id, free_times(app)[0].id).status_code == 303
 
     overview = visible(main_of(text(lise.get("/borger/mit-sygefravaer"))))
