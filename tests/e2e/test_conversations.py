@@ -16,6 +16,11 @@ from .test_ongoing_case import either, log_in, report_sick
 pytestmark = pytest.mark.e2e
 
 
+def open_section(page, section: str) -> None:
+    """The caseworker's case view keeps its forms in <details> a click away; open one (if shut)."""
+    page.locator(f"details#{section}").evaluate("details => { details.open = true; }")
+
+
 def caseworker_opens_lises_case(page, portal_url, check):
     page.goto(portal_url + "/log-ind/caseworker")
     page.get_by_role("button", name=re.compile("Mette Sagsbehandler")).click()
@@ -42,6 +47,7 @@ def test_an_invitation_answered_moved_held_and_minuted(new_page, portal_url, lan
 
     mette = new_page("desktop")
     caseworker_opens_lises_case(mette, portal_url, check)
+    open_section(mette, "book")
     type_date(mette, "book-day", "20-11-2026")
     mette.locator("#book-at").fill("10:30")
     mette.locator("#book-form-1").check()  # phone
@@ -69,6 +75,7 @@ def test_an_invitation_answered_moved_held_and_minuted(new_page, portal_url, lan
     main = mette.inner_text("main")
     assert "Beder om en anden tid" in main and "Jeg skal til scanning" in main and "Mandag formiddag" in main
     conversation = re.search(r"conversation-(\d+)", mette.content()).group(1)
+    open_section(mette, "conversations")
     type_date(mette, f"move{conversation}-day", "23.11.2026")
     mette.locator(f"#move{conversation}-at").fill("09:00")
     mette.locator(f"#move{conversation}-form-2").check()  # video
@@ -77,6 +84,7 @@ def test_an_invitation_answered_moved_held_and_minuted(new_page, portal_url, lan
     assert "23.11.2026" in mette.inner_text("main")
     check(mette, "mette-moved")
 
+    open_section(mette, "conversations")
     type_date(mette, "held-held_on", "16-11-2026")
     mette.get_by_label("Fortsætter i jobcentret").check()
     mette.get_by_role("button", name="Registrér som afholdt").click()
@@ -161,6 +169,7 @@ def test_self_booking_and_a_plan_the_employer_sees_after_consent(new_page, porta
 
     mette.goto(portal_url + "/jobcenter/?reason=conversation_requested")
     mette.get_by_role("link", name="Bo Eksempel").first.click()
+    open_section(mette, "conversations")
     type_date(mette, "held-held_on", "16-11-2026")
     mette.get_by_label("Fortsætter i jobcentret").check()
     mette.get_by_role("button", name="Registrér som afholdt").click()

@@ -65,7 +65,7 @@ def citizen_answers(page, portal_url, lang, who, decision, check, label):
                                          "See the sick leave and what you can do")).click()
     check(page, f"{label}-case")
     page.get_by_role("link", name=either("Svar på din arbejdsgivers anmodning",
-                                         "Answer your employer's request")).click()
+                                         "Answer your employer's request")).first.click()
     check(page, f"{label}-answer")
     page.locator("#functions").fill("Jeg kan ikke løfte.")
     page.locator("#duration-2").check()

@@ -126,7 +126,7 @@ def lise(page, portal_url, lang, check):
 
     # the check-in is due (every 6 weeks): asking to talk hands the case over
     back_to_case(page)
-    page.get_by_role("link", name=either("Besvar opfølgningen", "Answer the follow-up")).click()
+    page.get_by_role("link", name=either("Besvar opfølgningen", "Answer the follow-up")).first.click()
     check(page, "check-in")
     page.locator("#feeling-1").check()
     page.locator("#expected_return_known-1").check()
