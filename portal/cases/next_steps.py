@@ -96,7 +96,12 @@ def _owed_conversation(obligations: list[Obligation]) -> Step | None:
     if not owed:
         return None
     soonest = min(owed, key=lambda o: (o.date, CONVERSATION_STEPS.index(o.code)))
-    return Step(soonest.code, soonest.date, soonest.state == State.OVERDUE)
+    # One conversation answers them all, so the page names the one she asked for (fast track or a
+    # request) when there is one: "contacts you if you need a conversation" would deny her request.
+    # The date stays the soonest any of them is due.
+    asked = [o for o in owed if o.code in (Code.FAST_TRACK_CONVERSATION, Code.REQUESTED_CONVERSATION)]
+    named = min(asked, key=lambda o: CONVERSATION_STEPS.index(o.code)) if asked else soonest
+    return Step(named.code, soonest.date, soonest.state == State.OVERDUE)
 
 
 def _shown(obligation: Obligation) -> bool:

@@ -131,7 +131,7 @@ class Regime:
 REGIME_2019 = Regime(
     code="2019", in_force_from=Param(date(2019, 1, 1), "sygedagpengeloven (LBK 2019)"),
     title_da="Reglerne fra 2019", title_en="The 2019 rules",
-    applies_by=reading(AppliesBy.FIRST_ABSENCE_DAY, "the portal's reading: the rules in force when the sickness began"),
+    applies_by=reading(AppliesBy.FIRST_ABSENCE_DAY, "portalens læsning: reglerne, der gjaldt, da sygdommen begyndte"),
     partial_min_hours_per_week=Param(4, "sygedagpengeloven § 7"),
     questionnaire_answer_days=Param(8, "sygedagpengeloven § 11, stk. 3"),
     first_conversation_week=Param(8, "sygedagpengeloven § 13 b"),
@@ -182,7 +182,7 @@ REGIME_2025 = replace(
     # Transitional provision not found: running cases keep the rules they began under, so a
     # deadline never moves under a case (the safe reading; docs/RULES-CHOICES.md).
     applies_by=reading(AppliesBy.FIRST_ABSENCE_DAY,
-                       "the portal's safe reading: the rules in force on the first absence day"),
+                       "portalens sikre læsning: reglerne, der gjaldt på første fraværsdag"),
     # At least 4 follow-ups in the first 6 months: one every 6 weeks gives 4 by week 24.
     check_in_interval_weeks=Param(6, "sygedagpengeloven § 13 (mindst 4 opfølgninger i de første 6 måneder)"),
     follow_up_interval_weeks=Param(6, "sygedagpengeloven § 13 b (mindst 4 gange i de første 6 måneder)"),
@@ -206,7 +206,7 @@ REGIME_2026 = replace(
     # Whether running cases switch is not found (RULES.md): they do not. A case keeps the rules of
     # its first absence day, so no conversation due under the 2025 rules disappears on 1 July 2026.
     applies_by=reading(AppliesBy.FIRST_ABSENCE_DAY,
-                       "the portal's safe reading of lov nr. 1750 af 29.12.2025: sickness from 1 July 2026"),
+                       "portalens sikre læsning af lov nr. 1750 af 29.12.2025: sygdom fra 1. juli 2026"),
     # The bill's summary says "at least one conversation in the first half-year" for those not exempt;
     # the law's text has not been found to move the week-8 conversation, so it stays (the safe reading).
     first_conversation_week=reading(
