@@ -88,6 +88,8 @@ def test_an_invitation_answered_moved_held_and_minuted(new_page, portal_url, lan
     type_date(mette, "held-held_on", "16-11-2026")
     mette.get_by_label("Fortsætter i jobcentret").check()
     mette.get_by_role("button", name="Registrér som afholdt").click()
+    expect(mette.locator("body")).to_contain_text("Samtalen er registreret som afholdt.")
+    open_section(mette, "conversations")
     mette.locator(f"#minutes{conversation}-talked").fill("Din arbejdstid\nDine opgaver i bageriet")
     mette.locator(f"#minutes{conversation}-agreed").fill("Du starter på 20 timer om ugen.")
     type_date(mette, f"minutes{conversation}-next_follow_up_on", "14-12-2026")
