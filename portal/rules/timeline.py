@@ -606,8 +606,13 @@ def _standby_follow_up(facts: CaseFacts, known: _Known, regime: Regime, lead: in
     first_deadline = end_of_week(facts.first_absence_day, regime.first_conversation_week.value)
     due = max(first_deadline, since + timedelta(days=lead))
     if regime.standby_keeps_deadlines.value:
+        # Only deadlines that stood when standby was chosen (what opened later, such as a follow-up
+        # after a conversation held since, must not move this date once it has passed), and § 13 b's
+        # half-year dates, which stand from the first day.
         taken_over = [o.legal_date for o in conversations
-                      if o.legal_date is not None and o.legal_date >= since and not (o.met_on and o.met_on < since)]
+                      if o.legal_date is not None and o.legal_date >= since and not (o.met_on and o.met_on < since)
+                      and o.opens is not None and o.opens <= since]
+        taken_over += [slot for slot in _half_year_slots(facts, regime).values() if slot >= since]
         due = min([due, *taken_over])
     source = "sygedagpengeloven § 13 b, stk. 5"
     if regime.standby_keeps_deadlines.value:
@@ -709,6 +714,21 @@ def _follow_ups(facts: CaseFacts, known: _Known, regime: Regime, lead: int) -> l
             due = slots[number]
             obligations.append(follow_up(number, regime, due, max(held[-1].held_on, due - timedelta(days=lead)),
                                          None, False))
+    produced = {index + 2 for index, conversation in enumerate(held) if conversation.outcome == "jobcenter"}
+    for back in range(1, len(held)):
+        if held[back].outcome == "jobcenter" or held[back - 1].outcome != "jobcenter":
+            continue
+        # The case went back to self-service at this conversation. The half-year's conversations whose
+        # dates had passed by then were owed, and a later fact does not undo a passed deadline; one
+        # held afterwards meets them late.
+        afterwards = held[back + 1].held_on if back + 1 < len(held) else None
+        for number in range(back + 2, (count.value or 0) + 1):
+            due = slots.get(number)
+            if due is None or due >= held[back].held_on or number in produced:
+                continue
+            produced.add(number)
+            obligations.append(follow_up(number, regime, due,
+                                         max(held[back - 1].held_on, due - timedelta(days=lead)), afterwards, False))
     return obligations
 
 
