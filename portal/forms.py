@@ -10,14 +10,17 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from wtforms import Field, SelectChoice
+from flask_wtf import FlaskForm
+from wtforms import Field, RadioField, SelectChoice, TextAreaField
 from wtforms.fields import DecimalField, IntegerField, TimeField
 from wtforms.utils import unset_value
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
 from .i18n import ENGLISH_FORMATS, formats_of
+from .models import AbsenceKind
 from .personal_data import CprError, CprProblem, read_cpr, valid_cvr
+from .rules import regime_on
 from .rules.calendar import FIRST_DATE, LAST_DATE, within_dates
 from .typed_numbers import ASCII_DIGITS, foreign_digits, tidy, without_gaps
 
@@ -404,3 +407,86 @@ def aria(field) -> dict:
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return attrs
+
+
+# Vocabularies and forms more than one face uses: the citizen answers what the employer asked, and
+# the caseworker reads both. Each face imports them from here, never from another face.
+
+TEXT_LIMIT = 2000
+TEXT_LENGTH = Length(max=TEXT_LIMIT, message=_l("Write at most %(max)d characters."))
+YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+YES_NO_UNKNOWN = YES_NO + [("unknown", _l("I don't know"))]
+
+ABSENCE_CHOICES = [
+    (AbsenceKind.FULL.value, _l("Fully absent")),
+    (AbsenceKind.PARTIAL.value, _l("Partly absent (delvis sygemelding)")),
+]
+
+MAX_DAYS_BACK = 365
+
+
+def partial_minimum_hours(on):
+    return regime_on(on).partial_min_hours_per_week.value
+
+
+RATING_CHOICES = [
+    ("very_satisfied", _l("Very satisfied")),
+    ("satisfied", _l("Satisfied")),
+    ("neutral", _l("Neither satisfied nor dissatisfied")),
+    ("dissatisfied", _l("Dissatisfied")),
+    ("very_dissatisfied", _l("Very dissatisfied")),
+]
+
+FEELINGS = [("better", _l("Better")), ("same", _l("About the same")), ("worse", _l("Worse"))]
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something (withdraw standby): the CSRF token is the whole form."""
+
+
+PLAN_GOALS = [("full_return", _l("Back to the job in full")),
+              ("partial_return", _l("Back to the job part of the time")), ("other", _l("Another goal"))]
+PLAN_PARTIES = [("citizen", _l("The citizen")), ("employer", _l("The employer")), ("jobcenter", _l("The jobcenter")),
+                ("doctor", _l("The doctor"))]
+
+RETENTION = [("made", _l("Yes, a plan has been made")), ("requested", _l("The employee has asked for one")),
+             ("no", _l("No"))]
+
+DURATIONS = [("under_8_weeks", _l("Up to 8 weeks")), ("8_13_weeks", _l("8 to 13 weeks")),
+             ("13_26_weeks", _l("13 to 26 weeks")), ("over_26_weeks", _l("More than 26 weeks"))]
+# The employer's request offers only what fast track is for (§ 7 c: not back within 8 weeks); the
+# employee answering it may still say "up to 8 weeks".
+REQUEST_DURATIONS = DURATIONS[1:]
+ADAPTED = [("yes", _l("Yes")), ("partly", _l("Partly")), ("no", _l("No"))]
+
+
+class FastTrackQuestions(FlaskForm):
+    """The three questions of § 7 c, asked of the employer and then of the employee."""
+
+    functions = TextAreaField(
+        _l("Which work functions does the sickness affect?"),
+        validators=[InputRequired(_l("Describe which work functions are affected.")), TEXT_LENGTH],
+        description=_l("The tasks, not the illness. For example lifting, night shifts or customer contact."))
+    duration = RadioField(
+        _l("For how long, from the first day of absence, are the functions expected to be affected?"),
+        choices=options(REQUEST_DURATIONS),
+        validators=[InputRequired(_l("Choose for how long the functions are expected to be affected."))])
+    adapted = RadioField(_l("Has the work been adapted?"), choices=options(ADAPTED),
+                         validators=[InputRequired(_l("Tell us whether the work has been adapted."))])
+    adapted_how = TextAreaField(_l("How, or what could be adapted? (optional)"), validators=[Optional(), TEXT_LENGTH])
+
+    def answers(self) -> dict:
+        return {"functions": self.functions.data.strip(), "duration": self.duration.data,
+                "adapted": self.adapted.data, "adapted_how": (self.adapted_how.data or "").strip()}
+
+
+EMPLOYEE_DECISIONS = [("consent", _l("Yes, I agree to fast track")), ("decline", _l("No, I do not want fast track"))]
+
+
+class EmployeeFastTrackAnswer(FastTrackQuestions):
+    duration = RadioField(
+        _l("For how long, from the first day of absence, are the functions expected to be affected?"),
+        choices=options(DURATIONS),
+        validators=[InputRequired(_l("Choose for how long the functions are expected to be affected."))])
+    decision = RadioField(_l("Do you agree to fast track?"), choices=options(EMPLOYEE_DECISIONS),
+                          validators=[InputRequired(_l("Choose whether you agree to fast track."))])

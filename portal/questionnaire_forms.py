@@ -11,12 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, StringField, TelField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp
 
-from ..forms import DanishDecimalField, OnlyIf, choice_label, format_hours, options
-
-YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
-YES_NO_UNKNOWN = YES_NO + [("unknown", _l("I don't know"))]
-TEXT_LIMIT = 2000
-TEXT_LENGTH = Length(max=TEXT_LIMIT, message=_l("Write at most %(max)d characters."))
+from .forms import TEXT_LENGTH, YES_NO, YES_NO_UNKNOWN, DanishDecimalField, OnlyIf, choice_label, format_hours, options
 
 EXPECTED_DURATION = [
     ("under_2_weeks", _l("Less than 2 weeks")),

@@ -11,29 +11,27 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 
 from .. import clock
 from ..forms import (
+    ABSENCE_CHOICES,
     FIRST_DAY_FUTURE,
+    MAX_DAYS_BACK,
+    RATING_CHOICES,
     DanishDateField,
     DanishDecimalField,
     RequiredIf,
     cvr_number,
     not_in_future,
     options,
+    partial_minimum_hours,
 )
 from ..models import AbsenceKind, Employment
-from ..rules import regime_on
 
 EMPLOYMENT_CHOICES = [
     (Employment.EMPLOYED.value, _l("Employed (lønmodtager)")),
     (Employment.UNEMPLOYED.value, _l("Unemployed")),
     (Employment.SELF_EMPLOYED.value, _l("Self-employed")),
 ]
-ABSENCE_CHOICES = [
-    (AbsenceKind.FULL.value, _l("Fully absent")),
-    (AbsenceKind.PARTIAL.value, _l("Partly absent (delvis sygemelding)")),
-]
 RETURN_CHOICES = [("date", _l("Yes, I expect to be back on a date")), ("unknown", _l("I don't know yet"))]
 
-MAX_DAYS_BACK = 365
 
 
 class ReportSicknessForm(FlaskForm):
@@ -113,17 +111,8 @@ class ReportSicknessForm(FlaskForm):
                            "Choose 'I don't know yet' if you are unsure."))
 
 
-def partial_minimum_hours(on):
-    return regime_on(on).partial_min_hours_per_week.value
 
 
-RATING_CHOICES = [
-    ("very_satisfied", _l("Very satisfied")),
-    ("satisfied", _l("Satisfied")),
-    ("neutral", _l("Neither satisfied nor dissatisfied")),
-    ("dissatisfied", _l("Dissatisfied")),
-    ("very_dissatisfied", _l("Very dissatisfied")),
-]
 
 
 class FeedbackForm(FlaskForm):

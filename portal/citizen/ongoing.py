@@ -18,8 +18,7 @@ from ..cases.handover import live_handover
 from ..cases.jobcenter import conversations_of
 from ..cases.next_steps import next_steps_for
 from ..db import get_session
-from ..employer.forms import ADAPTED, DURATIONS, EmployeeFastTrackAnswer
-from ..forms import options
+from ..forms import ADAPTED, DURATIONS, ConfirmForm, EmployeeFastTrackAnswer, options
 from ..letters import documents_of
 from ..models import CaseStatus
 from ..rules import EXPECTED_WEEKS, FastTrackRefusal, IsoWeek, Plan, expected_too_soon, regime_for, regime_on
@@ -30,7 +29,6 @@ from .ongoing_forms import (
     CONVERSATION_FORMS,
     BookTimeForm,
     CheckInForm,
-    ConfirmForm,
     ConversationRequestForm,
     EmployerRelationForm,
     FastTrackForm,
@@ -89,7 +87,7 @@ def _plan_for_citizen(db, the_case):
     """The plan in force with what the page needs to show it, and one choice a company: whether
     that employer may see this version. None without a plan."""
     from ..cases import follow_up_plan as plans
-    from ..jobcenter.forms import PLAN_GOALS, PLAN_PARTIES
+    from ..forms import PLAN_GOALS, PLAN_PARTIES
 
     plan = plans.current(db, the_case.id)
     if plan is None:

@@ -11,8 +11,18 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextArea
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from .. import clock
-from ..forms import DanishDateField, DanishDecimalField, OnlyIf, RequiredIf, not_in_future, options
-from .questionnaire_forms import TEXT_LENGTH, YES_NO, YES_NO_UNKNOWN
+from ..forms import (
+    FEELINGS,
+    TEXT_LENGTH,
+    YES_NO,
+    YES_NO_UNKNOWN,
+    DanishDateField,
+    DanishDecimalField,
+    OnlyIf,
+    RequiredIf,
+    not_in_future,
+    options,
+)
 
 HOURS_RANGE = NumberRange(min=0, max=80, message=_l("Enter a number of hours between 0 and 80."))
 CONVERSATION_FORMS = [("in_person", _l("In person at the jobcenter")), ("phone", _l("By phone")),
@@ -69,8 +79,6 @@ class StandbyForm(FlaskForm):
         validators=[DataRequired(_l("Confirm that you have read what standby means."))])
 
 
-class ConfirmForm(FlaskForm):
-    """A button that changes something (withdraw standby): the CSRF token is the whole form."""
 
 
 class EmployerRelationForm(FlaskForm):
@@ -110,7 +118,6 @@ class ConversationRequestForm(FlaskForm):
                        "to tell us your diagnosis."))
 
 
-FEELINGS = [("better", _l("Better")), ("same", _l("About the same")), ("worse", _l("Worse"))]
 RETURN_CHOICES = [("date", _l("Yes, I expect to be back on a date")), ("unknown", _l("I don't know yet"))]
 
 

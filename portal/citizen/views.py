@@ -17,8 +17,8 @@ from ..cases.residence import residence_of_citizen
 from ..cases.sickness import CaseAlreadyOpen, SickReport, case_of, cases_of, report_sickness
 from ..db import get_session
 from ..models import AbsenceKind, Citizen, Employment, QuestionnaireStatus
+from ..questionnaire_forms import STEP_BY_SLUG, STEPS, DeclarationForm, answers_of, summary_rows
 from .forms import FeedbackForm, ReportSicknessForm
-from .questionnaire_forms import STEP_BY_SLUG, STEPS, DeclarationForm, answers_of, summary_rows
 
 bp = Blueprint("citizen", __name__, url_prefix="/borger")
 

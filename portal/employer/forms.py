@@ -10,16 +10,19 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import clock
-from ..citizen.forms import ABSENCE_CHOICES, MAX_DAYS_BACK, partial_minimum_hours
-from ..citizen.questionnaire_forms import TEXT_LENGTH
 from ..forms import (
+    ABSENCE_CHOICES,
     FIRST_DAY_FUTURE,
+    MAX_DAYS_BACK,
+    RETENTION,
+    TEXT_LENGTH,
     DanishDateField,
     DanishDecimalField,
     RequiredIf,
     cpr_number,
     not_in_future,
     options,
+    partial_minimum_hours,
     visible_text,
 )
 from ..models import AbsenceKind
@@ -64,51 +67,9 @@ class EmployeeSickForm(FlaskForm):
                                      hours=minimum))
 
 
-DURATIONS = [("under_8_weeks", _l("Up to 8 weeks")), ("8_13_weeks", _l("8 to 13 weeks")),
-             ("13_26_weeks", _l("13 to 26 weeks")), ("over_26_weeks", _l("More than 26 weeks"))]
-# The employer's request offers only what fast track is for (§ 7 c: not back within 8 weeks); the
-# employee answering it may still say "up to 8 weeks".
-REQUEST_DURATIONS = DURATIONS[1:]
-ADAPTED = [("yes", _l("Yes")), ("partly", _l("Partly")), ("no", _l("No"))]
-
-
-class FastTrackQuestions(FlaskForm):
-    """The three questions of § 7 c, asked of the employer and then of the employee."""
-
-    functions = TextAreaField(
-        _l("Which work functions does the sickness affect?"),
-        validators=[InputRequired(_l("Describe which work functions are affected.")), TEXT_LENGTH],
-        description=_l("The tasks, not the illness. For example lifting, night shifts or customer contact."))
-    duration = RadioField(
-        _l("For how long, from the first day of absence, are the functions expected to be affected?"),
-        choices=options(REQUEST_DURATIONS),
-        validators=[InputRequired(_l("Choose for how long the functions are expected to be affected."))])
-    adapted = RadioField(_l("Has the work been adapted?"), choices=options(ADAPTED),
-                         validators=[InputRequired(_l("Tell us whether the work has been adapted."))])
-    adapted_how = TextAreaField(_l("How, or what could be adapted? (optional)"), validators=[Optional(), TEXT_LENGTH])
-
-    def answers(self) -> dict:
-        return {"functions": self.functions.data.strip(), "duration": self.duration.data,
-                "adapted": self.adapted.data, "adapted_how": (self.adapted_how.data or "").strip()}
-
-
-DECISIONS = [("consent", _l("Yes, I agree to fast track")), ("decline", _l("No, I do not want fast track"))]
-
-
-class EmployeeFastTrackAnswer(FastTrackQuestions):
-    duration = RadioField(
-        _l("For how long, from the first day of absence, are the functions expected to be affected?"),
-        choices=options(DURATIONS),
-        validators=[InputRequired(_l("Choose for how long the functions are expected to be affected."))])
-    decision = RadioField(_l("Do you agree to fast track?"), choices=options(DECISIONS),
-                          validators=[InputRequired(_l("Choose whether you agree to fast track."))])
-
-
 HELD = [("yes", _l("Yes")), ("no", _l("Not yet"))]
 CONVERSATION_FORMS = [("in_person", _l("In person")), ("phone", _l("By phone"))]
 RETURN = [("date", _l("Yes, on a date")), ("unknown", _l("Not known yet"))]
-RETENTION = [("made", _l("Yes, a plan has been made")), ("requested", _l("The employee has asked for one")),
-             ("no", _l("No"))]
 
 
 class EmployerQuestionsForm(FlaskForm):

@@ -13,9 +13,10 @@ from ..auth.session import current_user, role_required
 from ..cases import employer as cases
 from ..cases.residence import residence_at_report
 from ..db import get_session
+from ..forms import FastTrackQuestions
 from ..models import AbsenceKind
 from ..rules import EXPECTED_WEEKS, expected_too_soon, regime_for
-from .forms import EmployeeSickForm, EmployerQuestionsForm, FastTrackQuestions
+from .forms import EmployeeSickForm, EmployerQuestionsForm
 
 bp = Blueprint("employer", __name__, url_prefix="/arbejdsgiver")
 

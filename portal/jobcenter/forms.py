@@ -9,7 +9,17 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import clock
-from ..forms import DanishDateField, DanishTimeField, RequiredIf, WholeNumberField, not_in_future, options, visible_text
+from ..forms import (
+    PLAN_GOALS,
+    PLAN_PARTIES,
+    DanishDateField,
+    DanishTimeField,
+    RequiredIf,
+    WholeNumberField,
+    not_in_future,
+    options,
+    visible_text,
+)
 from ..rules import ReasonCode
 
 FORMS = [("in_person", _l("In person")), ("phone", _l("Phone")), ("video", _l("Video"))]
@@ -306,10 +316,6 @@ class PublishTimesForm(WhenForm):
                                      NumberRange(1, 8, message=_l("Enter how many times, from 1 to 8."))])
 
 
-PLAN_GOALS = [("full_return", _l("Back to the job in full")),
-              ("partial_return", _l("Back to the job part of the time")), ("other", _l("Another goal"))]
-PLAN_PARTIES = [("citizen", _l("The citizen")), ("employer", _l("The employer")), ("jobcenter", _l("The jobcenter")),
-                ("doctor", _l("The doctor"))]
 PLAN_MEASURES = 4
 
 

@@ -18,17 +18,15 @@ from ..auth.session import current_user, role_required
 from ..cases import employer as employer_cases
 from ..cases import jobcenter as cases
 from ..cases.facts import case_facts
-from ..citizen.ongoing_forms import FEELINGS, ConfirmForm
-from ..citizen.questionnaire_forms import YES_NO_UNKNOWN, summary_rows
 from ..db import get_session
 from ..deadline_labels import OBLIGATION_LABELS
-from ..employer.forms import ADAPTED, DURATIONS, RETENTION
 from ..extensions import htmx
-from ..forms import options
+from ..forms import ADAPTED, DURATIONS, FEELINGS, RETENTION, YES_NO_UNKNOWN, ConfirmForm, options
 from ..i18n import page_locale, select_locale, without_danish_glosses
 from ..letters import documents_of
 from ..municipalities import MUNICIPALITIES, municipality_name
 from ..personal_data import decrypt_cpr
+from ..questionnaire_forms import summary_rows
 from ..rules import Obligation, screen, timeline
 from ..standby_list import standby_groups
 from ..web import invitation_settings, local_path, public_url
@@ -586,7 +584,7 @@ def compliance():
 def feedback():
     """What citizens answered to "how was it?" on their receipts, for this municipality."""
     from ..cases.feedback import summary
-    from ..citizen.forms import RATING_CHOICES
+    from ..forms import RATING_CHOICES
 
     ratings = dict(RATING_CHOICES)
     figures = summary(get_session(), current_user().municipality, clock.today())

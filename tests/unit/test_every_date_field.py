@@ -19,7 +19,7 @@ from portal.rules.calendar import FIRST_DATE, LAST_DATE
 from portal.typed_numbers import foreign_digits
 
 FORM_MODULES = ("portal.forms", "portal.main.forms", "portal.citizen.forms", "portal.citizen.ongoing_forms",
-                "portal.citizen.questionnaire_forms", "portal.employer.forms", "portal.jobcenter.forms")
+                "portal.questionnaire_forms", "portal.employer.forms", "portal.jobcenter.forms")
 TYPED = (DanishDateField, DanishTimeField)
 
 
