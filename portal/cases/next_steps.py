@@ -1,7 +1,8 @@
 """What happens next on one case, in one place: what the citizen must do and by when, what the
 jobcenter will do and by when, and what is booked. Built from the timeline (the only source of
 dates) and the case's rows (conversations booked, the employer's fast-track request), and read by
-the citizen's overview and case page and the employer's list, so the pages cannot disagree.
+the citizen's overview and case page, the employer's list, the caseworker's case view and the
+reminders (portal/notify/reminders.py), so the pages and the messages cannot disagree.
 
 A booked conversation answers every conversation the jobcenter owes: while one is booked, the page
 shows the booking, not "the jobcenter contacts you by ..."."""
@@ -28,6 +29,7 @@ class Step:
     code: str              # an obligation code (portal.rules.Code)
     due: date
     overdue: bool = False
+    opens: date | None = None  # from this day it is time to act (a reminder's day and key)
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ def _citizen_steps(obligations: list[Obligation], submitted: bool) -> list[Step]
         # A check-in or a passed return is hers only once it is time; until then it is not news.
         if code in (Code.CHECK_IN, Code.RETURN_CHECK_IN) and obligation.state == State.UPCOMING:
             continue
-        steps.append(Step(code, obligation.date, obligation.state == State.OVERDUE))
+        steps.append(Step(code, obligation.date, obligation.state == State.OVERDUE, obligation.opens))
     return sorted(steps, key=lambda s: s.due)
 
 
@@ -110,17 +112,33 @@ def _shown(obligation: Obligation) -> bool:
 
 
 def booked_of(db: Session, case_id: int) -> list[Booking]:
-    rows = db.exec(select(Conversation).where(Conversation.case_id == case_id, Conversation.status == "booked")
+    return bookings_of(db, [case_id]).get(case_id, [])
+
+
+def bookings_of(db: Session, case_ids: list[int]) -> dict[int, list[Booking]]:
+    """The booked conversations of many cases in one query (the reminder sweep reads a batch)."""
+    if not case_ids:
+        return {}
+    rows = db.exec(select(Conversation).where(Conversation.case_id.in_(case_ids), Conversation.status == "booked")
                    .order_by(Conversation.scheduled_at, Conversation.id))
-    return [Booking(c.id, c.scheduled_at, c.form, c.self_booked, c.answer) for c in rows]
+    found: dict[int, list[Booking]] = {}
+    for c in rows:
+        found.setdefault(c.case_id, []).append(Booking(c.id, c.scheduled_at, c.form, c.self_booked, c.answer))
+    return found
 
 
 def next_steps_for(db: Session, case: SickCase, today: date, questionnaire: Questionnaire | None = None,
                    obligations: list[Obligation] | None = None) -> NextSteps:
     if obligations is None:
         obligations = timeline_of(db, case, today, questionnaire)
+    booked = booked_of(db, case.id) if case.status == CaseStatus.OPEN else []
+    return summarize(case, obligations, booked)
+
+
+def summarize(case: SickCase, obligations: list[Obligation], booked: list[Booking]) -> NextSteps:
+    """The summary from what is already read: the case's timeline and its booked conversations."""
     is_open = case.status == CaseStatus.OPEN
-    booked = booked_of(db, case.id) if is_open else []
+    booked = booked if is_open else []
     submitted = case.questionnaire_submitted_on is not None
     covered = frozenset(o.code for o in obligations
                         if booked and o.code in CONVERSATION_STEPS and o.pending and o.date is not None)

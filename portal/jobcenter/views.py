@@ -18,6 +18,7 @@ from ..auth.session import current_user, role_required
 from ..cases import employer as employer_cases
 from ..cases import jobcenter as cases
 from ..cases.facts import case_facts
+from ..cases.next_steps import next_steps_for
 from ..db import get_session
 from ..deadline_labels import OBLIGATION_LABELS
 from ..extensions import htmx
@@ -372,6 +373,7 @@ def _render_case(file, book_form=None, record_form=None, correction_form=None, d
         cpr=decrypt_cpr(file.citizen.cpr_encrypted),
         answers=summary_rows(file.questionnaire.answers or {}) if file.questionnaire else [],
         reasons=screen(facts, today), obligations=obligations, today=today,
+        steps=next_steps_for(db, file.case, today, file.questionnaire, obligations),
         decision_due=any(o.code == "fast_track_decision" and o.pending for o in obligations),
         standby_groups=dict(standby_groups()),
         employer_answers=employer_information[0], employer_requests=employer_information[1],

@@ -54,14 +54,15 @@ def questionnaire_overdue(case_id: int, language: str, sent_on: date, due: date,
             notice=_("Your questionnaire is missing. Answer it as soon as you can: %(link)s", link=link))
 
 
-def check_in_due(case_id: int, language: str, due: date, link: str) -> Message:
+def check_in_due(case_id: int, language: str, opens: date, due: date, link: str) -> Message:
+    """`opens` keys the message (one a check-in); `due` is the date the citizen's pages name."""
     with force_locale(language):
         return Message(
-            dedupe_key=f"check-in:{case_id}:{due.isoformat()}", kind="check_in_due",
+            dedupe_key=f"check-in:{case_id}:{opens.isoformat()}", kind="check_in_due",
             case_id=case_id, recipient="", language=language, link=link,
             subject=_("How are you doing?"),
-            body=_("It is time for a short follow-up on your sick leave (from %(date)s). It takes a few "
-                   "minutes. Log in here: %(link)s", date=_day(due, language), link=link)
+            body=_("It is time for a short follow-up on your sick leave. Answer no later than %(date)s; it takes "
+                   "a few minutes. Log in here: %(link)s", date=_day(due, language), link=link)
             + f"\n\n{_signature()}\n",
             notice=_("Time for a short follow-up on your sick leave: %(link)s", link=link))
 

@@ -11,8 +11,9 @@ from datetime import UTC, date
 from sqlmodel import Session, select
 
 from ..cases.facts import facts_of, histories_of
+from ..cases.next_steps import NextSteps, bookings_of, summarize
 from ..models import CaseStatus, Channel, Citizen, Conversation, Questionnaire, SickCase, fixed, utcnow
-from ..rules import Code, State, check_in_due, find, remind_on, timeline
+from ..rules import Code, Obligation, find, remind_on, timeline
 from . import messages
 from .messages import language_of
 from .outbox import Message, enqueue
@@ -50,26 +51,32 @@ def queue_due(db: Session, today: date, overview_link: str, batch_size: int = 10
         if not rows:
             return queued
         histories = histories_of(db, [row[0] for row in rows])
+        bookings = bookings_of(db, [row[0].id for row in rows])
         for case, citizen, questionnaire in rows:
             obligations = timeline(facts_of(case, questionnaire, histories[case.id]), today)
-            for message in _due_for(case, language_of(citizen.language), obligations, today, overview_link):
+            steps = summarize(case, obligations, bookings.get(case.id, []))
+            for message in due_for(case, language_of(citizen.language), steps, obligations, today, overview_link):
                 queued += queue_for(db, citizen, message)
         db.commit()
         after_id = rows[-1][0].id
 
 
-def _due_for(case, language, obligations, today, link):
-    questionnaire = find(obligations, Code.QUESTIONNAIRE_DUE)
-    if questionnaire and questionnaire.date and case.questionnaire_sent_on:
-        if questionnaire.state == State.OVERDUE:
-            yield messages.questionnaire_overdue(case.id, language, case.questionnaire_sent_on, questionnaire.date,
-                                                 link)
-        elif questionnaire.state == State.DUE and today >= remind_on(questionnaire):
-            yield messages.questionnaire_due_soon(case.id, language, case.questionnaire_sent_on, questionnaire.date,
-                                                  link)
-    check_in = check_in_due(obligations)
-    if check_in is not None and check_in <= today:
-        yield messages.check_in_due(case.id, language, check_in, link)
+def due_for(case: SickCase, language: str, steps: NextSteps, obligations: list[Obligation], today: date,
+            link: str):
+    """The reminders due today, read from the case's summary (portal.cases.next_steps): a message
+    names the step and the date the citizen's pages name, never a date of its own."""
+    for step in steps.citizen:
+        if step.code == Code.QUESTIONNAIRE_DUE and case.questionnaire_sent_on:
+            if step.overdue:
+                yield messages.questionnaire_overdue(case.id, language, case.questionnaire_sent_on, step.due, link)
+            elif today >= remind_on(find(obligations, Code.QUESTIONNAIRE_DUE)):
+                yield messages.questionnaire_due_soon(case.id, language, case.questionnaire_sent_on, step.due, link)
+    # One check-in at a time: the one that opened first (a passed return or the regular one).
+    check_ins = [s for s in steps.citizen if s.code in (Code.CHECK_IN, Code.RETURN_CHECK_IN)
+                 and s.opens is not None and s.opens <= today]
+    if check_ins:
+        step = min(check_ins, key=lambda s: s.opens)
+        yield messages.check_in_due(case.id, language, step.opens, step.due, link)
 
 
 @dataclass(frozen=True)

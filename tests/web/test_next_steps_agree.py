@@ -1,7 +1,8 @@
 """Issue 29's agreement test: for many generated case states (Hypothesis), the citizen's overview,
-her case page and the employer's list state the same next step, the same date and the same bookings,
-and each page speaks its own language only (no English sentence on a Danish page outside lang="en",
-and the reverse). Today is Monday 16 November 2026."""
+her case page, the employer's list and the caseworker's case view state the same next step, the same
+date and the same bookings; the reminders and invitations due name the steps and dates her pages name;
+and each citizen and employer page speaks its own language only (no English sentence on a Danish page
+outside lang="en", and the reverse). Today is Monday 16 November 2026."""
 from __future__ import annotations
 
 import re
@@ -11,12 +12,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
+from portal.cases.facts import timeline_of
+from portal.cases.next_steps import next_steps_for
 from portal.db import session_scope
 from portal.models import CaseStatus, Citizen, Conversation, EmployerReport, Questionnaire, SickCase
+from portal.notify import messages
+from portal.notify.reminders import due_for, invitation_of
 from tests.conftest import Auth
 
 from .test_citizen_journey import CITIZEN, text
 from .test_employer import HANNE
+from .test_jobcenter import COPENHAGEN
 
 TODAY = date(2026, 11, 16)
 CVR = "12345674"
@@ -106,11 +112,55 @@ def assert_one_language(html: str, language: str, where: str) -> None:
     assert not stranger, f"{where} ({language}) has words of the other language: {stranger[:5]} in {words[:400]}"
 
 
+# Which of the page's steps (data-step) each reminder is about.
+REMINDED = {"questionnaire_due": ("questionnaire_due",), "questionnaire_overdue": ("questionnaire_due",),
+            "check_in_due": ("check_in", "return_check_in")}
+
+
+def the_messages(app, case_id: int, language: str) -> list:
+    """The reminders the sweep would queue today, and the invitation of every booked conversation."""
+    with app.test_request_context(), session_scope(app) as db:
+        case = db.get(SickCase, case_id)
+        questionnaire = db.exec(select(Questionnaire).where(Questionnaire.case_id == case_id)).first()
+        obligations = timeline_of(db, case, TODAY, questionnaire)
+        steps = next_steps_for(db, case, TODAY, questionnaire, obligations)
+        found = list(due_for(case, language, steps, obligations, TODAY, "https://portal.example/borger"))
+        for conversation in db.exec(select(Conversation).where(Conversation.case_id == case_id,
+                                                               Conversation.status == "booked")):
+            found.append(messages.conversation_booked(invitation_of(conversation), language, None, "x@example.dk",
+                                                      "Europe/Copenhagen", "https://portal.example/borger",
+                                                      datetime(2026, 11, 16, tzinfo=UTC)))
+        return found
+
+
+def assert_messages_agree(found: list, page: str, language: str, state: dict) -> None:
+    """Every reminder names a step the case page lists, with the page's date; every booking the page
+    shows has its invitation on that day; an overdue questionnaire or an open check-in is reminded."""
+    listed = dict(re.findall(r'data-step="(\w+)" data-date="([^"]+)"', page))
+    for message in found:
+        if message.kind == "conversation_booked":
+            continue
+        codes = [c for c in REMINDED[message.kind] if c in listed]
+        assert codes, (state, message.kind, listed)
+        assert any(messages._day(date.fromisoformat(listed[c]), language) in message.body for c in codes), \
+            (state, message.body, listed)
+    kinds = {m.kind for m in found}
+    if "questionnaire_due" in listed and date.fromisoformat(listed["questionnaire_due"]) < TODAY:
+        assert "questionnaire_overdue" in kinds, (state, listed, kinds)
+    if {"check_in", "return_check_in"} & set(listed):
+        assert "check_in_due" in kinds, (state, listed, kinds)
+    booked_days = {b[:10] for b in re.findall(r'data-booked="([^"]+)"', page)}
+    invited = [m for m in found if m.kind == "conversation_booked"]
+    for day in booked_days:
+        assert any(messages._day(date.fromisoformat(day), language) in m.body for m in invited), (state, day)
+
+
 def test_every_page_tells_the_same_story_in_its_own_language(make_app):
     app = make_app(PORTAL_TODAY=TODAY.isoformat())
-    citizen, employer = app.test_client(), app.test_client()
+    citizen, employer, caseworker = app.test_client(), app.test_client(), app.test_client()
     Auth(citizen).login(CITIZEN)
     Auth(employer).login(HANNE, "employer")
+    Auth(caseworker).login(COPENHAGEN, face="caseworker")
     with app.app_context(), session_scope(app) as db:
         citizen_id = db.exec(select(Citizen.id).where(Citizen.name == CITIZEN)).one()
 
@@ -119,17 +169,20 @@ def test_every_page_tells_the_same_story_in_its_own_language(make_app):
     @given(states)
     def check(s):
         case_id, report_id = make_case(app, citizen_id, s)
-        for client in (citizen, employer):
+        for client in (citizen, employer, caseworker):
             client.get(f"/sprog/{s['language']}")
         overview_html = text(citizen.get("/borger/mit-sygefravaer"))
         case_html = text(citizen.get(f"/borger/sag/{case_id}"))
         employer_html = text(employer.get("/arbejdsgiver/"))
+        caseworker_html = text(caseworker.get(f"/jobcenter/sag/{case_id}"))
         card = re.search(rf'aria-labelledby="case-{case_id}-heading">(.*?)</section>', overview_html, flags=re.S)
         row = re.search(rf'<tr>(?:(?!</tr>).)*?/arbejdsgiver/indberetning/{report_id}/.*?</tr>', employer_html,
                         flags=re.S)
         assert card and row
         on_overview, on_case, on_row = story(card.group(1)), story(case_html), story(row.group(0))
-        assert on_overview == on_case == on_row, (s, on_overview, on_case, on_row)
+        on_case_view = story(caseworker_html)
+        assert on_overview == on_case == on_row == on_case_view, (s, on_overview, on_case, on_row, on_case_view)
+        assert_messages_agree(the_messages(app, case_id, s["language"]), case_html, s["language"], s)
         step, due, bookings = on_case
         if step == "booked":
             assert due == bookings[0][:10]
