@@ -173,6 +173,16 @@ def written_in_danish(text):
     return Markup('<span lang="da">{}</span>').format(text)
 
 
+def alert_label(kind: str) -> Markup:
+    """What an alert's icon (a CSS mask, static/css/portal.css) says, for a screen reader: the icon is
+    drawn by ::before with no text, so the kind is spoken from this visually hidden text instead."""
+    from flask_babel import gettext
+
+    labels = {"info": gettext("Information"), "success": gettext("Success"), "warning": gettext("Warning"),
+              "error": gettext("Error")}
+    return Markup('<span class="sr-only">{}: </span>').format(labels.get(kind, labels["info"]))
+
+
 def init_app(app: Flask) -> None:
     root = os.path.dirname(app.instance_path)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", os.path.join(root, "translations"))
@@ -184,6 +194,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date_short"] = _date_short
     app.jinja_env.filters["datetime_short"] = _datetime_short
     app.jinja_env.filters["da_terms"] = mark_danish_terms
+    app.jinja_env.globals["alert_label"] = alert_label
     app.jinja_env.filters["danish"] = written_in_danish
     app.jinja_env.filters["number"] = lambda n: format_decimal(n) if n is not None else ""
 

@@ -117,7 +117,26 @@ def display_name(code: str | None) -> str:
     return profile.name if profile else municipality_name(code)
 
 
+def header_municipality(user) -> str | None:
+    """The municipality a page's header names, for someone tied to one: a caseworker's jobcenter, a
+    citizen's case's municipality (the open case, else the newest). None for an employer, or a citizen
+    with no case yet. Called by the header only, so a page without a login reads nothing."""
+    if user is None:
+        return None
+    if user.role == "caseworker" and user.municipality:
+        profile = profile_of(user.municipality)
+        return profile.jobcenter if profile else display_name(user.municipality)
+    if user.role == "citizen" and user.citizen_id:
+        from .cases.sickness import latest_case_of
+        from .db import get_session
+
+        case = latest_case_of(get_session(), user.citizen_id)
+        return display_name(case.municipality_code) if case else None
+    return None
+
+
 def init_app(app: Flask) -> None:
     path = app.config.get("PORTAL_MUNICIPALITY_PROFILES") or BUNDLED
     app.extensions["municipality_profiles"] = load_profiles(path, app.static_folder)
-    app.jinja_env.globals.update(municipality_profile=profile_of, municipality_display_name=display_name)
+    app.jinja_env.globals.update(municipality_profile=profile_of, municipality_display_name=display_name,
+                                 header_municipality=header_municipality)
