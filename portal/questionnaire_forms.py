@@ -172,6 +172,14 @@ class DeclarationForm(FlaskForm):
     )
 
 
+def _applies(field, saved: dict) -> bool:
+    """False for a question asked only after a given answer (OnlyIf) when that answer was not given."""
+    for validator in field.validators:
+        if isinstance(validator, OnlyIf) and saved and saved.get(validator.other) not in validator.values:
+            return False
+    return True
+
+
 def summary_rows(answers: dict) -> list[tuple[Step, list[tuple[str, str | None]]]]:
     """Each step with (question, answer as shown) pairs, for the check-answers page and receipt."""
     rows = []
@@ -180,6 +188,8 @@ def summary_rows(answers: dict) -> list[tuple[Step, list[tuple[str, str | None]]
         saved = answers.get(step.slug, {})
         pairs = []
         for field in form:
+            if not _applies(field, saved):
+                continue  # a follow-up question whose condition was not met was never asked
             value = saved.get(field.name)
             if field.type == "RadioField":
                 value = choice_label(field, value)

@@ -147,7 +147,7 @@ def questionnaire_step(case_id: int, slug: str):
     step = STEP_BY_SLUG.get(slug) or abort(404)
     if summary.questionnaire.status == QuestionnaireStatus.SUBMITTED:
         return redirect(url_for("citizen.questionnaire_receipt", case_id=case_id))
-    saved = (summary.questionnaire.answers or {}).get(slug) or _already_told(slug)
+    saved = (summary.questionnaire.answers or {}).get(slug) or _already_told(slug, summary.case)
     form = step.form(data=saved if request.method == "GET" and saved else None)
     if form.validate_on_submit():
         questionnaire_cases.save_step(get_session(), summary.questionnaire, slug, answers_of(form))
@@ -164,8 +164,11 @@ def questionnaire_step(case_id: int, slug: str):
     ), (400 if form.errors else 200)
 
 
-def _already_told(slug: str) -> dict | None:
-    """What the citizen told us before (the e-mail of her sick report), so she is not asked twice."""
+def _already_told(slug: str, case) -> dict | None:
+    """What the citizen told us before, so she is not asked twice: the e-mail of her sick report, and
+    the conversation she has already asked for (and what about)."""
+    if slug == "samtale" and case.conversation_requested_on is not None:
+        return {"wants_conversation": "yes", "conversation_topic": case.conversation_request_reason or ""}
     if slug != "om-dig":
         return None
     citizen = get_session().get(Citizen, current_user().citizen_id)
