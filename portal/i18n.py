@@ -125,6 +125,19 @@ def _datetime_short(context, moment):
 
 
 @pass_context
+def _datetime_long(context, moment):
+    """A booking in a sentence, as the citizen's dates are written: "25. november 2026 kl. 10.00"."""
+    if not moment:
+        return ""
+    from flask_babel import gettext
+
+    locale = formats_of(page_locale(context))
+    local = to_user_timezone(moment)
+    return gettext("%(date)s at %(time)s", date=babel_dates.format_date(local, "long", locale=locale),
+                   time=babel_dates.format_time(local, "short", locale=locale))
+
+
+@pass_context
 def _iso_date_long(context, text):
     return _date(date.fromisoformat(text), "long", page_locale(context)) if text else ""
 
@@ -193,6 +206,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["iso_date_long"] = _iso_date_long
     app.jinja_env.filters["date_short"] = _date_short
     app.jinja_env.filters["datetime_short"] = _datetime_short
+    app.jinja_env.filters["datetime_long"] = _datetime_long
     app.jinja_env.filters["da_terms"] = mark_danish_terms
     app.jinja_env.globals["alert_label"] = alert_label
     app.jinja_env.filters["danish"] = written_in_danish
