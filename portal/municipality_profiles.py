@@ -130,7 +130,12 @@ def header_municipality(user) -> str | None:
         from .cases.sickness import latest_case_of
         from .db import get_session
 
-        case = latest_case_of(get_session(), user.citizen_id)
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            case = latest_case_of(get_session(), user.citizen_id)
+        except SQLAlchemyError:
+            return None  # the error page of a failed transaction: the header must not fail it again
         return display_name(case.municipality_code) if case else None
     return None
 

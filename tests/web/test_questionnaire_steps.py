@@ -70,3 +70,25 @@ def test_the_last_step_posted_first_leads_to_the_first_missing_step_and_the_form
     client.get("/sprog/en", headers={"Referer": f"/borger/sag/{case_id}/oplysningsskema/tjek"})
     english = client.get(f"/borger/sag/{case_id}/oplysningsskema/tjek", follow_redirects=True)
     assert "You have not answered every part of the form yet." in text(english)
+
+
+def test_what_she_already_said_is_carried_over_and_questions_never_asked_are_not_shown(client, auth):
+    """Issue 29: a conversation asked for before the questionnaire is its answer already (with what
+    about), and the check page lists no follow-up whose condition was not met ("Ikke besvaret")."""
+    from .test_citizen_journey import post_form
+
+    auth.login(CITIZEN)
+    case_id = case_id_from(report_sick(client))
+    post_form(client, f"/borger/sag/{case_id}/samtale", {"form": "phone", "reason": "Min arbejdstid"})
+    step = text(client.get(f"/borger/sag/{case_id}/oplysningsskema/samtale"))
+    assert re.search(r'<input[^>]*checked[^>]*value="yes"|<input[^>]*value="yes"[^>]*checked', step)
+    assert "Min arbejdstid" in step
+    for slug, answers in STEPS[:5]:
+        if slug == "din-sygdom":
+            answers = {**answers, "in_treatment": "no", "treatment": ""}
+        assert answer(client, case_id, slug, answers).status_code == 303
+    assert answer(client, case_id, "samtale", {"wants_conversation": "yes",
+                                                "conversation_topic": "Min arbejdstid"}).status_code == 303
+    check = text(client.get(f"/borger/sag/{case_id}/oplysningsskema/tjek"))
+    assert "Hvilken behandling" not in check  # asked only of someone in treatment
+    assert "Min arbejdstid" in check
