@@ -127,10 +127,10 @@ def header_municipality(user) -> str | None:
         profile = profile_of(user.municipality)
         return profile.jobcenter if profile else display_name(user.municipality)
     if user.role == "citizen" and user.citizen_id:
+        from sqlalchemy.exc import SQLAlchemyError
+
         from .cases.sickness import latest_case_of
         from .db import get_session
-
-        from sqlalchemy.exc import SQLAlchemyError
 
         try:
             case = latest_case_of(get_session(), user.citizen_id)
