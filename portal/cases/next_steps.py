@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from ..models import CaseStatus, Conversation, FastTrackRequest, Questionnaire, SickCase
@@ -109,10 +110,15 @@ def _shown(obligation: Obligation) -> bool:
     return not (obligation.code == Code.RETURN_CHECK_IN and obligation.state == State.UPCOMING)
 
 
+# Built once: the columns a Booking needs, not the entity (loading an entity costs more than the query).
+_BOOKED = (select(Conversation.id, Conversation.scheduled_at, Conversation.form, Conversation.self_booked,
+                  Conversation.answer)
+           .where(Conversation.case_id == bindparam("case_id"), Conversation.status == "booked")
+           .order_by(Conversation.scheduled_at, Conversation.id))
+
+
 def booked_of(db: Session, case_id: int) -> list[Booking]:
-    rows = db.exec(select(Conversation).where(Conversation.case_id == case_id, Conversation.status == "booked")
-                   .order_by(Conversation.scheduled_at, Conversation.id))
-    return [Booking(c.id, c.scheduled_at, c.form, c.self_booked, c.answer) for c in rows]
+    return [Booking(*row) for row in db.exec(_BOOKED, params={"case_id": case_id})]
 
 
 def next_steps_for(db: Session, case: SickCase, today: date, questionnaire: Questionnaire | None = None,
