@@ -9,7 +9,7 @@ import json
 import os
 import re
 
-from flask import Flask, Response, request, url_for
+from flask import Flask, Response, has_request_context, request, url_for
 from flask_compress import Compress
 from whitenoise import WhiteNoise
 
@@ -29,8 +29,17 @@ def init_app(app: Flask) -> None:
         with open(manifest_path, encoding="utf-8") as file:
             manifest = json.load(file)
 
+    built = {}
+
     def asset(name: str) -> str:
-        return url_for("static", filename=manifest.get(name, name))
+        # Four a page, the same for everyone: built once per script root.
+        if not has_request_context():
+            return url_for("static", filename=manifest.get(name, name))
+        key = (request.script_root, name)
+        found = built.get(key)
+        if found is None:
+            found = built[key] = url_for("static", filename=manifest.get(name, name))
+        return found
 
     app.jinja_env.globals["asset"] = asset
     # A hashed name never changes its content: a year, immutable. Other files: an hour, then revalidate.

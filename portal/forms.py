@@ -11,11 +11,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import Field, RadioField, SelectChoice, TextAreaField
+from wtforms import widgets as wtforms_widgets
 from wtforms.fields import DecimalField, IntegerField, TimeField
 from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import TextInput
+from wtforms.widgets import core as wtforms_widgets_core
+from wtforms.widgets.core import clean_key
 
 from .i18n import ENGLISH_FORMATS, formats_of
 from .models import AbsenceKind
@@ -394,6 +398,27 @@ def choice_label(field, value):
         if choice.value == value:
             return choice.label
     return value
+
+
+def html_params(**kwargs) -> Markup:
+    """WTForms' html_params, the same output, without Markup.format: that goes through
+    string.Formatter for every attribute, a tenth of a form page's CPU (issue 33). Keys sorted,
+    `class_` and `data_x` cleaned as WTForms does, True a bare attribute, False left out, every key
+    and value escaped, a safe value's quotes made &quot;."""
+    params = []
+    for key, value in sorted(kwargs.items()):
+        key = str(escape(clean_key(key)))
+        if value is True:
+            params.append(key)
+        elif value is not False:
+            params.append(f'{key}="{str(escape(value)).replace(chr(34), "&quot;")}"')
+    return Markup(" ".join(params))  # nosec B704: every part escaped above
+
+
+# The widgets look html_params up at call time: as a module name (wtforms.widgets.core, and
+# wtforms.widgets for Label) or as a class attribute (Input and Button and their subclasses).
+wtforms_widgets_core.html_params = wtforms_widgets.html_params = html_params
+wtforms_widgets_core.Input.html_params = wtforms_widgets_core.Button.html_params = staticmethod(html_params)
 
 
 def aria(field) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, g, request, session, url_for
+from flask import Flask, Response, abort, current_app, g, has_request_context, request, session, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -92,8 +92,25 @@ def signed_csrf_token(secret_key: str, raw_token: str) -> str:
     return signed
 
 
+def template_url_for(built: dict):
+    """Templates' url_for. A link with no values (the layout's menu, footer and forms: twenty a page)
+    is the same for every person, so it is built once per script root; one with values (an id, a
+    `next`, _external) is built each time."""
+    def url_for_in_template(endpoint: str, **values) -> str:
+        if values or endpoint.startswith(".") or not has_request_context():
+            return url_for(endpoint, **values)
+        key = (request.script_root, endpoint)
+        found = built.get(key)
+        if found is None:
+            found = built[key] = url_for(endpoint)
+        return found
+
+    return url_for_in_template
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseId
+    app.jinja_env.globals["url_for"] = template_url_for({})
     if app.config["PORTAL_TRUSTED_PROXIES"]:
         hops = app.config["PORTAL_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
@@ -104,6 +121,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["aria"] = aria
     app.jinja_env.globals["submission_key"] = lambda: secrets.token_urlsafe(18)
     policy = content_security_policy(app.config)
+    always = [("Content-Security-Policy", policy), ("X-Content-Type-Options", "nosniff"),
+              ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"),
+              ("Permissions-Policy", PERMISSIONS_POLICY), ("Cross-Origin-Opener-Policy", "same-origin"),
+              ("Cross-Origin-Resource-Policy", "same-origin")]
+    if app.config["PORTAL_ENV"] == "production":
+        always.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
 
     @app.before_request
     def _refuse_nul_bytes():
@@ -145,17 +168,12 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", policy)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        if app.config["PORTAL_ENV"] == "production":
-            response.headers.setdefault("Strict-Transport-Security",
-                                        "max-age=31536000; includeSubDomains")
+        # What a view set itself stands; the rest is added. The names are read once, not once a header.
+        present = {name.lower() for name in response.headers.keys()}
+        for name, value in always:
+            if name.lower() not in present:
+                response.headers.add(name, value)
         # Pages with personal data must not be kept by the browser or a shared proxy.
-        if response.mimetype == "text/html":
-            response.headers.setdefault("Cache-Control", "no-store")
+        if "cache-control" not in present and response.mimetype == "text/html":
+            response.headers.add("Cache-Control", "no-store")
         return response

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
-from sqlalchemy import Integer, any_, bindparam
+from sqlalchemy import Date, Integer, String, any_, bindparam, cast, literal, null, union_all
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, select
 
@@ -36,41 +37,53 @@ class CaseHistory:
     earlier_sickness: list[tuple[date, date]] = field(default_factory=list)
 
 
-def _among(db: Session, column, ids: list[int]):
-    """`column IN ids`; on PostgreSQL as `= ANY(array)`, one parameter: psycopg parses a query of a
-    thousand parameters anew each time (too long for its cache), which cost more than the query."""
-    if db.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, ids, type_=postgresql.ARRAY(Integer)))
-    return column.in_(ids)
+@lru_cache(maxsize=4)
+def _histories_statement(dialect: str):
+    """The three parts of a batch's histories in one statement (one round trip, not three): built
+    once per dialect, as building and hashing a statement cost more CPU than PostgreSQL's work."""
+    def among(column, name: str):
+        if dialect == "postgresql":
+            return column == any_(bindparam(name, type_=postgresql.ARRAY(Integer)))
+        return column.in_(bindparam(name, expanding=True))
+
+    no_date, no_id = cast(null(), Date), cast(null(), Integer)
+    held = (select(literal(0, Integer).label("part"), Conversation.case_id.label("owner"), no_id.label("case_id"),
+                   Conversation.held_on.label("day"), no_date.label("other_day"), no_date.label("closed_on"),
+                   Conversation.outcome.label("outcome"))
+            .where(among(Conversation.case_id, "ids"), Conversation.status == "held"))
+    check_ins = (select(literal(1, Integer), CheckIn.case_id, no_id, CheckIn.due_on, CheckIn.answered_on, no_date,
+                        cast(null(), String))
+                 .where(among(CheckIn.case_id, "ids")))
+    earlier = (select(literal(2, Integer), SickCase.citizen_id, SickCase.id, SickCase.first_absence_day,
+                      SickCase.recovered_on, SickCase.closed_on, cast(null(), String))
+               .where(among(SickCase.citizen_id, "citizens"), SickCase.status == CaseStatus.CLOSED,
+                      SickCase.closed_on >= bindparam("oldest", type_=Date)))
+    return union_all(held, check_ins, earlier)
 
 
 def histories_of(db: Session, cases: list[SickCase]) -> dict[int, CaseHistory]:
-    """The histories of a batch of cases in three queries, whatever the batch's size."""
+    """The histories of a batch of cases in one query, whatever the batch's size."""
     histories = {case.id: CaseHistory() for case in cases}
     if not cases:
         return histories
-    ids = list(histories)
-    for case_id, held_on, outcome in db.exec(
-            select(Conversation.case_id, Conversation.held_on, Conversation.outcome)
-            .where(_among(db, Conversation.case_id, ids), Conversation.status == "held")):
-        histories[case_id].conversations.append(HeldConversation(held_on, outcome or "self_service"))
-    for case_id, due_on, answered_on in db.exec(
-            select(CheckIn.case_id, CheckIn.due_on, CheckIn.answered_on).where(_among(db, CheckIn.case_id, ids))):
-        histories[case_id].check_ins.append(CheckInAnswer(due_on, answered_on))
     by_citizen = defaultdict(list)
     for case in cases:
         by_citizen[case.citizen_id].append(case)
     oldest = min(c.first_absence_day for c in cases) - timedelta(days=366 * EARLIER_SICKNESS_YEARS)
-    for citizen_id, case_id, first, recovered, closed in db.exec(
-            select(SickCase.citizen_id, SickCase.id, SickCase.first_absence_day, SickCase.recovered_on,
-                   SickCase.closed_on)
-            .where(_among(db, SickCase.citizen_id, list(by_citizen)), SickCase.status == CaseStatus.CLOSED,
-                   SickCase.closed_on >= oldest)):
-        last = (recovered - timedelta(days=1)) if recovered else closed
-        for case in by_citizen[citizen_id]:
-            if case_id != case.id and last is not None and first < case.first_absence_day and last >= first:
-                day_before = case.first_absence_day - timedelta(days=1)
-                histories[case.id].earlier_sickness.append((first, min(last, day_before)))
+    statement = _histories_statement(db.get_bind().dialect.name)
+    rows = db.connection().execute(statement, {"ids": list(histories), "citizens": list(by_citizen),
+                                               "oldest": oldest})
+    for part, owner, case_id, first, recovered, closed, outcome in rows:
+        if part == 0:
+            histories[owner].conversations.append(HeldConversation(first, outcome or "self_service"))
+        elif part == 1:
+            histories[owner].check_ins.append(CheckInAnswer(first, recovered))
+        else:
+            last = (recovered - timedelta(days=1)) if recovered else closed
+            for case in by_citizen[owner]:
+                if case_id != case.id and last is not None and first < case.first_absence_day and last >= first:
+                    day_before = case.first_absence_day - timedelta(days=1)
+                    histories[case.id].earlier_sickness.append((first, min(last, day_before)))
     return histories
 
 

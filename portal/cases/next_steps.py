@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from ..models import CaseStatus, Conversation, FastTrackRequest, Questionnaire, SickCase
@@ -111,19 +112,28 @@ def _shown(obligation: Obligation) -> bool:
     return not (obligation.code == Code.RETURN_CHECK_IN and obligation.state == State.UPCOMING)
 
 
+# Built once: the columns a Booking needs, not the entity (loading an entity costs more than the query).
+_BOOKED = (select(Conversation.id, Conversation.scheduled_at, Conversation.form, Conversation.self_booked,
+                  Conversation.answer)
+           .where(Conversation.case_id == bindparam("case_id"), Conversation.status == "booked")
+           .order_by(Conversation.scheduled_at, Conversation.id))
+
+
 def booked_of(db: Session, case_id: int) -> list[Booking]:
-    return bookings_of(db, [case_id]).get(case_id, [])
+    return [Booking(*row) for row in db.exec(_BOOKED, params={"case_id": case_id})]
 
 
 def bookings_of(db: Session, case_ids: list[int]) -> dict[int, list[Booking]]:
     """The booked conversations of many cases in one query (the reminder sweep reads a batch)."""
     if not case_ids:
         return {}
-    rows = db.exec(select(Conversation).where(Conversation.case_id.in_(case_ids), Conversation.status == "booked")
+    rows = db.exec(select(Conversation.case_id, Conversation.id, Conversation.scheduled_at, Conversation.form,
+                          Conversation.self_booked, Conversation.answer)
+                   .where(Conversation.case_id.in_(case_ids), Conversation.status == "booked")
                    .order_by(Conversation.scheduled_at, Conversation.id))
     found: dict[int, list[Booking]] = {}
-    for c in rows:
-        found.setdefault(c.case_id, []).append(Booking(c.id, c.scheduled_at, c.form, c.self_booked, c.answer))
+    for case_id, *booking in rows:
+        found.setdefault(case_id, []).append(Booking(*booking))
     return found
 
 

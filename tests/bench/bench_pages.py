@@ -8,9 +8,18 @@ run, plus the SQL queries each page makes on a near-empty database and on the fu
 caseworker's target pages again on a town's database (1,000 cases), to tell the cost of scale from
 the cost of the stack.
 
+The verdicts are ratios of in-process CPU measured in the same run, so that the machine's speed and
+load cancel out (issue 33): every page at most twice the logged-in front page (the API's package at
+most three times), the front page at most five times the minimal Flask page, the same number of SQL
+queries whatever the case count, and the name search's server CPU the same on a town's database as
+on the country's. Latency and throughput under wrk are reported, not judged: on a 2-core machine
+that the load generator shares they say more about the machine than about the page.
+
 Not a test: it needs PostgreSQL, Redis and wrk (apt-get install wrk), and takes minutes.
-`--only queue` measures the pages whose label holds "queue" (the minimal page always runs);
-`--reuse` keeps a filled database from an earlier run; PORTAL_BENCH_DB_PREFIX names the databases."""
+`--only queue` measures the pages whose label holds "queue" (the minimal page and the front page
+always run, as the ratios need them); `--cpu-only` skips gunicorn and wrk and measures only the
+in-process CPU and the queries (a minute); `--reuse` keeps a filled database from an earlier run;
+PORTAL_BENCH_DB_PREFIX names the databases."""
 from __future__ import annotations
 
 import argparse
@@ -43,7 +52,16 @@ SEARCH_CPR = "6101904000"         # citizen 2's number, found by its keyed hash
 SEARCH_NAME = "Anne Holm Hansen"  # one of 4,000 names: 25 of København's 50,000 citizens bear it
 SEARCH = {"find-term": "4242"}  # a case number in København (even ids are 101)
 DB_PREFIX = os.environ.get("PORTAL_BENCH_DB_PREFIX", "portal_bench")
-TARGETS = {"p95_ms": 50.0, "throughput_share": 1 / 3}
+FRONT = "front page, logged in (GET)"
+MINIMAL = "minimal Flask page (baseline)"
+# In-process CPU ratios (issue 33): the front page over the minimal page, every other page over the
+# front page; the API's package assembles a whole case file, so it is allowed more.
+FRONT_OVER_MINIMAL = 5.0
+PAGE_OVER_FRONT = 2.0
+PAGE_OVER_FRONT_EXCEPTIONS = {"API: handover package (GET)": 3.0}
+# The name search's server CPU on 100,000 cases over a town's 1,000: the other pages measure 0.9-1.2
+# (noise), a search that scans the country's names measured 2.1.
+NAME_SEARCH_SCALE = 1.25
 # The issue's target pages, measured again on a town's database (half of it in København, so the
 # queue's page is as full): the ratio is what 100,000 cases cost over 1,000, the rest is the stack.
 # Left out: "my cases" and the case number, which a town has too few of to fill the same page.
@@ -228,16 +246,26 @@ def wrk(url: str, seconds: int, connections: int, env: dict) -> dict:
     return result
 
 
-def cpu_per_request(request, rounds: int = 5, per_round: int = 20) -> float:
-    """The CPU milliseconds one request costs in this process (the least of a few rounds): steadier
-    than wrk's figures on a machine whose cores others share, and it leaves out the database's work."""
-    request()
-    best = float("inf")
-    for _ in range(rounds):
+def cpu_per_request(requests_by_label: dict, rounds: int = 15, round_ms: float = 20.0) -> dict:
+    """The CPU milliseconds one request of each page costs in this process: the least of several
+    rounds, the pages taking turns within each round and each round of a page as long as another's
+    (the minimal page is sent more often), so that a neighbour's burst on a shared machine falls on
+    every page alike and the ratios between them hold. It leaves out the database's work."""
+    per_round = {}
+    for label, request in requests_by_label.items():
+        request()
         started = time.process_time()
-        for _ in range(per_round):
+        for _ in range(3):
             request()
-        best = min(best, (time.process_time() - started) / per_round * 1000)
+        each = max((time.process_time() - started) / 3 * 1000, 0.001)
+        per_round[label] = max(3, min(500, round(round_ms / each)))
+    best = dict.fromkeys(requests_by_label, float("inf"))
+    for _ in range(rounds):
+        for label, request in requests_by_label.items():
+            started = time.process_time()
+            for _ in range(per_round[label]):
+                request()
+            best[label] = min(best[label], (time.process_time() - started) / per_round[label] * 1000)
     return best
 
 
@@ -251,16 +279,16 @@ def one_request(client, method: str, path: str, headers: dict, data: dict | None
     return request
 
 
-def minimal_cpu() -> float:
+def minimal_request():
     from tests.bench.minimal_app import app
 
     client = app.test_client()
-    return cpu_per_request(lambda: client.get("/"))
+    return lambda: client.get("/")
 
 
-def queries_per_page(url: str, issuer: str, pages: dict) -> tuple[dict, dict]:
-    """SQL statements each page makes, counted in-process on the given database, and the CPU time
-    a request costs in-process."""
+def queries_per_page(url: str, issuer: str, pages: dict, measure_cpu: bool = True) -> tuple[dict, dict]:
+    """SQL statements each page makes, counted in-process on the given database, and (measure_cpu)
+    the CPU time a request of each costs in-process, the minimal page's among them."""
     import dataclasses
 
     from portal import create_app
@@ -284,7 +312,7 @@ def queries_per_page(url: str, issuer: str, pages: dict) -> tuple[dict, dict]:
     overview = clients["citizen"].get("/borger/mit-sygefravaer", follow_redirects=True).get_data(as_text=True)
     found = re.search(r"/borger/sag/(\d+)", overview)
     case_id = int(found.group(1)) if found else open_case_in_process(clients["citizen"])
-    counts, cpu = {}, {}
+    counts, requests_by_label = {}, {MINIMAL: minimal_request()}
     for label, (face, method, path, body) in pages.items():
         client = clients[face]
         headers = api_headers if face == "api" else {}
@@ -310,7 +338,8 @@ def queries_per_page(url: str, issuer: str, pages: dict) -> tuple[dict, dict]:
             counted.clear()
             client.get(path, headers=headers)
         counts[label] = len(counted)
-        cpu[label] = cpu_per_request(one_request(client, method, path, headers, data if method == "POST" else None))
+        requests_by_label[label] = one_request(client, method, path, headers, data if method == "POST" else None)
+    cpu = cpu_per_request(requests_by_label) if measure_cpu else {}
     app.extensions["portal.engine"].dispose()
     return counts, cpu
 
@@ -387,6 +416,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--only", default="", help="measure only the pages whose label holds this")
     parser.add_argument("--reuse", action="store_true", help="keep the filled databases of an earlier run")
+    parser.add_argument("--cpu-only", action="store_true",
+                        help="no gunicorn nor wrk: only the in-process CPU ratios and the query counts")
     args = parser.parse_args()
     results_dir = ROOT / "tests/bench/results"
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -396,7 +427,7 @@ def main() -> None:
     print(f"filling {args.cases:,} cases ...", flush=True)
     big = database(f"{DB_PREFIX}_pages", args.cases, args.reuse)
     small = database(f"{DB_PREFIX}_small", 0, args.reuse)
-    town = database(f"{DB_PREFIX}_town", TOWN_CASES, args.reuse)
+    town = None if args.cpu_only else database(f"{DB_PREFIX}_town", TOWN_CASES, args.reuse)
     env = {**os.environ, "DATABASE_URL": big, "PORTAL_TODAY": TODAY.isoformat(), "PORTAL_DEV_IDP": "1",
            "PORTAL_LOG_FORMAT": "json", "PORTAL_RATELIMIT_STORAGE_URI": REDIS_URL,
            # One benchmark user sends thousands of forms a minute; the limiter still runs and counts.
@@ -405,7 +436,7 @@ def main() -> None:
            "PORTAL_RATELIMIT_CASEWORKER_FORMS": "10000000 per minute"}
     pages = {  # label: (face, method, path, form body for a POST; its CSRF token is added)
         # The floor of every logged-in page: the layout and the session read, with no queries of its own.
-        "front page, logged in (GET)": ("caseworker", "GET", "/", None),
+        FRONT: ("caseworker", "GET", "/", None),
         "citizen overview (GET)": ("citizen", "GET", "/borger/mit-sygefravaer", None),
         "questionnaire step (GET)": ("citizen", "GET", "/borger/sag/{case_id}/oplysningsskema/om-dig", None),
         "questionnaire step (POST)": ("citizen", "POST", "/borger/sag/{case_id}/oplysningsskema/om-dig", STEP),
@@ -419,33 +450,45 @@ def main() -> None:
         "API: handover list (GET)": ("api", "GET", "/api/v1/handovers?limit=25", None),
         "API: handover package (GET)": ("api", "GET", "/api/v1/handovers/{handover_id}", None),
     }
-    pages = {label: page for label, page in pages.items() if args.only in label}
+    # The front page always runs: every other page's ratio is taken over it.
+    pages = {label: page for label, page in pages.items() if args.only in label or label == FRONT}
+    baseline = baseline_after = None
+    rows, town_rows = [], []
     with identity_provider(env, log) as issuer:
         env["PORTAL_OIDC_ISSUER"] = issuer
-        with served("tests.bench.minimal_app:app", env, log) as minimal:
-            wrk(minimal + "/", 3, args.connections, {})
-            processes = serving_processes(minimal, big)
-            before = process_cpu_seconds(processes)
-            baseline = wrk(minimal + "/", args.seconds, args.connections, {})
-            baseline["server_cpu_ms"] = (process_cpu_seconds(processes) - before) / baseline["requests"] * 1000
-            print("minimal page", baseline, flush=True)
-        rows = measure_pages(env, big, pages, args, log)
-        # The same target pages on a town's database, in the same run: what national scale costs.
-        town_pages = {label: page for label, page in pages.items() if label in TOWN_PAGES}
-        town_rows = measure_pages({**env, "DATABASE_URL": town}, town, town_pages, args, log) if town_pages else []
-        # The minimal page again, after the pages: how much the machine's load moved during the run.
-        with served("tests.bench.minimal_app:app", env, log) as minimal:
-            wrk(minimal + "/", 3, args.connections, {})
-            baseline_after = wrk(minimal + "/", args.seconds, args.connections, {})
-            print("minimal page, after", baseline_after, flush=True)
+        if not args.cpu_only:
+            baseline, baseline_after, rows, town_rows = under_load(env, big, town, pages, args, log)
         big_counts, cpu = queries_per_page(big, issuer, pages)
-        small_counts, _ = queries_per_page(small, issuer, pages)
-        cpu["minimal Flask page (baseline)"] = minimal_cpu()
+        small_counts, _ = queries_per_page(small, issuer, pages, measure_cpu=False)
 
-    # A partial run (--only) or a small one does not overwrite the report of a full run.
-    report = REPORT if not args.only and args.cases == 100_000 else results_dir / "REPORT-pages.md"
-    write_report(args, baseline, baseline_after, rows, small_counts, big_counts, cpu, report, town_rows)
+    # A partial run (--only, --cpu-only) or a small one does not overwrite the report of a full run.
+    full = not args.only and not args.cpu_only and args.cases == 100_000
+    report = REPORT if full else results_dir / "REPORT-pages.md"
+    verdicts = write_report(args, baseline, baseline_after, rows, small_counts, big_counts, cpu, report, town_rows)
+    print("\n".join(verdicts))
     print(f"report written to {report.relative_to(ROOT)}")
+
+
+def under_load(env: dict, big: str, town: str, pages: dict, args, log: Path):
+    """The minimal page, the pages on the country's database and the town's, and the minimal page
+    again, each served by gunicorn under wrk."""
+    with served("tests.bench.minimal_app:app", env, log) as minimal:
+        wrk(minimal + "/", 3, args.connections, {})
+        processes = serving_processes(minimal, big)
+        before = process_cpu_seconds(processes)
+        baseline = wrk(minimal + "/", args.seconds, args.connections, {})
+        baseline["server_cpu_ms"] = (process_cpu_seconds(processes) - before) / baseline["requests"] * 1000
+        print("minimal page", baseline, flush=True)
+    rows = measure_pages(env, big, pages, args, log)
+    # The same target pages on a town's database, in the same run: what national scale costs.
+    town_pages = {label: page for label, page in pages.items() if label in TOWN_PAGES}
+    town_rows = measure_pages({**env, "DATABASE_URL": town}, town, town_pages, args, log) if town_pages else []
+    # The minimal page again, after the pages: how much the machine's load moved during the run.
+    with served("tests.bench.minimal_app:app", env, log) as minimal:
+        wrk(minimal + "/", 3, args.connections, {})
+        baseline_after = wrk(minimal + "/", args.seconds, args.connections, {})
+        print("minimal page, after", baseline_after, flush=True)
+    return baseline, baseline_after, rows, town_rows
 
 
 def gunicorn_shape() -> str:
@@ -454,62 +497,105 @@ def gunicorn_shape() -> str:
     return f"{settings['workers']} workers × {settings['threads']} threads"
 
 
-def write_report(args, baseline: dict, baseline_after: dict, rows: list, small_counts: dict, big_counts: dict,
-                 cpu: dict, report: Path, town_rows: list) -> None:
+def verdicts_of(cpu: dict, small_counts: dict, big_counts: dict, town_rows: list, rows: list) -> list[str]:
+    """One line per page: its CPU ratio against its target, and whether its queries stay constant."""
+    lines = []
+    front_ratio = cpu[FRONT] / cpu[MINIMAL]
+    for label in big_counts:
+        if label == FRONT:
+            ratio, target, over = front_ratio, FRONT_OVER_MINIMAL, "the minimal page"
+        else:
+            ratio, target = cpu[label] / cpu[FRONT], PAGE_OVER_FRONT_EXCEPTIONS.get(label, PAGE_OVER_FRONT)
+            over = "the front page"
+        queries = ("not compared (nothing to read on the empty database)" if small_counts[label] is None else
+                   f"{'met' if small_counts[label] == big_counts[label] else 'NOT met'} "
+                   f"({small_counts[label]} → {big_counts[label]})")
+        met = "met" if ratio <= target else "NOT met"
+        lines.append(f"- {label}: {ratio:.2f}× {over} (target ≤ {target:g}×): {met}; constant queries {queries}")
+    at_scale = dict(rows)
+    for label, town_result in town_rows:
+        if "name" in label:
+            scale = at_scale[label]["server_cpu_ms"] / town_result["server_cpu_ms"]
+            lines.append(f"- {label}, scale: server CPU at the full count {scale:.2f}× a town's "
+                         f"(target ≤ {NAME_SEARCH_SCALE:g}×): {'met' if scale <= NAME_SEARCH_SCALE else 'NOT met'}")
+    return lines
+
+
+def write_report(args, baseline: dict | None, baseline_after: dict | None, rows: list, small_counts: dict,
+                 big_counts: dict, cpu: dict, report: Path, town_rows: list) -> list[str]:
+    """Writes the report; answers its verdict lines."""
     def ms(us):
         return us / 1000
 
+    def ratio(label):
+        return f"{cpu[label] / cpu[MINIMAL]:.1f}" if label == FRONT else f"{cpu[label] / cpu[FRONT]:.2f}"
+
+    verdicts = verdicts_of(cpu, small_counts, big_counts, town_rows, rows)
     lines = [
         f"# page benchmark ({datetime.now().date().isoformat()})", "",
         f"Machine: {platform.node() or 'vm'}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"PostgreSQL and Redis on loopback; the load generator (wrk, 2 threads, {args.connections} connections, "
-        f"{args.seconds} s after a 3 s warm-up) shares the same cores as the server. gunicorn with "
-        f"gunicorn.conf.py ({gunicorn_shape()}), JSON request log, rate limits counted in Redis. "
+        "PostgreSQL and Redis on loopback. "
         f"{args.cases:,} cases, each with an open handover ({args.cases // 2:,} in the caseworker's "
         "municipality); today = 2026-11-16.", "",
-        "| page | median ms | p95 ms | p99 ms | req/s | throughput × minimal | errors | "
-        "SQL queries (empty db → 100k) | CPU ms a request, in-process | CPU ms a request, gunicorn + PostgreSQL |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-        f"| minimal Flask page (baseline) | {ms(baseline['p50_us']):.1f} | {ms(baseline['p95_us']):.1f} | "
-        f"{ms(baseline['p99_us']):.1f} | {baseline['rps']:,.0f} | 1.00 | {baseline['status_errors']} | – | "
-        f"{cpu['minimal Flask page (baseline)']:.2f} | {baseline['server_cpu_ms']:.2f} |",
-        f"| minimal Flask page, again after the pages | {ms(baseline_after['p50_us']):.1f} | "
-        f"{ms(baseline_after['p95_us']):.1f} | {ms(baseline_after['p99_us']):.1f} | {baseline_after['rps']:,.0f} | "
-        f"{baseline_after['rps'] / baseline['rps']:.2f} | {baseline_after['status_errors']} | – | – | – |",
+        "## The verdicts: CPU ratios in this run", "",
+        "In-process CPU per request (Flask's test client, the least of 15 rounds of about 20 ms each, the "
+        "pages taking turns within each round), as a ratio: the front page over the minimal Flask page, every "
+        "other page over the front page. The machine's speed and load cancel out of a ratio; the "
+        "database's own work is left out (it is in the server CPU column under load).", "",
+        "| page | CPU ms a request, in-process | ratio | over | SQL queries (empty db → full) |",
+        "|---|---|---|---|---|",
+        f"| {MINIMAL} | {cpu[MINIMAL]:.2f} | – | – | – |",
     ]
-    verdicts = []
-    for label, result in rows:
-        share = result["rps"] / baseline["rps"]
-        lines.append(
-            f"| {label} | {ms(result['p50_us']):.1f} | {ms(result['p95_us']):.1f} | {ms(result['p99_us']):.1f} | "
-            f"{result['rps']:,.0f} | {share:.2f} | {result['status_errors'] + result['socket_errors']} | "
-            f"{'–' if small_counts[label] is None else small_counts[label]} → {big_counts[label]} | "
-            + (f"{cpu[label]:.2f} |" if label in cpu else "– |") + f" {result.get('server_cpu_ms', 0):.2f} |")
-        verdicts.append((label, ms(result["p95_us"]) < TARGETS["p95_ms"], share >= TARGETS["throughput_share"],
-                         None if small_counts[label] is None else small_counts[label] == big_counts[label]))
-    lines += ["", "Targets: p95 under 50 ms at 16 concurrent clients; throughput at least a third of the "
-              "minimal page's; the same number of SQL queries whatever the case count.", ""]
-    constant = {True: "met", False: "NOT met", None: "not compared (no handover on the empty database)"}
-    for label, p95_ok, share_ok, queries_ok in verdicts:
-        lines.append(f"- {label}: p95 {'met' if p95_ok else 'NOT met'}, throughput "
-                     f"{'met' if share_ok else 'NOT met'}, constant queries {constant[queries_ok]}")
+    for label in big_counts:
+        lines.append(f"| {label} | {cpu[label]:.2f} | {ratio(label)}× | "
+                     f"{'minimal page' if label == FRONT else 'front page'} | "
+                     f"{'–' if small_counts[label] is None else small_counts[label]} → {big_counts[label]} |")
+    lines += ["", f"Targets: the front page at most {FRONT_OVER_MINIMAL:g}× the minimal page; every other page at "
+              f"most {PAGE_OVER_FRONT:g}× the front page (the API's handover package "
+              f"{PAGE_OVER_FRONT_EXCEPTIONS['API: handover package (GET)']:g}×); the same number of SQL queries "
+              f"whatever the case count; the name search's server CPU at most {NAME_SEARCH_SCALE:g}× a town's.",
+              "", *verdicts, ""]
+    if baseline is not None:
+        lines += [
+            "## Under load (information, not judged)", "",
+            f"gunicorn with gunicorn.conf.py ({gunicorn_shape()}), JSON request log, rate limits counted in Redis; "
+            f"wrk (2 threads, {args.connections} connections, {args.seconds} s after a 3 s warm-up) on the same "
+            "cores as the server. The p95-under-50-ms target is retired (issue 33): on a 2-core machine that "
+            "the load generator shares, latency measures the machine as much as the page.", "",
+            "| page | median ms | p95 ms | p99 ms | req/s | throughput × minimal | errors | "
+            "CPU ms a request, gunicorn + PostgreSQL |",
+            "|---|---|---|---|---|---|---|---|",
+            f"| {MINIMAL} | {ms(baseline['p50_us']):.1f} | {ms(baseline['p95_us']):.1f} | "
+            f"{ms(baseline['p99_us']):.1f} | {baseline['rps']:,.0f} | 1.00 | {baseline['status_errors']} | "
+            f"{baseline['server_cpu_ms']:.2f} |",
+            f"| minimal Flask page, again after the pages | {ms(baseline_after['p50_us']):.1f} | "
+            f"{ms(baseline_after['p95_us']):.1f} | {ms(baseline_after['p99_us']):.1f} | "
+            f"{baseline_after['rps']:,.0f} | {baseline_after['rps'] / baseline['rps']:.2f} | "
+            f"{baseline_after['status_errors']} | – |",
+        ]
+        for label, result in rows:
+            lines.append(
+                f"| {label} | {ms(result['p50_us']):.1f} | {ms(result['p95_us']):.1f} | {ms(result['p99_us']):.1f} | "
+                f"{result['rps']:,.0f} | {result['rps'] / baseline['rps']:.2f} | "
+                f"{result['status_errors'] + result['socket_errors']} | {result.get('server_cpu_ms', 0):.2f} |")
     if town_rows:
         at_scale = dict(rows)
         lines += ["", f"The same pages on a town's database ({TOWN_CASES:,} cases, {TOWN_CASES // 2:,} in the "
                   "caseworker's municipality, the same data per case), served and measured the same way in this run. "
                   "The name search finds one namesake there, against 25.",
                   "",
-                  "| page | p95 ms, 1,000 cases | p95 ms, 100,000 | p95 100k ÷ 1k | req/s, 1,000 | req/s, 100,000 | "
-                  "server CPU ms, 1,000 | server CPU ms, 100,000 |", "|---|---|---|---|---|---|---|---|"]
+                  f"| page | p95 ms, {TOWN_CASES:,} cases | p95 ms, {args.cases:,} | server CPU ms, {TOWN_CASES:,} | "
+                  f"server CPU ms, {args.cases:,} | server CPU, full ÷ town |", "|---|---|---|---|---|---|"]
         for label, town_result in town_rows:
             big_result = at_scale[label]
             lines.append(
                 f"| {label} | {ms(town_result['p95_us']):.1f} | {ms(big_result['p95_us']):.1f} | "
-                f"{big_result['p95_us'] / town_result['p95_us']:.2f} | {town_result['rps']:,.0f} | "
-                f"{big_result['rps']:,.0f} | {town_result['server_cpu_ms']:.2f} | {big_result['server_cpu_ms']:.2f} |")
+                f"{town_result['server_cpu_ms']:.2f} | {big_result['server_cpu_ms']:.2f} | "
+                f"{big_result['server_cpu_ms'] / town_result['server_cpu_ms']:.2f} |")
     lines += ["", "Page weight (bytes on the wire, compressed, fonts included) is measured in a real browser by "
               "tests/e2e/test_page_weight.py, which fails above 200 KB for a first visit or 20 KB for a repeat.", ""]
     report.write_text("\n".join(lines))
+    return verdicts
 
 
 if __name__ == "__main__":
