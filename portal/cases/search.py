@@ -14,9 +14,9 @@ from ..models import (
     AuditEntry,
     CaseStatus,
     Citizen,
-    CitizenNameToken,
     Handover,
     HandoverStatus,
+    NameToken,
     SickCase,
     fixed,
     utcnow,
@@ -89,16 +89,19 @@ def _escaped(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-MAX_NAMESAKES = 2000   # citizens bearing a name, across municipalities, before the search asks for more of it
+MAX_NAMESAKES = 2000   # the municipality's citizens bearing a name, before the search asks for more of it
 
 
-def _citizens(db: Session, term: Term) -> list[int]:
-    """The citizens a CPR number or the words of a name point to, by their indexed look-ups."""
+def _citizens(db: Session, municipality: str, term: Term) -> list[int]:
+    """The citizens a CPR number or the words of a name point to, by their indexed look-ups; a name
+    only among the words kept for the caseworker's own municipality, so the country's size does not
+    count."""
     if term.cpr:
         return list(db.exec(select(Citizen.id).where(Citizen.cpr_hash == cpr_hash(term.cpr))).all())
     if not term.words:
         return []
-    each_word = [select(CitizenNameToken.citizen_id).where(CitizenNameToken.token.like(_escaped(word), escape="\\"))
+    each_word = [select(NameToken.citizen_id).where(NameToken.municipality_code == municipality,
+                                                    NameToken.token.like(_escaped(word), escape="\\"))
                  for word in term.words]
     namesakes = intersect(*each_word) if len(each_word) > 1 else each_word[0]
     return list(db.exec(select(namesakes.subquery().c[0]).limit(fixed(MAX_NAMESAKES))).all())
@@ -117,7 +120,7 @@ def find(db: Session, municipality: str, term: Term, me: str, my_name: str) -> F
     """Open cases first, then the newest; the search and each case it shows go to the audit log.
     The ids are looked up first, so the cases are then read by their indexes, never by testing
     each of the municipality's cases."""
-    citizens, cases = _citizens(db, term), _cases(db, municipality, term)
+    citizens, cases = _citizens(db, municipality, term), _cases(db, municipality, term)
     live = (Handover.case_id == SickCase.id) & (Handover.status != fixed(HandoverStatus.CLOSED))
     # Asked even when nothing matched, so a search costs the same statements whatever it finds.
     rows = db.exec(
