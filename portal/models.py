@@ -7,7 +7,20 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, String, UniqueConstraint, delete, event, insert, inspect, literal, text
+from sqlalchemy import (
+    JSON,
+    Column,
+    Index,
+    String,
+    UniqueConstraint,
+    delete,
+    event,
+    insert,
+    inspect,
+    literal,
+    select,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -640,15 +653,18 @@ class Caseworker(SQLModel, table=True):
     last_login_at: datetime = Field(default_factory=utcnow)
 
 
-class CitizenNameToken(SQLModel, table=True):
-    """Each word of a citizen's name, folded to lower case, so a caseworker's search by name is an
-    indexed prefix look-up ("lis test" finds Lise Testesen) on SQLite and PostgreSQL alike."""
+class NameToken(SQLModel, table=True):
+    """Each word of a citizen's name, folded to lower case, once for each municipality where the
+    citizen has a case: a caseworker's search by name is an indexed prefix look-up ("lis test" finds
+    Lise Testesen) among her own municipality's citizens only, so its cost follows the
+    municipality's size, not the country's, on SQLite and PostgreSQL alike."""
 
-    __tablename__ = "citizen_name_token"
-    __table_args__ = (Index("ix_citizen_name_token_prefix", "token", "citizen_id",
+    __tablename__ = "municipality_name_token"
+    __table_args__ = (Index("ix_municipality_name_token_prefix", "municipality_code", "token", "citizen_id",
                             postgresql_ops={"token": "varchar_pattern_ops"}),)  # nosec B105: an operator class
 
     citizen_id: int = Field(foreign_key="citizen.id", primary_key=True)
+    municipality_code: str = Field(sa_column=Column(String(3), primary_key=True))
     token: str = Field(sa_column=Column(String(100), primary_key=True))
 
 
@@ -665,23 +681,45 @@ class WorkloadCount(SQLModel, table=True):
     counted_at: datetime = Field(default_factory=utcnow)
 
 
-@event.listens_for(Citizen, "after_insert")
-def _index_new_name(_mapper, connection, citizen: Citizen) -> None:
-    _write_name_tokens(connection, citizen.id, citizen.name)
-
-
 @event.listens_for(Citizen, "after_update")
 def _index_changed_name(_mapper, connection, citizen: Citizen) -> None:
     if inspect(citizen).attrs.name.history.has_changes():
-        connection.execute(delete(CitizenNameToken.__table__).where(
-            CitizenNameToken.__table__.c.citizen_id == citizen.id))
-        _write_name_tokens(connection, citizen.id, citizen.name)
+        index_name(connection, citizen.id)
 
 
-def _write_name_tokens(connection, citizen_id: int, name: str) -> None:
-    """Every way a citizen is stored (login, an employer's report, demo data) keeps search right."""
+@event.listens_for(SickCase, "after_insert")
+def _index_new_case(_mapper, connection, case: SickCase) -> None:
+    index_name(connection, case.citizen_id)
+
+
+@event.listens_for(SickCase, "after_update")
+def _index_moved_case(_mapper, connection, case: SickCase) -> None:
+    if inspect(case).attrs.municipality_code.history.has_changes():
+        index_name(connection, case.citizen_id)
+
+
+def index_name(connection, citizen_id: int) -> None:
+    """The citizen's name words under each municipality she has a case in, and nowhere else: every
+    way a name or a case is stored or moved (login, a report, a transfer, a purge, demo data) calls
+    this, so search stays right. A citizen with no case is in no municipality's search."""
     from .names import name_tokens
 
-    tokens = [{"citizen_id": citizen_id, "token": token} for token in name_tokens(name)]
-    if tokens:
-        connection.execute(insert(CitizenNameToken.__table__), tokens)
+    tokens = NameToken.__table__
+    connection.execute(delete(tokens).where(tokens.c.citizen_id == citizen_id))
+    name = connection.execute(select(Citizen.__table__.c.name).where(Citizen.__table__.c.id == citizen_id)).scalar()
+    cases = SickCase.__table__
+    places = connection.execute(select(cases.c.municipality_code).where(cases.c.citizen_id == citizen_id)
+                                .distinct()).scalars().all()
+    rows = [{"citizen_id": citizen_id, "municipality_code": place, "token": token}
+            for place in places for token in name_tokens(name)]
+    if rows:
+        connection.execute(insert(tokens), rows)
+
+
+def unindex_names_without_case(connection, citizen_ids) -> None:
+    """After cases are deleted: the name words under each municipality where the citizen has no case
+    left go, in one statement for many citizens (before the citizens themselves may go)."""
+    tokens, cases = NameToken.__table__, SickCase.__table__
+    left = select(cases.c.id).where(cases.c.citizen_id == tokens.c.citizen_id,
+                                    cases.c.municipality_code == tokens.c.municipality_code).exists()
+    connection.execute(delete(tokens).where(tokens.c.citizen_id.in_(list(citizen_ids)), ~left))

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import Date, Integer, String, and_, bindparam, or_, update
 from sqlmodel import Session, select
 
 from ..models import Conversation, Handover, HandoverStatus, SickCase, fixed, utcnow
@@ -37,28 +38,45 @@ class HandoverPage:
     next_after: tuple[date, int] | None  # None: this was the last page
 
 
+@lru_cache(maxsize=512)
+def _page_statement(status: str | None, reason: bool, due_from: bool, due_to: bool, after: bool, limit: int):
+    """Built once for each kind of page, the request's values bound by name: building the statement
+    again on every call cost more than PostgreSQL's work on it."""
+    conditions = handover_conditions(bindparam("municipality"), status, None)
+    if reason:
+        conditions.append(Handover.reason_codes.contains(bindparam("reason", type_=String)))
+    if due_from:
+        conditions.append(Handover.due >= bindparam("due_from", type_=Date))
+    if due_to:
+        conditions.append(Handover.due <= bindparam("due_to", type_=Date))
+    if after:
+        after_due = bindparam("after_due", type_=Date)
+        conditions.append(or_(Handover.due > after_due,
+                              and_(Handover.due == after_due, Handover.id > bindparam("after_id", type_=Integer))))
+    return select(Handover).where(*conditions).order_by(Handover.due, Handover.id).limit(fixed(limit + 1))
+
+
 def handovers(db: Session, municipality: str, chosen: HandoverFilter) -> HandoverPage:
     """Soonest due first, then by id; paged by position, not by offset, so a handover added or
     closed between two pages neither repeats nor drops a row."""
-    conditions = handover_conditions(municipality, chosen.status, chosen.reason)
-    if chosen.due_from:
-        conditions.append(Handover.due >= chosen.due_from)
-    if chosen.due_to:
-        conditions.append(Handover.due <= chosen.due_to)
-    if chosen.after:
-        due, last_id = chosen.after
-        conditions.append(or_(Handover.due > due, and_(Handover.due == due, Handover.id > last_id)))
     limit = min(max(1, chosen.limit), MAX_PAGE)
-    rows = list(db.exec(select(Handover).where(*conditions).order_by(Handover.due, Handover.id)
-                        .limit(fixed(limit + 1))))
+    due, last_id = chosen.after or (None, None)
+    values = {"municipality": municipality, "reason": f"|{chosen.reason}|", "due_from": chosen.due_from,
+              "due_to": chosen.due_to, "after_due": due, "after_id": last_id}
+    statement = _page_statement(chosen.status, bool(chosen.reason), bool(chosen.due_from), bool(chosen.due_to),
+                                bool(chosen.after), limit)
+    rows = list(db.exec(statement, params=values))
     more = len(rows) > limit
     rows = rows[:limit]
     return HandoverPage(rows, (rows[-1].due, rows[-1].id) if more and rows else None)
 
 
+_HANDOVER_OF = select(Handover).where(Handover.id == bindparam("handover_id"),
+                                      Handover.municipality_code == bindparam("municipality"))
+
+
 def handover_of(db: Session, handover_id: int, municipality: str) -> Handover | None:
-    return db.exec(select(Handover).where(Handover.id == handover_id,
-                                          Handover.municipality_code == municipality)).first()
+    return db.exec(_HANDOVER_OF, params={"handover_id": handover_id, "municipality": municipality}).first()
 
 
 @dataclass(frozen=True)

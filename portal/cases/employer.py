@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -372,15 +372,20 @@ class FromEmployer:
     cvr: str
 
 
+# Built once, the case's id bound at each call: the case page and the API's package read both every time.
+_ANSWERS = (select(EmployerAnswer, EmployerReport.org_name)
+            .join(EmployerReport, EmployerReport.id == EmployerAnswer.report_id)
+            .where(EmployerAnswer.case_id == bindparam("case_id")).order_by(EmployerAnswer.id.desc()))
+_REQUESTS = (select(FastTrackRequest, EmployerReport.org_name)
+             .join(EmployerReport, EmployerReport.id == FastTrackRequest.report_id)
+             .where(FastTrackRequest.case_id == bindparam("case_id")).order_by(FastTrackRequest.id.desc()))
+
+
 def employer_information(db: Session, case_id: int) -> tuple[list[FromEmployer], list[FromEmployer]]:
     """For the caseworker and the case system: every employer answer and fast-track request of the
     case, each with its company's name and CVR number, newest first."""
-    answers = db.exec(select(EmployerAnswer, EmployerReport.org_name)
-                      .join(EmployerReport, EmployerReport.id == EmployerAnswer.report_id)
-                      .where(EmployerAnswer.case_id == case_id).order_by(EmployerAnswer.id.desc())).all()
-    requests = db.exec(select(FastTrackRequest, EmployerReport.org_name)
-                       .join(EmployerReport, EmployerReport.id == FastTrackRequest.report_id)
-                       .where(FastTrackRequest.case_id == case_id).order_by(FastTrackRequest.id.desc())).all()
+    answers = db.exec(_ANSWERS, params={"case_id": case_id}).all()
+    requests = db.exec(_REQUESTS, params={"case_id": case_id}).all()
     return ([FromEmployer(a, name, a.cvr) for a, name in answers],
             [FromEmployer(r, name, r.cvr) for r, name in requests])
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from ..models import AbsenceKind, Questionnaire, SickCase, StepUpPlan, WeekHours
@@ -47,8 +48,14 @@ def _text(hours: Decimal) -> str:
     return format(Decimal(hours).normalize(), "f")
 
 
+# Built once, the case's id bound at each call (the case file reads both on every view).
+_PLAN = select(StepUpPlan).where(StepUpPlan.case_id == bindparam("case_id"))
+_WEEKS = (select(WeekHours).where(WeekHours.case_id == bindparam("case_id"))
+          .order_by(WeekHours.iso_year, WeekHours.iso_week))
+
+
 def plan_of(db: Session, case_id: int) -> Plan | None:
-    row = db.exec(select(StepUpPlan).where(StepUpPlan.case_id == case_id)).first()
+    row = db.exec(_PLAN, params={"case_id": case_id}).first()
     if row is None:
         return None
     return Plan(row.start_monday, _decimal(row.start_hours), _decimal(row.weekly_increase),
@@ -58,8 +65,7 @@ def plan_of(db: Session, case_id: int) -> Plan | None:
 def history(db: Session, case: SickCase, today: date) -> HoursHistory:
     regime = regime_on(today)
     plan = plan_of(db, case.id)
-    reported = db.exec(select(WeekHours).where(WeekHours.case_id == case.id)
-                       .order_by(WeekHours.iso_year, WeekHours.iso_week)).all()
+    reported = db.exec(_WEEKS, params={"case_id": case.id}).all()
     rows = []
     for row in reported:
         week = IsoWeek(row.iso_year, row.iso_week)

@@ -17,7 +17,6 @@ from ..models import (
     CaseStatus,
     CheckIn,
     Citizen,
-    CitizenNameToken,
     Conversation,
     EmployerAnswer,
     EmployerReport,
@@ -29,6 +28,7 @@ from ..models import (
     StepUpPlan,
     WeekHours,
     fixed,
+    unindex_names_without_case,
 )
 from ..personal_data import decrypt_cpr
 
@@ -66,7 +66,7 @@ def purge_closed(db: Session, today: date, keep_days: int, batch_size: int = 500
         db.exec(delete(SickCase).where(SickCase.id.in_(ids)))
         still_have = set(db.exec(select(SickCase.citizen_id).where(SickCase.citizen_id.in_(owners))).all())
         alone = owners - still_have
-        db.exec(delete(CitizenNameToken).where(CitizenNameToken.citizen_id.in_(alone)))  # search forgets the name too
+        unindex_names_without_case(db.connection(), owners)  # search forgets a name where no case is left
         db.exec(delete(OutboxMessage).where(OutboxMessage.citizen_id.in_(alone)))
         db.exec(delete(Citizen).where(Citizen.id.in_(alone)))
         db.commit()

@@ -5,18 +5,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
+from sqlalchemy import bindparam, insert, intersect, or_
 from sqlalchemy import case as when
-from sqlalchemy import insert, intersect, or_
 from sqlmodel import Session, select
 
 from ..models import (
     AuditEntry,
     CaseStatus,
     Citizen,
-    CitizenNameToken,
     Handover,
     HandoverStatus,
+    NameToken,
     SickCase,
     fixed,
     utcnow,
@@ -89,27 +90,54 @@ def _escaped(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-MAX_NAMESAKES = 2000   # citizens bearing a name, across municipalities, before the search asks for more of it
+MAX_NAMESAKES = 2000   # the municipality's citizens bearing a name, before the search asks for more of it
+
+# The statements are built once, their values bound at each search: building a statement and
+# working out its cache key again for every request cost more CPU than running it.
+_BY_CPR = select(Citizen.id).where(Citizen.cpr_hash == bindparam("cpr_hash"))
+_BY_REFERENCE = select(Handover.case_id).where(Handover.municipality_code == bindparam("municipality"),
+                                               Handover.external_reference == bindparam("reference"))
+_LIVE = (Handover.case_id == SickCase.id) & (Handover.status != fixed(HandoverStatus.CLOSED))
+_HITS = (
+    select(SickCase.id, SickCase.status, SickCase.first_absence_day, Citizen.name, Handover.status,
+           Handover.due, Handover.assignee_name, Handover.waiting_until, Handover.external_reference)
+    .join(Citizen, Citizen.id == SickCase.citizen_id)
+    .join(Handover, _LIVE, isouter=True)
+    .where(SickCase.municipality_code == bindparam("municipality"),
+           or_(SickCase.citizen_id.in_(bindparam("citizens", expanding=True)),
+               SickCase.id.in_(bindparam("cases", expanding=True))))
+    .order_by(when((SickCase.status == CaseStatus.OPEN, 0), else_=1), SickCase.first_absence_day.desc(),
+              SickCase.id.desc())
+    .limit(fixed(MAX_HITS + 1)))
 
 
-def _citizens(db: Session, term: Term) -> list[int]:
-    """The citizens a CPR number or the words of a name point to, by their indexed look-ups."""
+@lru_cache(maxsize=16)
+def _namesakes(words: int):
+    """The citizens of the municipality with a word starting with each of `words` typed words."""
+    each_word = [select(NameToken.citizen_id).where(NameToken.municipality_code == bindparam("municipality"),
+                                                    NameToken.token.like(bindparam(f"word{n}"), escape="\\"))
+                 for n in range(words)]
+    namesakes = intersect(*each_word) if words > 1 else each_word[0]
+    return select(namesakes.subquery().c[0]).limit(fixed(MAX_NAMESAKES))
+
+
+def _citizens(db: Session, municipality: str, term: Term) -> list[int]:
+    """The citizens a CPR number or the words of a name point to, by their indexed look-ups; a name
+    only among the words kept for the caseworker's own municipality, so the country's size does not
+    count."""
     if term.cpr:
-        return list(db.exec(select(Citizen.id).where(Citizen.cpr_hash == cpr_hash(term.cpr))).all())
+        return list(db.exec(_BY_CPR, params={"cpr_hash": cpr_hash(term.cpr)}).all())
     if not term.words:
         return []
-    each_word = [select(CitizenNameToken.citizen_id).where(CitizenNameToken.token.like(_escaped(word), escape="\\"))
-                 for word in term.words]
-    namesakes = intersect(*each_word) if len(each_word) > 1 else each_word[0]
-    return list(db.exec(select(namesakes.subquery().c[0]).limit(fixed(MAX_NAMESAKES))).all())
+    words = {f"word{n}": _escaped(word) for n, word in enumerate(term.words)}
+    return list(db.exec(_namesakes(len(term.words)), params={"municipality": municipality, **words}).all())
 
 
 def _cases(db: Session, municipality: str, term: Term) -> list[int]:
     """The cases a case number or the case system's number points to."""
     cases = [term.case_number] if term.case_number else []
     if term.reference:
-        cases += db.exec(select(Handover.case_id).where(Handover.municipality_code == municipality,
-                                                        Handover.external_reference == term.reference)).all()
+        cases += db.exec(_BY_REFERENCE, params={"municipality": municipality, "reference": term.reference}).all()
     return cases
 
 
@@ -117,28 +145,19 @@ def find(db: Session, municipality: str, term: Term, me: str, my_name: str) -> F
     """Open cases first, then the newest; the search and each case it shows go to the audit log.
     The ids are looked up first, so the cases are then read by their indexes, never by testing
     each of the municipality's cases."""
-    citizens, cases = _citizens(db, term), _cases(db, municipality, term)
-    live = (Handover.case_id == SickCase.id) & (Handover.status != fixed(HandoverStatus.CLOSED))
+    citizens, cases = _citizens(db, municipality, term), _cases(db, municipality, term)
     # Asked even when nothing matched, so a search costs the same statements whatever it finds.
-    rows = db.exec(
-        select(SickCase.id, SickCase.status, SickCase.first_absence_day, Citizen.name, Handover.status,
-               Handover.due, Handover.assignee_name, Handover.waiting_until, Handover.external_reference)
-        .join(Citizen, Citizen.id == SickCase.citizen_id)
-        .join(Handover, live, isouter=True)
-        .where(SickCase.municipality_code == municipality,
-               or_(SickCase.citizen_id.in_(citizens), SickCase.id.in_(cases)))
-        .order_by(when((SickCase.status == CaseStatus.OPEN, 0), else_=1), SickCase.first_absence_day.desc(),
-                  SickCase.id.desc())
-        .limit(fixed(MAX_HITS + 1))
-    ).all()
+    rows = db.exec(_HITS, params={"municipality": municipality, "citizens": citizens, "cases": cases}).all()
     more = len(rows) > MAX_HITS or len(citizens) >= MAX_NAMESAKES
     hits = [Hit(*row) for row in rows[:MAX_HITS]]
     detail = f"search by {term.kind}: {len(hits)}{'+' if more else ''} found"
     # Plain rows in one statement: 25 ORM objects cost more than the search itself.
     at = utcnow()
-    db.exec(insert(AuditEntry), params=[
+    db.connection().execute(_AUDIT, [
         {"at": at, "actor": me, "actor_name": my_name, "municipality_code": municipality, "action": "search",
          "case_id": case_id, "detail": detail} for case_id in ([hit.case_id for hit in hits] or [None])])
     db.commit()
     return Found(hits, more=more)
 
+
+_AUDIT = insert(AuditEntry.__table__)

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from ..models import AuditEntry, CaseStatus, Conversation, Handover, HandoverStatus, SickCase, fixed, utcnow
+from ..models import AuditEntry, CaseStatus, Conversation, Handover, HandoverStatus, SickCase, fixed, index_name, utcnow
 from ..municipalities import MUNICIPALITIES, municipality_name
 from ..notify.reminders import Invitations
 from . import events
@@ -40,6 +40,7 @@ def transfer(db: Session, case: SickCase, to: str, reason: str, today: date, me:
     if moved.rowcount != 1:
         db.rollback()
         raise NoLongerYours(to)
+    index_name(db.connection(), case.citizen_id)  # the new team finds her by name, the old one no longer
     booked = db.exec(select(Conversation.id).where(Conversation.case_id == case.id,
                                                    Conversation.status == fixed("booked"))).all()
     for conversation_id in booked:

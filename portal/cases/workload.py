@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func, null, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
@@ -99,15 +100,15 @@ class Week:
     booked: int                # conversations booked this week
     free: int                  # free times published and not taken
 
-    @property
+    @cached_property
     def total(self) -> int:
         return sum(self.due.values())
 
-    @property
+    @cached_property
     def conversations_due(self) -> int:
         return sum(n for reason, n in self.due.items() if reason in CONVERSATION_REASONS)
 
-    @property
+    @cached_property
     def short(self) -> int:
         """Conversations due that neither a booked conversation nor a free time covers yet."""
         return max(0, self.conversations_due - self.booked - self.free)
@@ -128,37 +129,53 @@ class Workload:
         return max([1, *(max(w.total, w.booked + w.free) for w in self.weeks)])
 
 
+def _day(day) -> date:
+    """SQLite answers date() as text, also where the union's first part is a date column."""
+    return day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+
+
 def _per_week(days: list[tuple], first: date) -> Counter:
     weeks = Counter()
     for day, count in days:
-        day = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
-        weeks[monday_of(day)] += count
+        weeks[monday_of(_day(day))] += count
     return Counter({week: n for week, n in weeks.items() if week >= first})
 
 
+_BOOKED_DAY, _FREE_DAY = func.date(Conversation.scheduled_at), func.date(FreeTime.starts_at)
+# Built once, the values bound per request: building it cost the page more than running it.
+_WEEKS_AHEAD = union_all(
+    select(fixed("due").label("kind"), WorkloadCount.week_of.label("day"), WorkloadCount.reason.label("reason"),
+           WorkloadCount.due_count.label("n"), WorkloadCount.counted_at.label("counted_at"))
+    .where(WorkloadCount.municipality_code == bindparam("municipality"),
+           WorkloadCount.week_of >= bindparam("first")),
+    select(fixed("booked"), _BOOKED_DAY, null(), func.count(), null())
+    .where(Conversation.municipality_code == bindparam("municipality"), Conversation.status == fixed("booked"),
+           Conversation.scheduled_at >= bindparam("start"),
+           Conversation.scheduled_at < bindparam("end"))
+    .group_by(_BOOKED_DAY),
+    select(fixed("free"), _FREE_DAY, null(), func.count(), null())
+    .where(FreeTime.municipality_code == bindparam("municipality"), FreeTime.taken_by_case_id.is_(None),
+           FreeTime.starts_at >= bindparam("free_from"),
+           FreeTime.starts_at < bindparam("end"))
+    .group_by(_FREE_DAY))
+
+
 def workload(db: Session, municipality: str, today: date, timezone: str = "Europe/Copenhagen") -> Workload:
-    """Three queries, whatever the number of cases: the stored counts, and the booked conversations
-    and free times of the weeks, counted per day."""
+    """One statement, whatever the number of cases: the stored counts, and the booked conversations
+    and free times of the weeks counted per day, as the three parts of one UNION ALL (three statements
+    cost the page more than everything else it does)."""
     first = monday_of(today)
     local = ZoneInfo(timezone)
     start = datetime.combine(first, time.min, local)
     end = datetime.combine(first + timedelta(weeks=WEEKS), time.min, local)
-    stored = db.exec(select(WorkloadCount.week_of, WorkloadCount.reason, WorkloadCount.due_count,
-                            WorkloadCount.counted_at)
-                     .where(WorkloadCount.municipality_code == municipality, WorkloadCount.week_of >= first)).all()
-    booked = _per_week(db.exec(
-        select(func.date(Conversation.scheduled_at), func.count())
-        .where(Conversation.municipality_code == municipality, Conversation.status == fixed("booked"),
-               Conversation.scheduled_at >= start, Conversation.scheduled_at < end)
-        .group_by(func.date(Conversation.scheduled_at))).all(), first)
-    free = _per_week(db.exec(
-        select(func.date(FreeTime.starts_at), func.count())
-        .where(FreeTime.municipality_code == municipality, FreeTime.taken_by_case_id.is_(None),
-               FreeTime.starts_at >= max(start, utcnow()), FreeTime.starts_at < end)
-        .group_by(func.date(FreeTime.starts_at))).all(), first)
+    rows = db.exec(_WEEKS_AHEAD, params={"municipality": municipality, "first": first, "start": start, "end": end,
+                                         "free_from": max(start, utcnow())}).all()
+    stored = [row for row in rows if row.kind == "due"]
+    booked = _per_week([(row.day, row.n) for row in rows if row.kind == "booked"], first)
+    free = _per_week([(row.day, row.n) for row in rows if row.kind == "free"], first)
     due: dict[date, dict[str, int]] = {}
     for row in stored:
-        due.setdefault(row.week_of, {})[row.reason] = row.due_count
+        due.setdefault(_day(row.day), {})[row.reason] = row.n
     seen = {row.reason for row in stored}
     weeks = [Week(monday, due.get(monday, {}), booked[monday], free[monday])
              for monday in (first + timedelta(weeks=n) for n in range(WEEKS))]

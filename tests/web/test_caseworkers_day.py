@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from portal.cases.handover import sweep
 from portal.db import session_scope
-from portal.models import AuditEntry, CaseEvent, Conversation, Handover, SickCase, WorkloadCount
+from portal.models import AuditEntry, CaseEvent, Conversation, Handover, NameToken, SickCase, WorkloadCount
 
 from ..conftest import Auth, csrf_token
 from .test_citizen_journey import CITIZEN, case_id_from, post_form, report_sick
@@ -223,6 +223,27 @@ def test_moving_a_case_to_another_municipality_takes_its_history_along(app):
         (case_id, "from 101 København")]
     assert "Flyttede sagen til en anden kommune" in text(mette.get("/jobcenter/revisionslog"))
     assert "Sagen kom fra en anden kommune" in text(karsten.get("/jobcenter/revisionslog"))
+    # The name goes with the case: the new team finds her by it, and the old team's words hold it no more.
+    assert f"/jobcenter/sag/{case_id}" in text(search(karsten, "lis test"))
+    assert "0 sager fundet" in text(search(mette, "lis test"))
+    assert name_words(app) == {("751", "lise"), ("751", "testesen")}
+
+
+def name_words(app) -> set[tuple[str, str]]:
+    with app.app_context(), session_scope(app) as db:
+        return {(row.municipality_code, row.token) for row in db.exec(select(NameToken))}
+
+
+def test_a_name_is_searched_only_among_the_municipalitys_own_words(app):
+    """Search reads the words kept under the caseworker's municipality (issue 33): a citizen with a
+    case in København is in København's words only, so Aarhus's search never reads them."""
+    lises_case(app)
+    assert name_words(app) == {("101", "lise"), ("101", "testesen")}
+    with app.app_context(), session_scope(app) as db:
+        from portal.cases.search import _citizens, read_term
+
+        assert _citizens(db, "101", read_term("lis test")) != []
+        assert _citizens(db, "751", read_term("lis test")) == []
 
 
 def test_a_move_of_a_case_someone_moved_a_moment_before_changes_nothing(app):

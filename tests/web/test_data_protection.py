@@ -7,7 +7,7 @@ import json
 from sqlmodel import func, select
 
 from portal.db import session_scope
-from portal.models import AuditEntry, CaseEvent, Citizen, EmployerReport, Questionnaire, SickCase
+from portal.models import AuditEntry, CaseEvent, Citizen, EmployerReport, NameToken, Questionnaire, SickCase
 
 from ..conftest import Auth
 from .test_citizen_journey import CITIZEN, case_id_from, post_form, report_sick, submit_everything, text
@@ -96,6 +96,8 @@ def test_closed_cases_are_purged_after_the_retention_period_and_the_audit_log_st
         assert db.exec(select(Questionnaire).where(Questionnaire.case_id == old)).all() == []
         assert db.exec(select(EmployerReport).where(EmployerReport.case_id == old)).all() == []
         assert [c.name for c in db.exec(select(Citizen))] == ["Ahmed Prøvesen"]
+        # Search forgets Lise's name with her case; Ahmed's stays under his case's municipality.
+        assert {row.token for row in db.exec(select(NameToken))} == {"ahmed", "prøvesen"}
         trail = db.exec(select(AuditEntry).where(AuditEntry.case_id == old).order_by(AuditEntry.id)).all()
     assert count(app, AuditEntry) == viewed_before + 1
     assert [entry.action for entry in trail][-1] == "case_purged"

@@ -1,0 +1,114 @@
+"""The caseworker's pages and the API, in-process: CPU a request and SQL statements, as ratios to
+the logged-in front page, on a PostgreSQL database filled as `make bench` fills it; with --profile
+NAME, a pyinstrument profile of that page (to tests/bench/results/, which git ignores).
+
+    python -m tests.bench.profile_caseworker --cases 2000 [--reuse] [--profile "search by name"]
+
+Not a test and not the benchmark: a quick loop for working on the pages' cost (no gunicorn, no wrk).
+PORTAL_BENCH_DB_PREFIX names the database, as for the benchmark."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from tests.bench import bench_pages
+from tests.bench.bench_pages import DB_PREFIX, database, identity_provider, minimal_cpu, queries_per_page
+
+PAGES = {label: page for label, page in {
+    "front page, logged in (GET)": ("caseworker", "GET", "/", None),
+    "caseworker queue (GET)": ("caseworker", "GET", "/jobcenter/", None),
+    "queue: my cases (GET)": ("caseworker", "GET", "/jobcenter/?assignee=me", None),
+    "search by case number (POST)": ("caseworker", "POST", "/jobcenter/soeg", bench_pages.SEARCH),
+    "search by CPR number (POST)": ("caseworker", "POST", "/jobcenter/soeg",
+                                    {"find-term": f"{bench_pages.SEARCH_CPR[:6]}-{bench_pages.SEARCH_CPR[6:]}"}),
+    "search by name (POST)": ("caseworker", "POST", "/jobcenter/soeg", {"find-term": bench_pages.SEARCH_NAME}),
+    "caseworker workload (GET)": ("caseworker", "GET", "/jobcenter/arbejdsbyrde", None),
+    "API: handover list (GET)": ("api", "GET", "/api/v1/handovers?limit=25", None),
+    "API: handover package (GET)": ("api", "GET", "/api/v1/handovers/{handover_id}", None),
+}.items()}
+SHOW_ALL = bool(os.environ.get("SHOW_ALL"))
+TARGET = {"API: handover package (GET)": 3.0}
+
+
+def _day_data_with_municipal_words(connection) -> None:
+    """bench_pages fills citizen_name_token, which the name words per municipality replaced: it
+    writes them to a temporary table of that name, copied here under each case's municipality."""
+    from sqlalchemy import text
+
+    connection.execute(text("CREATE TEMPORARY TABLE citizen_name_token (citizen_id integer, token varchar(100))"))
+    _day_data(connection)
+    connection.execute(text("""
+        INSERT INTO municipality_name_token (citizen_id, municipality_code, token)
+        SELECT DISTINCT t.citizen_id, c.municipality_code, t.token
+        FROM citizen_name_token t JOIN sick_case c ON c.citizen_id = t.citizen_id
+        ON CONFLICT DO NOTHING"""))
+    connection.execute(text("DROP TABLE citizen_name_token"))
+
+
+_day_data = bench_pages.the_caseworker_day_data
+bench_pages.the_caseworker_day_data = _day_data_with_municipal_words
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", type=int, default=2000)
+    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--only", default="")
+    parser.add_argument("--profile", default="", help="profile the page whose label holds this")
+    args = parser.parse_args()
+    pages = {label: page for label, page in PAGES.items() if args.only in label or label.startswith("front")}
+    url = database(f"{DB_PREFIX}_profile", args.cases, args.reuse)
+    results = Path(__file__).with_name("results")
+    results.mkdir(exist_ok=True)
+    env = {**os.environ, "DATABASE_URL": url, "PORTAL_TODAY": bench_pages.TODAY.isoformat(), "PORTAL_DEV_IDP": "1"}
+    with identity_provider(env, results / "profile-idp.log") as issuer:
+        if args.profile:
+            profile(url, issuer, dict([next((k, v) for k, v in PAGES.items() if args.profile in k)]), results)
+            return
+        counts, cpu = queries_per_page(url, issuer, pages)
+    floor = cpu["front page, logged in (GET)"]
+    print(f"minimal Flask page {minimal_cpu():.2f} ms; {args.cases:,} cases")
+    print(f"{'page':32} {'queries':>7} {'CPU ms':>7} {'× front':>7}  target")
+    for label in pages:
+        limit = TARGET.get(label, 2.0)
+        ratio = cpu[label] / floor
+        verdict = "" if label.startswith("front") else ("met" if ratio <= limit else f"NOT met (≤ {limit:g})")
+        print(f"{label:32} {counts[label]!s:>7} {cpu[label]:7.2f} {ratio:7.2f}  {verdict}")
+
+
+def profile(url: str, issuer: str, pages: dict, results: Path) -> None:
+    """The bench's own flow with the CPU loop wrapped in pyinstrument: one HTML profile a page."""
+    from pyinstrument import Profiler
+
+    measured = bench_pages.cpu_per_request
+
+    def profiled(request, rounds=5, per_round=20):
+        request()
+        profiler = Profiler(interval=0.0002)
+        with profiler:
+            for _ in range(200):
+                request()
+        label = next(iter(pages))
+        name = "".join(c if c.isalnum() else "-" for c in label).strip("-")
+        (results / f"profile-{name}.html").write_text(profiler.output_html())
+        print(profiler.output_text(unicode=True, color=False, show_all=SHOW_ALL), file=sys.stdout)
+        import cProfile
+        import pstats
+        cpu = cProfile.Profile(time.process_time)
+        cpu.enable()
+        for _ in range(200):
+            request()
+        cpu.disable()
+        pstats.Stats(cpu).sort_stats("tottime").print_stats(40)
+        pstats.Stats(cpu).sort_stats("cumtime").print_stats(80)
+        return measured(request, 1, 5)
+
+    bench_pages.cpu_per_request = profiled
+    queries_per_page(url, issuer, pages)
+
+
+if __name__ == "__main__":
+    main()
