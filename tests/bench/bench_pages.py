@@ -123,8 +123,9 @@ def the_caseworker_day_data(connection) -> None:
                    || ' ' || (CAST(:last AS text[]))[1 + (id / 20) % 25]"""),
         {"first": FIRST, "middle": MIDDLE, "last": LAST})
     connection.execute(text("""
-        INSERT INTO citizen_name_token (citizen_id, token)
-        SELECT DISTINCT id, lower(split_part(name, ' ', part)) FROM citizen, generate_series(1, 3) part"""))
+        INSERT INTO municipality_name_token (citizen_id, municipality_code, token)
+        SELECT DISTINCT z.id, c.municipality_code, lower(split_part(z.name, ' ', part))
+        FROM citizen z JOIN sick_case c ON c.citizen_id = z.id, generate_series(1, 3) part"""))
     connection.execute(text("UPDATE citizen SET cpr_hash = :hash WHERE id = 2"),
                        {"hash": cpr_hash(SEARCH_CPR, DEV_CPR_HASH_KEY)})
     connection.execute(text("""

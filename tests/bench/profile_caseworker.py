@@ -33,23 +33,6 @@ SHOW_ALL = bool(os.environ.get("SHOW_ALL"))
 TARGET = {"API: handover package (GET)": 3.0}
 
 
-def _day_data_with_municipal_words(connection) -> None:
-    """bench_pages fills citizen_name_token, which the name words per municipality replaced: it
-    writes them to a temporary table of that name, copied here under each case's municipality."""
-    from sqlalchemy import text
-
-    connection.execute(text("CREATE TEMPORARY TABLE citizen_name_token (citizen_id integer, token varchar(100))"))
-    _day_data(connection)
-    connection.execute(text("""
-        INSERT INTO municipality_name_token (citizen_id, municipality_code, token)
-        SELECT DISTINCT t.citizen_id, c.municipality_code, t.token
-        FROM citizen_name_token t JOIN sick_case c ON c.citizen_id = t.citizen_id
-        ON CONFLICT DO NOTHING"""))
-    connection.execute(text("DROP TABLE citizen_name_token"))
-
-
-_day_data = bench_pages.the_caseworker_day_data
-bench_pages.the_caseworker_day_data = _day_data_with_municipal_words
 
 
 def main() -> None:
