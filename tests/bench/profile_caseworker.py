@@ -33,8 +33,6 @@ SHOW_ALL = bool(os.environ.get("SHOW_ALL"))
 TARGET = {"API: handover package (GET)": 3.0}
 
 
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=2000)
