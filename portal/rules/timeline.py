@@ -609,6 +609,11 @@ def _standby_follow_up(facts: CaseFacts, known: _Known, regime: Regime, lead: in
         # Only deadlines that stood when standby was chosen (what opened later, such as a follow-up
         # after a conversation held since, must not move this date once it has passed), and § 13 b's
         # half-year dates, which stand from the first day.
+        # Read as known on the day standby was chosen: a word given later (an expected return that
+        # exempts the first conversation) must not move a follow-up date that may have passed.
+        if known.on > since:
+            then = _Known(facts, since)
+            conversations = [_first_conversation(facts, then, regime, lead), *_follow_ups(facts, then, regime, lead)]
         taken_over = [o.legal_date for o in conversations
                       if o.legal_date is not None and o.legal_date >= since and not (o.met_on and o.met_on < since)
                       and o.opens is not None and o.opens <= since]
