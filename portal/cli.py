@@ -243,7 +243,7 @@ def simulate_year(cases: int, caseworkers: int, conversations_per_week: int, see
 
     from .simulation.engine import Settings
     from .simulation.report import municipality_share, write
-    from .simulation.run import simulate
+    from .simulation.run import NotEmpty, simulate
 
     try:
         sizes = sorted({int(size) for size in team_sizes.split(",") if size.strip()})
@@ -259,7 +259,10 @@ def simulate_year(cases: int, caseworkers: int, conversations_per_week: int, see
     def progress(day, seconds):
         click.echo(f"  {day.isoformat()}  {seconds:6.0f} s", err=True)
 
-    outcome = simulate(settings, out, database_url, progress)
+    try:
+        outcome = simulate(settings, out, database_url, progress)
+    except NotEmpty as error:
+        raise click.BadParameter(str(error), param_hint="--database-url") from error
     replays = []
     for size in sizes:
         other = simulate(Settings(**{**settings.__dict__, "caseworkers": size}), out / f"team-{size}", None, None)

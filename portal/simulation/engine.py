@@ -59,6 +59,7 @@ SELF_BOOKING_DAYS = 3     # the caseworker waits this long for a citizen who boo
 BOOK_NOW_WITHIN = 7       # ... unless the deadline is this close
 FIRST_SLOT = (9, 0)       # the day's first conversation; then every 45 minutes (self_booking.MINUTES_APART)
 DECISION_CONTINUES = 0.7  # the caseworker goes on with an unanswered fast track
+NO_CONVERSATION = (ReasonCode.FAST_TRACK_DECISION, ReasonCode.QUESTIONNAIRE_OVERDUE)  # done without a time
 
 
 @dataclass(frozen=True)
@@ -490,8 +491,11 @@ class _Simulation:
 
     def work_the_queue(self, live: list, today: date) -> None:
         """In due order: what each case needs, within the time the team has published."""
+        full = False  # every published time is taken: only what needs no conversation is still done
         for row in live:
             if row.case_id in self.booked or self.nothing_to_do.get(row.id) == (row.reason_codes, row.due):
+                continue
+            if full and not any(f"|{code}|" in row.reason_codes for code in NO_CONVERSATION):
                 continue
             case = self.db.get(SickCase, row.case_id)
             if case is None or case.status != CaseStatus.OPEN:
@@ -522,7 +526,8 @@ class _Simulation:
                 continue
             free = self._earliest_free(today)
             if free is None:
-                break  # every published time is taken: the rest wait in the queue, in due order
+                full = True  # the rest wait in the queue, in due order
+                continue
             starts_at, free_time_id, caseworker = free
             if holder is None:
                 self._claim(row, caseworker)

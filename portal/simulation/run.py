@@ -3,8 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
 from .. import create_app, migrations
 from .engine import Outcome, Settings, run
+
+
+class NotEmpty(Exception):
+    """The database given already holds cases: the simulation would mix with them."""
 
 
 def simulate(settings: Settings, out: Path, database_url: str | None = None, progress=None) -> Outcome:
@@ -15,6 +21,13 @@ def simulate(settings: Settings, out: Path, database_url: str | None = None, pro
             stale.unlink(missing_ok=True)
         database_url = f"sqlite:///{path.resolve()}"
     migrations.upgrade(database_url)
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            if connection.execute(text("SELECT 1 FROM sick_case LIMIT 1")).first() is not None:
+                raise NotEmpty("the database already holds cases: give an empty one")
+    finally:
+        engine.dispose()
     app = create_app({"DATABASE_URL": database_url, "PORTAL_TODAY": settings.start.isoformat(),
                       "PORTAL_OUTBOX_DIR": str((out / "outbox").resolve()), "PORTAL_REGISTER": "local"})
     try:
