@@ -48,7 +48,7 @@ from ..models import (
 )
 from ..notify.reminders import Invitations, queue_due
 from ..personal_data import cpr_hash, encrypt_cpr
-from ..rules import ReasonCode, active_reasons, add_bank_days, is_bank_day, screen, timeline
+from ..rules import ReasonCode, active_reasons, is_bank_day, screen, timeline
 from . import population
 from .population import Script
 
@@ -290,7 +290,8 @@ class _Simulation:
         self.counts["fast track asked by employers"] += 1
         consent = self.scripts[case.id].consent
         if consent is not None:
-            self.later(add_bank_days(today, self.rng.randint(0, 2)), f"employee_{consent}", case.id)
+            # Calendar days, not bank days: her answer is behaviour, and the deadline is the timeline's.
+            self.later(today + timedelta(days=self.rng.randint(0, 2)), f"employee_{consent}", case.id)
 
     def _answer_employer(self, case: SickCase, today: date, consent: bool) -> None:
         request = employer_cases.waiting_request(self.db, case.id)
