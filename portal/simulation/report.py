@@ -103,8 +103,9 @@ def write(outcome, out: Path, replays: list[tuple[int, int, int]] = ()) -> tuple
     slots = slots_needed(outcome.episodes, s.start, outcome.end)
     estimate = team_for(slots, s.conversations_per_week)
     smallest = next((size for size, met, count in sorted(replays) if count and met / count >= TARGET), None)
+    # The municipality's first: they are the promise; a citizen's or an employer's follow.
     late = sorted((row for row in outcome.obligations if row["days_late"] > 0),
-                  key=lambda row: (-row["days_late"], row["deadline"]))
+                  key=lambda row: (row["who"] != "municipality", -row["days_late"], row["deadline"]))
     utilisation = [(week["week"], week.get("held", 0), week.get("slots", 0)) for week in outcome.weeks
                    if week["week"] <= outcome.end]
     held = sum(h for _, h, _ in utilisation)
@@ -216,8 +217,9 @@ def _html(outcome, kinds, on_time, total, late, utilisation, held, offered, slot
     use_chart = _bar_chart([(week.isoformat(), h / o if o else 0.0) for week, h, o in utilisation],
                            "Conversations held per published time, by week", limit=1.0)
     buckets = [("1–7", 1, 7), ("8–14", 8, 14), ("15–21", 15, 21), ("22–42", 22, 42), ("> 42", 43, 10**6)]
-    late_chart = _bar_chart([(label, sum(1 for r in late if lo <= r["days_late"] <= hi)) for label, lo, hi in buckets],
-                            "Late obligations by days late")
+    mine = [r for r in late if r["who"] == "municipality"]
+    late_chart = _bar_chart([(label, sum(1 for r in mine if lo <= r["days_late"] <= hi)) for label, lo, hi in buckets],
+                            "The municipality's late obligations by days late")
     rows = "".join(
         f"<tr><td>{escape(k.kind)}</td><td>{escape(k.who)}</td><td>{k.total}</td><td>{k.on_time}</td>"
         f"<td>{k.late}</td><td>{k.unmet}</td><td>{_pct(k.on_time, k.total)}</td><td>{k.mean_days_late:.1f}</td>"
@@ -251,7 +253,8 @@ The invariant "no deadline passes unseen" {escape(verdict)}.</p><ul>{counts}</ul
 "Late" was met after its deadline; "unmet" was still not met at the end or when the case closed.</p>
 <table><tr><th>kind</th><th>who</th><th>total</th><th>on time</th><th>late</th><th>unmet</th><th>share on time</th>
 <th>mean days late</th><th>most days late</th></tr>{rows}</table></section>
-<section id="late"><h2>Late obligations</h2>{late_chart}
+<section id="late"><h2>Late obligations</h2>
+<p>The municipality's {len(mine)} late obligations by days late:</p>{late_chart}
 <table><tr><th>case</th><th>kind</th><th>who</th><th>deadline</th><th>status</th><th>days late</th></tr>{late_rows}
 </table><p>{len(late)} in all; the CSV lists every one.</p></section>
 <section id="queue"><h2>The queue</h2><p>Live handovers each day (peak {peak}), those still waiting for a
