@@ -225,7 +225,7 @@ def api_client_revoke(client_id: str) -> None:
 @click.option("--seed", default=1, show_default=True)
 @click.option("--start", default="2027-01-04", show_default=True, help="The first simulated day.")
 @click.option("--days", default=365, show_default=True, help="How many days to simulate.")
-@click.option("--out", "out_dir", default="simulation", show_default=True, type=click.Path(file_okay=False),
+@click.option("--out", "out_dir", default="instance/simulation", show_default=True, type=click.Path(file_okay=False),
               help="Where the report (report.html, report.csv) and the SQLite database go.")
 @click.option("--database-url", default=None,
               help="An empty PostgreSQL database to run on (default: a fresh SQLite file in --out).")
