@@ -391,7 +391,8 @@ class _Simulation:
                     if obligation.reason is not None and row["days_late"] > 0:
                         key = (case.id, str(obligation.code), obligation.legal_date.isoformat())
                         seen = self.first_seen.get(key)
-                        if seen is None or seen > obligation.legal_date:
+                        found = {(v.case_id, v.obligation, v.deadline.isoformat()) for v in self.violations}
+                        if (seen is None or seen > obligation.legal_date) and key not in found:
                             self.violations.append(Violation(case.id, str(obligation.code), obligation.legal_date,
                                                              seen, self.end))
             after = cases[-1].id
