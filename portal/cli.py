@@ -1,5 +1,5 @@
 """Flask commands: migrate, make-migration, seed-demo, sweep, send-outbox, purge-closed, api-client,
-oidc-client-jwks."""
+oidc-client-jwks, simulate-year."""
 from __future__ import annotations
 
 import click
@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(purge_closed)
     app.cli.add_command(api_client)
     app.cli.add_command(oidc_client_jwks)
+    app.cli.add_command(simulate_year)
 
 
 @click.command("oidc-client-jwks")
@@ -215,3 +216,61 @@ def api_client_revoke(client_id: str) -> None:
         if not revoke_client(db, client_id):
             raise click.ClickException(f"no active client {client_id}")
     click.echo(f"{client_id} revoked")
+
+
+@click.command("simulate-year")
+@click.option("--cases", default=2000, show_default=True, help="Sick reports a year.")
+@click.option("--caseworkers", default=4, show_default=True)
+@click.option("--conversations-per-week", default=15, show_default=True, help="Each caseworker's.")
+@click.option("--seed", default=1, show_default=True)
+@click.option("--start", default="2027-01-04", show_default=True, help="The first simulated day.")
+@click.option("--days", default=365, show_default=True, help="How many days to simulate.")
+@click.option("--out", "out_dir", default="instance/simulation", show_default=True, type=click.Path(file_okay=False),
+              help="Where the report (report.html, report.csv) and the SQLite database go.")
+@click.option("--database-url", default=None,
+              help="An empty PostgreSQL database to run on (default: a fresh SQLite file in --out).")
+@click.option("--team-sizes", default="", help="Replay the whole period for each team size too, e.g. 2,3,4 "
+              "(SQLite only: each on a fresh file).")
+@click.option("--reminders/--no-reminders", default=True, show_default=True,
+              help="Queue the citizens' reminders every day, as the sweep does.")
+def simulate_year(cases: int, caseworkers: int, conversations_per_week: int, seed: int, start: str, days: int,
+                  out_dir: str, database_url: str | None, team_sizes: str, reminders: bool) -> None:
+    """Replay a year of sick leave through the portal's own use cases on a separate database, and
+    report the deadlines met, the queue, the caseworkers' load and the team that keeps 99 % on time.
+    Exits non-zero if a deadline passed without having been in the queue first."""
+    from datetime import date
+    from pathlib import Path
+
+    from .simulation.engine import Settings
+    from .simulation.report import municipality_share, write
+    from .simulation.run import NotEmpty, simulate
+
+    try:
+        sizes = sorted({int(size) for size in team_sizes.split(",") if size.strip()})
+        first_day = date.fromisoformat(start)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from error
+    if sizes and database_url:
+        raise click.BadParameter("team sizes are replayed on fresh SQLite files only", param_hint="--team-sizes")
+    out = Path(out_dir)
+    settings = Settings(cases=cases, caseworkers=caseworkers, conversations_per_week=conversations_per_week,
+                        seed=seed, start=first_day, days=days, reminders=reminders)
+
+    def progress(day, seconds):
+        click.echo(f"  {day.isoformat()}  {seconds:6.0f} s", err=True)
+
+    try:
+        outcome = simulate(settings, out, database_url, progress)
+    except NotEmpty as error:
+        raise click.BadParameter(str(error), param_hint="--database-url") from error
+    replays = []
+    for size in sizes:
+        other = simulate(Settings(**{**settings.__dict__, "caseworkers": size}), out / f"team-{size}", None, None)
+        replays.append((size, *municipality_share(other.obligations), ))
+        click.echo(f"team of {size}: {replays[-1][1]} of {replays[-1][2]} on time", err=True)
+    html, csv_file = write(outcome, out, replays)
+    met, total = municipality_share(outcome.obligations)
+    click.echo(f"simulate-year: {outcome.counts['cases reported']} cases, {met} of {total} municipality deadlines "
+               f"met on time, {len(outcome.violations)} passed unseen, {outcome.seconds:.0f} s; {html}, {csv_file}")
+    if outcome.violations:
+        raise SystemExit(1)
