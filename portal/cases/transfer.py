@@ -7,7 +7,17 @@ from datetime import date
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from ..models import AuditEntry, CaseStatus, Conversation, Handover, HandoverStatus, SickCase, fixed, utcnow
+from ..models import (
+    CHECK_NOW,
+    AuditEntry,
+    CaseStatus,
+    Conversation,
+    Handover,
+    HandoverStatus,
+    SickCase,
+    fixed,
+    utcnow,
+)
 from ..municipalities import MUNICIPALITIES, municipality_name
 from ..notify.reminders import Invitations
 from . import events
@@ -36,7 +46,8 @@ def transfer(db: Session, case: SickCase, to: str, reason: str, today: date, me:
     # waiting for its lock, then touches none, and writes nothing: no cancellations, events or audit.
     moved = db.exec(update(SickCase).where(SickCase.id == case.id, SickCase.municipality_code == source,
                                            SickCase.status == CaseStatus.OPEN)
-                    .values(municipality_code=to, updated_at=utcnow()))
+                    .values(municipality_code=to, updated_at=utcnow(),  # the sweep checks it at once
+                            next_check_on=CHECK_NOW, facts_version=SickCase.facts_version + 1))
     if moved.rowcount != 1:
         db.rollback()
         raise NoLongerYours(to)
