@@ -85,7 +85,7 @@ def seed_demo() -> None:
 @with_appcontext
 @click.option("--batch-size", default=1000, show_default=True)
 @click.option("--every-case", is_flag=True,
-              help="Screen every open case, not only those whose next-check day has come (after a change of the rules).")
+              help="Screen every open case, not only those due for a check (after a change of the rules).")
 def sweep(batch_size: int, every_case: bool) -> None:
     """Re-screen the open cases due for a check (their facts changed, or a date of theirs came) and hand
     over those that need the jobcenter (run from a timer; safe to run twice or in two processes at once)."""
