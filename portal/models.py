@@ -50,7 +50,7 @@ class Citizen(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-# A case's next_check_on that says "check it at the next sweep", whatever day that is.
+# A case's next-check day (case_check.next_check_on) that says "check it at the next sweep", whatever day that is.
 CHECK_NOW = date(1970, 1, 1)
 
 
@@ -66,9 +66,6 @@ class SickCase(SQLModel, table=True):
             sqlite_where=text("status = 'open'"),
             postgresql_where=text("status = 'open'"),
         ),
-        # The sweep's read: the open cases due for a check (handover.sweep).
-        Index("ix_sick_case_next_check_on", "next_check_on", "id",
-              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -123,16 +120,27 @@ class SickCase(SQLModel, table=True):
     # until the sweep reads the register and routes it.
     municipality_confirmed: bool = True
     municipality_read_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class CaseCheck(SQLModel, table=True):
+    """The sweep's bookkeeping of a case, beside it so the sweep's daily write touches this narrow row
+    and its two indexes, not sick_case and its seven. A case without a row is due for a check."""
+
+    __tablename__ = "case_check"
+    # The sweep's read: the cases due for a check (handover.due_case_ids).
+    __table_args__ = (Index("ix_case_check_next_check_on", "next_check_on", "case_id"),)
+
+    case_id: int = Field(foreign_key="sick_case.id", primary_key=True, sa_column_kwargs={"autoincrement": False})
     # The sweep screens the case again on this day (rules/next_check.py); CHECK_NOW: at the next sweep.
     # Any change of the case's facts sets it back to CHECK_NOW and counts `facts_version` up, which
     # the sweep compares before it stores a later day (cases/next_check.py).
-    next_check_on: date = Field(default=CHECK_NOW, sa_column_kwargs={"server_default": CHECK_NOW.isoformat()})
-    facts_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    next_check_on: date = CHECK_NOW
+    facts_version: int = 0
     # Every reason the last check found, due or not ("code:due-date|..."): the team's coming weeks
     # are counted from these, also for the cases the sweep did not screen again (cases/workload.py).
-    due_reasons: str = Field(default="", max_length=2000, sa_column_kwargs={"server_default": ""})
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    due_reasons: str = Field(default="", max_length=2000)
 
 
 class Questionnaire(SQLModel, table=True):

@@ -13,11 +13,21 @@ from datetime import date
 from functools import cached_property
 from types import SimpleNamespace
 
-from sqlalchemy import JSON, Date, Integer, String, bindparam, cast, func, text, update
+from sqlalchemy import JSON, Date, Integer, String, bindparam, cast, delete, func, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from ..models import CaseStatus, Handover, HandoverStatus, Questionnaire, QuestionnaireStatus, SickCase, fixed, utcnow
+from ..models import (
+    CaseCheck,
+    CaseStatus,
+    Handover,
+    HandoverStatus,
+    Questionnaire,
+    QuestionnaireStatus,
+    SickCase,
+    fixed,
+    utcnow,
+)
 from ..rules import CaseFacts, Reason, active_reasons, screen
 from ..rules.next_check import next_check
 from . import events
@@ -205,33 +215,46 @@ def open_case_batch(db: Session, after_id: int, batch_size: int, due_by: date | 
                     ids: list[int] | None = None) -> list:
     """The next open cases by id, as rows of their facts' columns (the JSON ones as text), with their
     questionnaire's status (`questionnaire_status`), their live handover's `live_id`, `live_codes` and
-    `live_due` (None: no live handover) and their `facts_version`, in one query. `due_by`: only the
-    cases whose next check has come by then; `ids`: only these (sorted, all above `after_id`)."""
+    `live_due` (None: no live handover) and their `facts_version` (0: no case_check row yet), in one
+    query. `due_by`: only the cases whose next check has come by then (or that have no row);
+    `ids`: only these (sorted, all above `after_id`)."""
     upto = ids[-1] if ids else None
     within = (lambda column: (column > after_id) & (column <= upto)) if ids else (lambda column: column > after_id)
     statement = (
         select(*_SWEEP_CASE_COLUMNS,
                Handover.id.label("live_id"), Handover.reason_codes.label("live_codes"), Handover.due.label("live_due"),
-               SickCase.facts_version)
+               func.coalesce(CaseCheck.facts_version, 0).label("facts_version"))
         # `case_id > after_id` says again what the join implies: without it PostgreSQL's merge joins
         # read the questionnaires and handovers from the first case on, every batch (at 100,000 cases
         # the last batch read 55 ms instead of 1; the whole sweep grew with the square of the cases).
         .join(Questionnaire, (Questionnaire.case_id == SickCase.id) & within(Questionnaire.case_id), isouter=True)
         .join(Handover, (Handover.case_id == SickCase.id) & (Handover.status != fixed(HandoverStatus.CLOSED))
               & within(Handover.case_id), isouter=True)
+        .join(CaseCheck, (CaseCheck.case_id == SickCase.id) & within(CaseCheck.case_id), isouter=True)
         .where(SickCase.status == CaseStatus.OPEN, within(SickCase.id)))
     if due_by is not None:
-        statement = statement.where(SickCase.next_check_on <= due_by)
+        statement = statement.where(_due(due_by))
     if ids:
         statement = statement.where(_among(db, SickCase.id, ids))
     return db.exec(statement.order_by(SickCase.id).limit(fixed(batch_size))).all()
 
 
+def _due(today: date):
+    # A case without a case_check row (new, or from before the table) is due.
+    return or_(CaseCheck.case_id.is_(None), CaseCheck.next_check_on <= today)
+
+
 def due_case_ids(db: Session, today: date) -> list[int]:
-    """The open cases whose next check has come, by id: one read of the partial index
-    (next_check_on, id), so a day with few due cases does not walk every open case."""
-    return list(db.exec(select(SickCase.id).where(SickCase.status == CaseStatus.OPEN,
-                                                  SickCase.next_check_on <= today).order_by(SickCase.id)).all())
+    """The open cases whose next check has come, or that have no case_check row, by id."""
+    return list(db.exec(select(SickCase.id).join(CaseCheck, CaseCheck.case_id == SickCase.id, isouter=True)
+                        .where(SickCase.status == CaseStatus.OPEN, _due(today)).order_by(SickCase.id)).all())
+
+
+def forget_closed(db: Session, today: date) -> None:
+    """Drop the rows of closed cases that are due (closing a case made it due): they would otherwise
+    stay in the due range of the index, read every day. A case opened again is due without a row."""
+    closed = select(SickCase.id).where(SickCase.status != CaseStatus.OPEN).scalar_subquery()
+    db.exec(delete(CaseCheck).where(CaseCheck.next_check_on <= today, CaseCheck.case_id.in_(closed)))
 
 
 def _facts(row, history: CaseHistory) -> CaseFacts:
@@ -271,26 +294,29 @@ def due_reasons_text(reasons: Iterable[Reason]) -> str:
 
 def _store_checks(db: Session, checked: list[tuple]) -> None:
     """Store each screened case's next-check day and reasons (case id, facts version read, day,
-    reasons text), one statement a batch. A case whose facts changed since the sweep read them (its
-    facts_version moved on) keeps CHECK_NOW: the next sweep screens what it now is."""
+    reasons text) in case_check, one statement a batch. A case whose facts changed since the sweep
+    read them (its facts_version moved on, or a row was made for it) keeps CHECK_NOW: the next sweep
+    screens what it now is."""
     if not checked:
         return
     if db.get_bind().dialect.name == "postgresql":
         ids, versions, days, reasons = (list(column) for column in zip(*checked, strict=True))
         db.connection().execute(_STORE_FROM_ARRAYS, {"id": ids, "version": versions, "day": days, "reasons": reasons})
         return
-    db.connection().execute(_STORE_CHECK, [{"case_id": i, "version": v, "day": d, "reasons": r}
+    db.connection().execute(_STORE_CHECK, [{"case_id": i, "facts_version": v, "next_check_on": d, "due_reasons": r}
                                            for i, v, d, r in checked])
 
 
-_CASE_COLUMNS = SickCase.__table__.c
-_STORE_CHECK = update(SickCase.__table__).where(
-    _CASE_COLUMNS.id == bindparam("case_id"), _CASE_COLUMNS.facts_version == bindparam("version"),
-).values(next_check_on=bindparam("day"), due_reasons=bindparam("reasons"))
+_NEW_CHECK = sqlite.insert(CaseCheck.__table__)
+_STORE_CHECK = _NEW_CHECK.on_conflict_do_update(
+    index_elements=[CaseCheck.__table__.c.case_id],
+    set_={"next_check_on": _NEW_CHECK.excluded.next_check_on, "due_reasons": _NEW_CHECK.excluded.due_reasons},
+    where=CaseCheck.__table__.c.facts_version == _NEW_CHECK.excluded.facts_version)
 _STORE_FROM_ARRAYS = text("""
-    UPDATE sick_case SET next_check_on = row.day, due_reasons = row.reasons
-    FROM ROWS FROM (unnest(:id), unnest(:version), unnest(:day), unnest(:reasons)) AS row(id, version, day, reasons)
-    WHERE sick_case.id = row.id AND sick_case.facts_version = row.version""").bindparams(
+    INSERT INTO case_check (case_id, facts_version, next_check_on, due_reasons)
+    SELECT * FROM ROWS FROM (unnest(:id), unnest(:version), unnest(:day), unnest(:reasons))
+    ON CONFLICT (case_id) DO UPDATE SET next_check_on = excluded.next_check_on, due_reasons = excluded.due_reasons
+    WHERE case_check.facts_version = excluded.facts_version""").bindparams(
     bindparam("id", type_=postgresql.ARRAY(Integer)), bindparam("version", type_=postgresql.ARRAY(Integer)),
     bindparam("day", type_=postgresql.ARRAY(Date)), bindparam("reasons", type_=postgresql.ARRAY(String)))
 
@@ -300,9 +326,9 @@ def count_coming_weeks(db: Session, today: date) -> Tally:
     list of reasons parsed once (many cases share one)."""
     tally = Tally(today)
     for municipality, stored, cases in db.exec(
-            select(SickCase.municipality_code, SickCase.due_reasons, func.count())
-            .where(SickCase.status == CaseStatus.OPEN)
-            .group_by(SickCase.municipality_code, SickCase.due_reasons)).all():
+            select(SickCase.municipality_code, CaseCheck.due_reasons, func.count())
+            .join(CaseCheck, CaseCheck.case_id == SickCase.id).where(SickCase.status == CaseStatus.OPEN)
+            .group_by(SickCase.municipality_code, CaseCheck.due_reasons)).all():
         if stored:
             tally.add_due(municipality, [(code, date.fromisoformat(due)) for code, due in
                                          (part.split(":") for part in stored.split("|"))], cases)
@@ -318,6 +344,8 @@ def sweep(db: Session, today: date, batch_size: int = 1000, lead_time_days: int 
     from."""
     screened = made = 0
     last_id = 0
+    forget_closed(db, today)
+    db.commit()  # its own short transaction: no write lock held while the batches are read and screened
     due = None if every_case else due_case_ids(db, today)
     # Cases of equal facts have equal reasons: each distinct (row's facts, history) is screened once.
     screened_facts: dict[tuple, tuple[_Outcome | None, date, str]] = {}

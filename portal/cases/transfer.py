@@ -7,21 +7,12 @@ from datetime import date
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from ..models import (
-    CHECK_NOW,
-    AuditEntry,
-    CaseStatus,
-    Conversation,
-    Handover,
-    HandoverStatus,
-    SickCase,
-    fixed,
-    utcnow,
-)
+from ..models import AuditEntry, CaseStatus, Conversation, Handover, HandoverStatus, SickCase, fixed, utcnow
 from ..municipalities import MUNICIPALITIES, municipality_name
 from ..notify.reminders import Invitations
 from . import events
 from .jobcenter import cancel_in_transaction
+from .next_check import facts_changed
 
 
 class TransferRefused(Exception):
@@ -46,11 +37,11 @@ def transfer(db: Session, case: SickCase, to: str, reason: str, today: date, me:
     # waiting for its lock, then touches none, and writes nothing: no cancellations, events or audit.
     moved = db.exec(update(SickCase).where(SickCase.id == case.id, SickCase.municipality_code == source,
                                            SickCase.status == CaseStatus.OPEN)
-                    .values(municipality_code=to, updated_at=utcnow(),  # the sweep checks it at once
-                            next_check_on=CHECK_NOW, facts_version=SickCase.facts_version + 1))
+                    .values(municipality_code=to, updated_at=utcnow()))
     if moved.rowcount != 1:
         db.rollback()
         raise NoLongerYours(to)
+    facts_changed(db, [case.id])  # the sweep checks it at once
     booked = db.exec(select(Conversation.id).where(Conversation.case_id == case.id,
                                                    Conversation.status == fixed("booked"))).all()
     for conversation_id in booked:

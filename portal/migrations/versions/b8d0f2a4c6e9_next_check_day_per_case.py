@@ -4,8 +4,9 @@ Revision ID: b8d0f2a4c6e9
 Revises: a7c9e1b3d5f8
 Create Date: 2026-12-04 12:45:00
 
-Every existing case gets 1970-01-01 ("check at the next sweep"), so the first sweep after the
-upgrade screens them all and stores each one's next day and reasons.
+A narrow table beside sick_case, so the sweep's write of each case's next-check day touches only it
+(not sick_case's seven indexes). A case without a row is due: the first sweep after the upgrade
+screens every case and stores each one's next day and reasons.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -17,18 +18,18 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('sick_case', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('next_check_on', sa.Date(), nullable=False, server_default='1970-01-01'))
-        batch_op.add_column(sa.Column('facts_version', sa.Integer(), nullable=False, server_default='0'))
-        batch_op.add_column(sa.Column('due_reasons', sa.String(length=2000), nullable=False, server_default=''))
-        batch_op.create_index('ix_sick_case_next_check_on', ['next_check_on', 'id'], unique=False,
-                              sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
+    op.create_table(
+        'case_check',
+        sa.Column('case_id', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('next_check_on', sa.Date(), nullable=False),
+        sa.Column('facts_version', sa.Integer(), nullable=False),
+        sa.Column('due_reasons', sa.String(length=2000), nullable=False),
+        sa.ForeignKeyConstraint(['case_id'], ['sick_case.id']),
+        sa.PrimaryKeyConstraint('case_id'),
+    )
+    op.create_index('ix_case_check_next_check_on', 'case_check', ['next_check_on', 'case_id'], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('sick_case', schema=None) as batch_op:
-        batch_op.drop_index('ix_sick_case_next_check_on', sqlite_where=sa.text("status = 'open'"),
-                            postgresql_where=sa.text("status = 'open'"))
-        batch_op.drop_column('due_reasons')
-        batch_op.drop_column('facts_version')
-        batch_op.drop_column('next_check_on')
+    op.drop_index('ix_case_check_next_check_on', table_name='case_check')
+    op.drop_table('case_check')
