@@ -267,3 +267,21 @@ def test_the_workload_counts_cases_not_screened_today(app):
         db.expire_all()
         after = {(r.week_of, r.reason): r.due_count for r in db.exec(select(WorkloadCount))}
         assert after == before and sum(after.values()) > 0
+
+
+def test_a_new_case_is_due_and_a_closed_one_loses_its_check_row(app):
+    """A new case is due (no row, or a row a later write made); closing a case makes it due, and the
+    sweep then drops its row, so closed cases do not stay in the due range of the index."""
+    today = date(2026, 9, 10)
+    with app.app_context(), session_scope(app) as db:
+        case_id = _report(db, 1, date(2026, 9, 1)).id
+        assert _next_check_on(db, case_id) == CHECK_NOW and case_id in due_case_ids(db, today)
+        _sweep_until_not_due(db, case_id, today)
+        case = db.get(SickCase, case_id)
+        case.status, case.closed_on = CaseStatus.CLOSED, today
+        db.add(case)
+        db.commit()
+        assert db.get(CaseCheck, case_id).next_check_on == CHECK_NOW
+        sweep(db, today)
+        db.expire_all()
+        assert db.get(CaseCheck, case_id) is None
