@@ -63,6 +63,10 @@ class Citizen(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+# A case's next-check day (case_check.next_check_on) that says "check it at the next sweep", whatever day that is.
+CHECK_NOW = date(1970, 1, 1)
+
+
 class SickCase(SQLModel, table=True):
     __tablename__ = "sick_case"
     # One open case a citizen: the database itself refuses a second one, so a double-clicked
@@ -131,6 +135,25 @@ class SickCase(SQLModel, table=True):
     municipality_read_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class CaseCheck(SQLModel, table=True):
+    """The sweep's bookkeeping of a case, beside it so the sweep's daily write touches this narrow row
+    and its two indexes, not sick_case and its seven. A case without a row is due for a check."""
+
+    __tablename__ = "case_check"
+    # The sweep's read: the cases due for a check (handover.due_case_ids).
+    __table_args__ = (Index("ix_case_check_next_check_on", "next_check_on", "case_id"),)
+
+    case_id: int = Field(foreign_key="sick_case.id", primary_key=True, sa_column_kwargs={"autoincrement": False})
+    # The sweep screens the case again on this day (rules/next_check.py); CHECK_NOW: at the next sweep.
+    # Any change of the case's facts sets it back to CHECK_NOW and counts `facts_version` up, which
+    # the sweep compares before it stores a later day (cases/next_check.py).
+    next_check_on: date = CHECK_NOW
+    facts_version: int = 0
+    # Every reason the last check found, due or not ("code:due-date|..."): the team's coming weeks
+    # are counted from these, also for the cases the sweep did not screen again (cases/workload.py).
+    due_reasons: str = Field(default="", max_length=2000)
 
 
 class Questionnaire(SQLModel, table=True):

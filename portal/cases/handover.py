@@ -7,21 +7,31 @@ inserts a batch's new handovers in one statement and logs the ones it made in on
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import fields
 from datetime import date
 from functools import cached_property
 from types import SimpleNamespace
 
-from sqlalchemy import JSON, Date, Integer, String, bindparam, cast, text, update
+from sqlalchemy import JSON, Date, Integer, String, bindparam, cast, delete, func, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from ..models import CaseStatus, Handover, HandoverStatus, Questionnaire, QuestionnaireStatus, SickCase, fixed, utcnow
+from ..models import (
+    CaseCheck,
+    CaseStatus,
+    Handover,
+    HandoverStatus,
+    Questionnaire,
+    QuestionnaireStatus,
+    SickCase,
+    fixed,
+    utcnow,
+)
 from ..rules import CaseFacts, Reason, active_reasons, screen
+from ..rules.next_check import next_check
 from . import events
-from .facts import CaseHistory, facts_of, facts_of_row, histories_of
+from .facts import CaseHistory, _among, facts_of, facts_of_row, histories_of
 from .workload import Tally, count_between_sweeps
 
 
@@ -201,23 +211,50 @@ _SWEEP_CASE_COLUMNS = (*(SickCase.__table__.c[name] for name in ("id", "citizen_
 _FACTS = slice(3, len(_SWEEP_CASE_COLUMNS))  # from status to the questionnaire's status
 
 
-def open_case_batch(db: Session, after_id: int, batch_size: int) -> list:
+def open_case_batch(db: Session, after_id: int, batch_size: int, due_by: date | None = None,
+                    ids: list[int] | None = None) -> list:
     """The next open cases by id, as rows of their facts' columns (the JSON ones as text), with their
-    questionnaire's status (`questionnaire_status`) and their live handover's `live_id`, `live_codes`
-    and `live_due` (None: no live handover), in one query."""
-    return db.exec(
+    questionnaire's status (`questionnaire_status`), their live handover's `live_id`, `live_codes` and
+    `live_due` (None: no live handover) and their `facts_version` (0: no case_check row yet), in one
+    query. `due_by`: only the cases whose next check has come by then (or that have no row);
+    `ids`: only these (sorted, all above `after_id`)."""
+    upto = ids[-1] if ids else None
+    within = (lambda column: (column > after_id) & (column <= upto)) if ids else (lambda column: column > after_id)
+    statement = (
         select(*_SWEEP_CASE_COLUMNS,
-               Handover.id.label("live_id"), Handover.reason_codes.label("live_codes"), Handover.due.label("live_due"))
+               Handover.id.label("live_id"), Handover.reason_codes.label("live_codes"), Handover.due.label("live_due"),
+               func.coalesce(CaseCheck.facts_version, 0).label("facts_version"))
         # `case_id > after_id` says again what the join implies: without it PostgreSQL's merge joins
         # read the questionnaires and handovers from the first case on, every batch (at 100,000 cases
         # the last batch read 55 ms instead of 1; the whole sweep grew with the square of the cases).
-        .join(Questionnaire, (Questionnaire.case_id == SickCase.id) & (Questionnaire.case_id > after_id),
-              isouter=True)
+        .join(Questionnaire, (Questionnaire.case_id == SickCase.id) & within(Questionnaire.case_id), isouter=True)
         .join(Handover, (Handover.case_id == SickCase.id) & (Handover.status != fixed(HandoverStatus.CLOSED))
-              & (Handover.case_id > after_id), isouter=True)
-        .where(SickCase.status == CaseStatus.OPEN, SickCase.id > after_id)
-        .order_by(SickCase.id).limit(fixed(batch_size))
-    ).all()
+              & within(Handover.case_id), isouter=True)
+        .join(CaseCheck, (CaseCheck.case_id == SickCase.id) & within(CaseCheck.case_id), isouter=True)
+        .where(SickCase.status == CaseStatus.OPEN, within(SickCase.id)))
+    if due_by is not None:
+        statement = statement.where(_due(due_by))
+    if ids:
+        statement = statement.where(_among(db, SickCase.id, ids))
+    return db.exec(statement.order_by(SickCase.id).limit(fixed(batch_size))).all()
+
+
+def _due(today: date):
+    # A case without a case_check row (new, or from before the table) is due.
+    return or_(CaseCheck.case_id.is_(None), CaseCheck.next_check_on <= today)
+
+
+def due_case_ids(db: Session, today: date) -> list[int]:
+    """The open cases whose next check has come, or that have no case_check row, by id."""
+    return list(db.exec(select(SickCase.id).join(CaseCheck, CaseCheck.case_id == SickCase.id, isouter=True)
+                        .where(SickCase.status == CaseStatus.OPEN, _due(today)).order_by(SickCase.id)).all())
+
+
+def forget_closed(db: Session, today: date) -> None:
+    """Drop the rows of closed cases that are due (closing a case made it due): they would otherwise
+    stay in the due range of the index, read every day. A case opened again is due without a row."""
+    closed = select(SickCase.id).where(SickCase.status != CaseStatus.OPEN).scalar_subquery()
+    db.exec(delete(CaseCheck).where(CaseCheck.next_check_on <= today, CaseCheck.case_id.in_(closed)))
 
 
 def _facts(row, history: CaseHistory) -> CaseFacts:
@@ -250,25 +287,86 @@ def _update_many(db: Session, changed: list[tuple]) -> None:
 _SCREENED_MEMO_SIZE = 10_000
 
 
-def sweep(db: Session, today: date, batch_size: int = 1000, lead_time_days: int | None = None) -> tuple[int, int]:
-    """Re-screen every open case and count the team's coming weeks. Returns (cases screened, handovers
+def due_reasons_text(reasons: Iterable[Reason]) -> str:
+    """What a case stores of its reasons for the team's coming weeks: "code:due|code:due"."""
+    return "|".join(f"{r.code}:{r.due.isoformat()}" for r in reasons)
+
+
+def _store_checks(db: Session, checked: list[tuple]) -> None:
+    """Store each screened case's next-check day and reasons (case id, facts version read, day,
+    reasons text) in case_check, one statement a batch. A case whose facts changed since the sweep
+    read them (its facts_version moved on, or a row was made for it) keeps CHECK_NOW: the next sweep
+    screens what it now is."""
+    if not checked:
+        return
+    if db.get_bind().dialect.name == "postgresql":
+        ids, versions, days, reasons = (list(column) for column in zip(*checked, strict=True))
+        db.connection().execute(_STORE_FROM_ARRAYS, {"id": ids, "version": versions, "day": days, "reasons": reasons})
+        return
+    db.connection().execute(_STORE_CHECK, [{"case_id": i, "facts_version": v, "next_check_on": d, "due_reasons": r}
+                                           for i, v, d, r in checked])
+
+
+_NEW_CHECK = sqlite.insert(CaseCheck.__table__)
+_STORE_CHECK = _NEW_CHECK.on_conflict_do_update(
+    index_elements=[CaseCheck.__table__.c.case_id],
+    set_={"next_check_on": _NEW_CHECK.excluded.next_check_on, "due_reasons": _NEW_CHECK.excluded.due_reasons},
+    where=CaseCheck.__table__.c.facts_version == _NEW_CHECK.excluded.facts_version)
+_STORE_FROM_ARRAYS = text("""
+    INSERT INTO case_check (case_id, facts_version, next_check_on, due_reasons)
+    SELECT * FROM ROWS FROM (unnest(:id), unnest(:version), unnest(:day), unnest(:reasons))
+    ON CONFLICT (case_id) DO UPDATE SET next_check_on = excluded.next_check_on, due_reasons = excluded.due_reasons
+    WHERE case_check.facts_version = excluded.facts_version""").bindparams(
+    bindparam("id", type_=postgresql.ARRAY(Integer)), bindparam("version", type_=postgresql.ARRAY(Integer)),
+    bindparam("day", type_=postgresql.ARRAY(Date)), bindparam("reasons", type_=postgresql.ARRAY(String)))
+
+
+def count_coming_weeks(db: Session, today: date) -> Tally:
+    """The team's coming weeks from every open case's stored reasons: one grouped read, each distinct
+    list of reasons parsed once (many cases share one)."""
+    tally = Tally(today)
+    for municipality, stored, cases in db.exec(
+            select(SickCase.municipality_code, CaseCheck.due_reasons, func.count())
+            .join(CaseCheck, CaseCheck.case_id == SickCase.id).where(SickCase.status == CaseStatus.OPEN)
+            .group_by(SickCase.municipality_code, CaseCheck.due_reasons)).all():
+        if stored:
+            tally.add_due(municipality, [(code, date.fromisoformat(due)) for code, due in
+                                         (part.split(":") for part in stored.split("|"))], cases)
+    return tally
+
+
+def sweep(db: Session, today: date, batch_size: int = 1000, lead_time_days: int | None = None,
+          every_case: bool = False) -> tuple[int, int]:
+    """Re-screen the open cases whose next check has come (`every_case`: all open cases), store
+    each one's next-check day, and count the team's coming weeks. Returns (cases screened, handovers
     made). Safe to run twice, or in two processes at once: the database index lets only one live
-    handover per case exist."""
+    handover per case exist, and a next-check day is stored only over the facts it was worked out
+    from."""
     screened = made = 0
     last_id = 0
-    tally = Tally(today)
+    forget_closed(db, today)
+    db.commit()  # its own short transaction: no write lock held while the batches are read and screened
+    due = None if every_case else due_case_ids(db, today)
     # Cases of equal facts have equal reasons: each distinct (row's facts, history) is screened once.
-    screened_facts: dict[tuple, tuple[list[Reason], _Outcome | None]] = {}
+    screened_facts: dict[tuple, tuple[_Outcome | None, date, str]] = {}
+    start = 0
     while True:
-        rows = open_case_batch(db, last_id, batch_size)
+        if due is None:
+            rows = open_case_batch(db, last_id, batch_size)
+        else:
+            chunk = due[start:start + batch_size]
+            start += batch_size
+            rows = open_case_batch(db, last_id, batch_size, today, chunk) if chunk else []
+            if chunk and not rows and start < len(due):  # all of this chunk closed or changed meanwhile
+                last_id = chunk[-1]
+                continue
         if not rows:
-            tally.store(db)
+            count_coming_weeks(db, today).store(db)
             return screened, made
         histories = histories_of(db, rows)
         new = []  # cases without a live handover that need one: inserted together below
         changed = []  # live handovers whose reasons or due date changed (what _update_live compares)
-        counted = Counter()  # (municipality, key) -> cases: the batch's tally, added once per key below
-        reasons_of = {}
+        checked = []  # (case id, facts version, next check, reasons text)
         for row in rows:
             history = histories[row.id]
             key = (tuple(row[_FACTS]), tuple(history.conversations), tuple(history.check_ins),
@@ -277,12 +375,13 @@ def sweep(db: Session, today: date, batch_size: int = 1000, lead_time_days: int 
             if known is None:
                 if len(screened_facts) >= _SCREENED_MEMO_SIZE:
                     screened_facts.clear()
-                every_reason = screen(_facts(row, history), today, lead_time_days)
+                facts = _facts(row, history)
+                every_reason = screen(facts, today, lead_time_days)
                 active = active_reasons(every_reason, today)
-                known = screened_facts[key] = (every_reason, _Outcome(active) if active else None)
-            every_reason, outcome = known
-            reasons_of[key] = every_reason
-            counted[(row.municipality_code, key)] += 1
+                known = screened_facts[key] = (_Outcome(active) if active else None,
+                                               next_check(facts, today, lead_time_days), due_reasons_text(every_reason))
+            outcome, next_day, reasons_text = known
+            checked.append((row.id, row.facts_version, next_day, reasons_text))
             if outcome is None:  # no active reason: a live handover keeps its reasons, as in _update_live
                 pass
             elif row.live_id is not None:
@@ -291,9 +390,8 @@ def sweep(db: Session, today: date, batch_size: int = 1000, lead_time_days: int 
             else:
                 new.append((row, outcome))
             screened += 1
-        for (municipality, key), cases in counted.items():
-            tally.add(municipality, reasons_of[key], cases)
         _update_many(db, changed)
         made += _insert(db, new)
+        _store_checks(db, checked)
         db.commit()
         last_id = rows[-1].id

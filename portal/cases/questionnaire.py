@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from ..models import Questionnaire, QuestionnaireStatus, SickCase, utcnow
 from . import events, handover
 from .facts import record_expected_duration
+from .next_check import facts_changed
 
 # No 0/O or 1/I: a reference is read aloud on the phone to the jobcenter.
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -51,6 +52,7 @@ def submit(db: Session, questionnaire: Questionnaire, today: date, actor: str = 
                 declaration_accepted=True, submitted_at=utcnow(), updated_at=utcnow())
     )
     if result.rowcount == 1:
+        facts_changed(db, [questionnaire.case_id])  # a bulk update: the flush's listener does not see it
         events.record(db, questionnaire.case_id, actor, "questionnaire_submitted",
                       reference=reference)
         db.refresh(questionnaire)

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from ..models import (
     AuditEntry,
+    CaseCheck,
     CaseEvent,
     CaseStatus,
     CheckIn,
@@ -63,6 +64,7 @@ def purge_closed(db: Session, today: date, keep_days: int, batch_size: int = 500
         for case in batch:
             db.add(AuditEntry(actor="system:retention", actor_name="Retention", action="case_purged",
                               municipality_code=case.municipality_code, case_id=case.id))
+        db.exec(delete(CaseCheck).where(CaseCheck.case_id.in_(ids)))  # the sweep's bookkeeping, not exported
         db.exec(delete(SickCase).where(SickCase.id.in_(ids)))
         still_have = set(db.exec(select(SickCase.citizen_id).where(SickCase.citizen_id.in_(owners))).all())
         alone = owners - still_have

@@ -12,6 +12,7 @@ from ..municipalities import MUNICIPALITIES, municipality_name
 from ..notify.reminders import Invitations
 from . import events
 from .jobcenter import cancel_in_transaction
+from .next_check import facts_changed
 
 
 class TransferRefused(Exception):
@@ -41,6 +42,7 @@ def transfer(db: Session, case: SickCase, to: str, reason: str, today: date, me:
         db.rollback()
         raise NoLongerYours(to)
     index_name(db.connection(), case.citizen_id)  # the new team finds her by name, the old one no longer
+    facts_changed(db, [case.id])  # the sweep checks it at once
     booked = db.exec(select(Conversation.id).where(Conversation.case_id == case.id,
                                                    Conversation.status == fixed("booked"))).all()
     for conversation_id in booked:

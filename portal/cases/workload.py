@@ -1,7 +1,8 @@
 """The team's plan: what the municipality must do per week for the next weeks, by handover reason,
 beside the conversations already booked and the free times published.
 
-The sweep screens every open case anyway; it tallies the reasons' due weeks as it goes (`Tally`) and
+Each case keeps the reasons its last screening found (sick_case.due_reasons, valid until its next
+check); the sweep tallies their due weeks over every open case in one grouped read (`Tally`) and
 stores a few rows per municipality, so the page reads those rows and two small counts instead of
 screening 50,000 cases a request."""
 from __future__ import annotations
@@ -39,12 +40,16 @@ class Tally:
 
     def add(self, municipality: str, reasons: list[Reason], cases: int = 1) -> None:
         """Count the reasons of `cases` cases of the municipality that have these reasons."""
+        self.add_due(municipality, [(str(reason.code), reason.due) for reason in reasons], cases)
+
+    def add_due(self, municipality: str, reasons: list[tuple[str, date]], cases: int = 1) -> None:
+        """`add` for reasons as (code, due date)."""
         this_week = monday_of(self.today)
         end = this_week + timedelta(weeks=WEEKS)
-        for reason in reasons:
-            week = max(monday_of(reason.due), this_week)
+        for code, due in reasons:
+            week = max(monday_of(due), this_week)
             if week < end:
-                self.counts[(municipality, week, str(reason.code))] += cases
+                self.counts[(municipality, week, code)] += cases
 
     def store(self, db: Session) -> None:
         """Replace the counts: rows of this count are upserted, rows an earlier count left and this one

@@ -10,7 +10,7 @@ import argparse
 import os
 import platform
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -106,7 +106,7 @@ def vary(url: str) -> None:
             connection.execute(text(statement))
 
 
-def run_sweep(url: str, batch_size: int) -> tuple[float, int, int]:
+def run_sweep(url: str, batch_size: int, today: date = TODAY) -> tuple[float, int, int]:
     from portal.cases.handover import sweep
     from portal.db import make_engine
 
@@ -114,7 +114,7 @@ def run_sweep(url: str, batch_size: int) -> tuple[float, int, int]:
     started = time.perf_counter()
     # The session the sweep command uses (portal.db.session_scope): nothing expired at each commit.
     with Session(engine, expire_on_commit=False) as db:
-        screened, made = sweep(db, TODAY, batch_size)
+        screened, made = sweep(db, today, batch_size)
     engine.dispose()
     return time.perf_counter() - started, screened, made
 
@@ -135,19 +135,21 @@ def main() -> None:
     # What autovacuum does soon after on a live database: the second sweep plans with real statistics.
     with create_engine(url, isolation_level="AUTOCOMMIT").connect() as connection:
         connection.execute(text("ANALYZE"))
-    second, _, made_again = run_sweep(url, args.batch_size)
+    second, screened_again, made_again = run_sweep(url, args.batch_size)
+    # The next day: only the cases whose next-check day has come (rules/next_check.py) are screened.
+    next_day, screened_next, made_next = run_sweep(url, args.batch_size, TODAY + timedelta(days=1))
     lines = [
         f"# sweep benchmark ({date.today().isoformat()})",
         "",
         f"Machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"PostgreSQL on loopback. {args.cases} open cases, batches of {args.batch_size}, today = {TODAY}.",
         "",
-        "| run | seconds | cases/s | handovers made | × baseline |",
+        "| run | seconds | cases screened | handovers made | × baseline |",
         "|---|---|---|---|---|",
-        f"| baseline: read the same batches, no screening | {base:.1f} | {screened / base:,.0f} | – | 1.0 |",
-        f"| first sweep | {first:.1f} | {screened / first:,.0f} | {made} | {first / base:.1f} |",
-        f"| second sweep (nothing new) | {second:.1f} | {screened / second:,.0f} | {made_again} "
-        f"| {second / base:.1f} |",
+        f"| baseline: read the same batches, no screening | {base:.2f} | – | – | 1.00 |",
+        f"| first sweep (every case due for a check) | {first:.2f} | {screened} | {made} | {first / base:.2f} |",
+        f"| same day again (nothing due) | {second:.2f} | {screened_again} | {made_again} | {second / base:.2f} |",
+        f"| next day | {next_day:.2f} | {screened_next} | {made_next} | {next_day / base:.2f} |",
     ]
     report = "\n".join(lines) + "\n"
     print(report)

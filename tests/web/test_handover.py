@@ -77,7 +77,9 @@ def test_sweep_hands_over_cases_nearing_week_8_once(app):
         assert sweep(db, date(2026, 9, 2)) == (5, 0)   # nothing due yet
         # the questionnaires were due on 9 September (§ 11 stk. 3) and are not back
         assert sweep(db, date(2026, 9, 20)) == (5, 5)
-        assert sweep(db, date(2026, 9, 20)) == (5, 0)
+        # screened already today, nothing changed: none is due for a check, none is made again
+        assert sweep(db, date(2026, 9, 20)) == (0, 0)
+        assert sweep(db, date(2026, 9, 20), every_case=True) == (5, 0)
     assert len(handovers(app)) == 5
 
 
