@@ -13,7 +13,7 @@ from datetime import date
 from functools import cached_property
 from types import SimpleNamespace
 
-from sqlalchemy import JSON, Date, Integer, String, bindparam, cast, delete, func, or_, text, update
+from sqlalchemy import JSON, Date, Integer, String, any_, bindparam, cast, delete, func, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
@@ -31,7 +31,7 @@ from ..models import (
 from ..rules import CaseFacts, Reason, active_reasons, screen
 from ..rules.next_check import next_check
 from . import events
-from .facts import CaseHistory, _among, facts_of, facts_of_row, histories_of
+from .facts import CaseHistory, facts_of, facts_of_row, histories_of
 from .workload import Tally, count_between_sweeps
 
 
@@ -237,6 +237,14 @@ def open_case_batch(db: Session, after_id: int, batch_size: int, due_by: date | 
     if ids:
         statement = statement.where(_among(db, SickCase.id, ids))
     return db.exec(statement.order_by(SickCase.id).limit(fixed(batch_size))).all()
+
+
+def _among(db: Session, column, ids: list[int]):
+    """`column IN ids`; on PostgreSQL as `= ANY(array)`, one parameter: psycopg parses a query of a
+    thousand parameters anew each time (too long for its cache), which cost more than the query."""
+    if db.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, ids, type_=postgresql.ARRAY(Integer)))
+    return column.in_(ids)
 
 
 def _due(today: date):
