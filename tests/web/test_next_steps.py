@@ -38,9 +38,11 @@ def test_the_overview_speaks_danish_to_the_citizen_of_her_own_expectation(client
         page = visible(main_of(text(client.get(url))))
         assert "expect recovery" not in page and "The citizen" not in page, url
         assert "Du regner med at være tilbage inden for 26 uger" in page, url
-    # The rule's own text (the caseworker's list) credits only the party who said so.
+    # Her deadline list credits only the party who said so, in her own words, not the rule's "Borgeren".
     deadlines = visible(main_of(text(client.get(f"/borger/sag/{case_id}"))))
-    assert "Borgeren og arbejdsgiveren forventer" not in deadlines and "Borgeren forventer raskmelding" in deadlines
+    deadlines = deadlines[deadlines.index("Dine frister"):]
+    assert "Borgeren" not in deadlines and "Du og din arbejdsgiver" not in deadlines
+    assert "Du regner med at være tilbage inden for 26 uger" in deadlines
 
 
 # A conversation she asked for and booked herself ---------------------------------------------------
@@ -157,3 +159,36 @@ def test_the_employers_fast_track_request_is_on_the_employees_overview(make_app,
     assert "Din arbejdsgiver har bedt om fast track. Svar senest 18. november 2026" in overview
     row = visible(main_of(text(employer.get("/arbejdsgiver/"))))
     assert "Medarbejderen svarer på jeres anmodning om fast track senest 18.11.2026" in row
+
+
+# Her deadlines speak to her; the employer's to the employer ------------------------------------------
+
+def test_the_citizens_deadlines_address_her_in_her_language(client, auth):
+    auth.login(CITIZEN)
+    case_id = case_id_from(report_sick(client))
+    page = visible(main_of(text(client.get(f"/borger/sag/{case_id}"))))
+    deadlines = page[page.index("Dine frister"):]
+    assert "orgeren" not in deadlines and "citizen" not in deadlines
+    assert "Du besvarer det oplysningsskema, kommunen har sendt dig." in deadlines
+    assert "Du eller din arbejdsgiver" in deadlines
+    client.get("/sprog/en?next=/")
+    page = visible(main_of(text(client.get(f"/borger/sag/{case_id}"))))
+    deadlines = page[page.index("Your deadlines"):]
+    assert "citizen" not in deadlines and "orgeren" not in deadlines
+    assert "You answer the questionnaire the municipality sent you." in deadlines
+    assert "You or your employer" in deadlines
+
+
+def test_the_employers_deadlines_address_the_employer(make_app, app):
+    employer = login(make_app, HANNE, "employer")
+    report_employee(employer)
+    url = f"/arbejdsgiver/indberetning/{report_id_of(app)}/spoergsmaal"
+    page = visible(main_of(text(employer.get(url))))
+    deadlines = page[page.index("Jeres frister som arbejdsgiver"):]
+    assert "orgeren" not in deadlines and "citizen" not in deadlines
+    assert "I eller medarbejderen kan bede om fast track" in deadlines
+    employer.get("/sprog/en?next=/")
+    page = visible(main_of(text(employer.get(url))))
+    deadlines = page[page.index("Your deadlines as employer"):]
+    assert "orgeren" not in deadlines and "citizen" not in deadlines
+    assert "You or your employee can ask for fast track" in deadlines
