@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from .rules import Code, State, Who
+from .rules.screening import SERVICE_GOAL
 
 OBLIGATION_LABELS = {
     Code.EMPLOYER_PERIOD_END: _l("The employer period ends"),
@@ -102,4 +103,4 @@ def init_app(app: Flask) -> None:
         return {"obligation_labels": OBLIGATION_LABELS, "obligation_state_labels": STATE_LABELS,
                 "obligation_state_badges": STATE_BADGES, "obligation_who_labels": WHO_LABELS,
                 "audience_labels": AUDIENCE_LABELS, "audience_who_labels": AUDIENCE_WHO_LABELS,
-                "audience_texts": AUDIENCE_TEXTS}
+                "audience_texts": AUDIENCE_TEXTS, "service_goal": SERVICE_GOAL}

@@ -192,3 +192,15 @@ def test_the_employers_deadlines_address_the_employer(make_app, app):
     deadlines = page[page.index("Your deadlines as employer"):]
     assert "orgeren" not in deadlines and "citizen" not in deadlines
     assert "You or your employee can ask for fast track" in deadlines
+
+
+def test_the_portals_service_goal_is_translated_on_english_pages(client, auth):
+    auth.login(CITIZEN)
+    case_id = case_id_from(report_sick(client))
+    submit_everything(client, case_id)
+    post_form(client, f"/borger/sag/{case_id}/samtale", {"form": "phone", "reason": "Min arbejdstid"})
+    assert "portalens servicemål" in text(client.get(f"/borger/sag/{case_id}"))
+    client.get("/sprog/en?next=/")
+    page = text(client.get(f"/borger/sag/{case_id}"))
+    assert "portalens servicemål" not in page
+    assert "the portal&#39;s service goal" in page or "the portal's service goal" in page
