@@ -204,3 +204,13 @@ def test_the_portals_service_goal_is_translated_on_english_pages(client, auth):
     page = text(client.get(f"/borger/sag/{case_id}"))
     assert "portalens servicemål" not in page
     assert "the portal&#39;s service goal" in page or "the portal's service goal" in page
+
+
+def test_expected_back_is_the_duration_she_gave_in_the_questionnaire(client, auth):
+    auth.login(CITIZEN)
+    case_id = case_id_from(report_sick(client))  # "I don't know" at the report
+    assert "Forventet tilbage Ikke kendt endnu" in visible(main_of(text(client.get(f"/borger/sag/{case_id}"))))
+    submit_everything(client, case_id)  # "2 to 4 weeks" on 16 November: the timeline reckons with 14 December
+    for url in ("/borger/mit-sygefravaer", f"/borger/sag/{case_id}"):
+        page = visible(main_of(text(client.get(url))))
+        assert "Forventet tilbage 14. december 2026" in page, url
