@@ -214,3 +214,19 @@ def test_expected_back_is_the_duration_she_gave_in_the_questionnaire(client, aut
     for url in ("/borger/mit-sygefravaer", f"/borger/sag/{case_id}"):
         page = visible(main_of(text(client.get(url))))
         assert "Forventet tilbage 14. december 2026" in page, url
+
+
+def test_her_buttons_come_in_the_order_they_are_due(make_app, app):
+    employer = login(make_app, HANNE, "employer")
+    report_employee(employer)
+    assert post_form(employer, f"/arbejdsgiver/indberetning/{report_id_of(app)}/fast-track",
+                     FAST_TRACK).status_code == 303
+    lise = app.test_client()
+    Auth(lise).login(CITIZEN)
+    overview = text(lise.get("/borger/mit-sygefravaer"))
+    case_id = int(re.search(r"/borger/sag/(\d+)", overview).group(1))
+    page = main_of(text(lise.get(f"/borger/sag/{case_id}")))
+    # The fast-track answer is due 18 November, the questionnaire 24 November: the sooner one comes first.
+    assert "Svar senest 18. november 2026" in visible(page) and "senest 24. november 2026" in visible(page)
+    buttons = [visible(b).strip() for b in re.findall(r'<a class="button button-primary"[^>]*>(.*?)</a>', page, re.S)]
+    assert buttons == ["Svar på din arbejdsgivers anmodning", "Besvar oplysningsskemaet"]
