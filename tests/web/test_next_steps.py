@@ -230,3 +230,21 @@ def test_her_buttons_come_in_the_order_they_are_due(make_app, app):
     assert "Svar senest 18. november 2026" in visible(page) and "senest 24. november 2026" in visible(page)
     buttons = [visible(b).strip() for b in re.findall(r'<a class="button button-primary"[^>]*>(.*?)</a>', page, re.S)]
     assert buttons == ["Svar på din arbejdsgivers anmodning", "Besvar oplysningsskemaet"]
+
+
+# The caseworker's queue: a date that is not a date ------------------------------------------------
+
+def test_a_due_date_that_does_not_exist_is_a_field_error_in_both_languages(client, auth):
+    auth.login("Mette Sagsbehandler", "caseworker")
+    query = "/jobcenter/?due_by-day=31&due_by-month=02&due_by-year=2026"
+    for headers in ({}, {"HX-Request": "true"}):  # the whole page, and the list htmx swaps in
+        page = visible(text(client.get(query, headers=headers)))
+        assert "Datoen skal være en rigtig dato" in page, headers
+        assert "Datoen i “Frist senest” er ikke en rigtig dato" in page, headers
+        assert "0 sager" not in page, headers
+    assert client.get("/jobcenter/?due_by=31-02-2026").status_code == 400
+    client.get("/sprog/en?next=/")
+    page = visible(text(client.get(query)))
+    assert "Datoen" not in page and "0 cases" not in page
+    assert "The date must be a real date" in page
+    assert "The date in “Due on or before” is not a real date" in page
