@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from .rules import Code, State, Who
+from .rules.screening import SERVICE_GOAL
 
 OBLIGATION_LABELS = {
     Code.EMPLOYER_PERIOD_END: _l("The employer period ends"),
@@ -41,8 +42,65 @@ WHO_LABELS = {
 }
 
 
+# The citizen's and the employer's own pages address the reader ("du"/"you", "I"/"you"): the rules'
+# texts speak of "borgeren" for the caseworker, so these pages take their words from here instead.
+AUDIENCE_LABELS = {
+    "citizen": {
+        Code.FAST_TRACK_CONSENT: _l("You answer your employer's fast-track request"),
+        Code.REQUESTED_CONVERSATION: _l("The conversation you asked for"),
+    },
+    "employer": {
+        Code.EMPLOYER_ABSENCE_CONVERSATION: _l("Your absence conversation with your employee"),
+        Code.FAST_TRACK_CONSENT: _l("Your employee answers your fast-track request"),
+    },
+}
+AUDIENCE_WHO_LABELS = {
+    "citizen": {Who.EMPLOYER: _l("Your employer"), Who.CITIZEN: _l("You"),
+                Who.EMPLOYER_OR_CITIZEN: _l("You or your employer")},
+}
+AUDIENCE_TEXTS = {
+    "citizen": {
+        Code.EMPLOYER_PERIOD_END: _l(
+            "The employer period ends. After it, sickness benefit comes from the municipality."),
+        Code.EMPLOYER_ABSENCE_CONVERSATION: _l("Your employer holds a conversation with you about your absence."),
+        Code.FAST_TRACK_WINDOW_END: _l(
+            "You or your employer can ask for fast track until this date, if you do not expect to be well "
+            "within 8 weeks."),
+        Code.FAST_TRACK_CONSENT: _l("You answer whether you agree to your employer's request for fast track."),
+        Code.FAST_TRACK_DECISION: _l("The municipality decides whether your case goes on fast track."),
+        Code.QUESTIONNAIRE_DUE: _l("You answer the questionnaire the municipality sent you."),
+        Code.QUESTIONNAIRE_FOLLOW_UP: _l("If you have not answered the questionnaire, the municipality contacts you."),
+        Code.CHECK_IN: _l("You answer a short follow-up in self-service."),
+        Code.RETURN_CHECK_IN: _l(
+            "Your expected return date has passed: tell us whether you are well, or when you now expect to "
+            "be back."),
+        Code.RETURN_FOLLOW_UP: _l("If you are not back and have not answered, the municipality contacts you."),
+        Code.FIRST_CONVERSATION: _l("The municipality holds the first follow-up conversation with you."),
+        Code.FAST_TRACK_CONVERSATION: _l("On fast track, the municipality holds a conversation with you early."),
+        Code.REQUESTED_CONVERSATION: _l("You asked for a conversation: the municipality holds it by this date."),
+        Code.STANDBY_FOLLOW_UP: _l("You are on standby: the municipality follows up without contacting you."),
+        Code.PLAN_FOLLOW_UP: _l(
+            "Your hours have not risen for some weeks: the municipality talks with you about what it takes."),
+        Code.FOLLOW_UP: _l("The municipality holds the next follow-up conversation with you."),
+        Code.FOLLOW_UP_PLAN: _l("The municipality makes a follow-up plan with you, and you get a copy."),
+        Code.REASSESSMENT: _l(
+            "Before your sickness benefit runs out, the municipality assesses whether it can be extended."),
+    },
+    "employer": {
+        Code.EMPLOYER_PERIOD_END: _l(
+            "Your employer period ends. After it, sickness benefit comes from the municipality."),
+        Code.EMPLOYER_ABSENCE_CONVERSATION: _l("You hold a conversation with your employee about the absence."),
+        Code.FAST_TRACK_WINDOW_END: _l(
+            "You or your employee can ask for fast track until this date, if your employee is not expected "
+            "to be well within 8 weeks."),
+    },
+}
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def _deadline_labels():
         return {"obligation_labels": OBLIGATION_LABELS, "obligation_state_labels": STATE_LABELS,
-                "obligation_state_badges": STATE_BADGES, "obligation_who_labels": WHO_LABELS}
+                "obligation_state_badges": STATE_BADGES, "obligation_who_labels": WHO_LABELS,
+                "audience_labels": AUDIENCE_LABELS, "audience_who_labels": AUDIENCE_WHO_LABELS,
+                "audience_texts": AUDIENCE_TEXTS, "service_goal": SERVICE_GOAL}

@@ -15,8 +15,8 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from ..models import CaseStatus, Conversation, FastTrackRequest, Questionnaire, SickCase
-from ..rules import Code, Obligation, State, find
-from .facts import timeline_of
+from ..rules import Code, Obligation, State, expected_return, find
+from .facts import facts_of_row, timeline_of
 
 # What the citizen does, in the order a page asks for it when two are due together.
 CITIZEN_STEPS = (Code.QUESTIONNAIRE_DUE, Code.FAST_TRACK_CONSENT, Code.RETURN_CHECK_IN, Code.CHECK_IN)
@@ -54,6 +54,7 @@ class NextSteps:
     obligations: tuple[Obligation, ...]  # the case page's list: what is booked shows as booked
     covered: frozenset[str]            # the codes a booking answers
     questionnaire_submitted: bool = False
+    expected_return: date | None = None  # the return the timeline reckons with (the parties' words)
 
     @property
     def first(self) -> Step | Booking | None:
@@ -142,11 +143,13 @@ def next_steps_for(db: Session, case: SickCase, today: date, questionnaire: Ques
     if obligations is None:
         obligations = timeline_of(db, case, today, questionnaire)
     booked = booked_of(db, case.id) if case.status == CaseStatus.OPEN else []
-    return summarize(case, obligations, booked)
+    return summarize(case, obligations, booked, today)
 
 
-def summarize(case: SickCase, obligations: list[Obligation], booked: list[Booking]) -> NextSteps:
-    """The summary from what is already read: the case's timeline and its booked conversations."""
+def summarize(case: SickCase, obligations: list[Obligation], booked: list[Booking],
+              today: date | None = None) -> NextSteps:
+    """The summary from what is already read: the case's timeline and its booked conversations.
+    With `today`, also the expected return the timeline reckons with, for the pages that show it."""
     is_open = case.status == CaseStatus.OPEN
     booked = booked if is_open else []
     submitted = case.questionnaire_submitted_on is not None
@@ -168,6 +171,9 @@ def summarize(case: SickCase, obligations: list[Obligation], booked: list[Bookin
         obligations=tuple(o for o in obligations if _shown(o)),
         covered=covered,
         questionnaire_submitted=submitted,
+        # From the parties' words (report, questionnaire, check-ins), as the timeline reads them: the
+        # case's own column keeps only the date given at the report.
+        expected_return=expected_return(facts_of_row(case, submitted), today) if today else None,
     )
 
 

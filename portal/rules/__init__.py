@@ -16,6 +16,7 @@ from .timeline import (
     ReasonCode,
     State,
     Who,
+    expected_return,
     expected_weeks,
     find,
     timeline,
@@ -25,5 +26,6 @@ __all__ = ["EXPECTED_WEEKS", "REGIMES", "CaseFacts", "CheckInAnswer", "Code", "C
            "FastTrackOffer", "FastTrackRefusal", "HeldConversation", "HoursProblem", "IsoWeek", "Obligation",
            "Param", "Plan", "Reason", "ReasonCode", "Regime", "State", "Who", "absence_day", "absence_week",
            "active_reasons", "add_bank_days", "check_in_due", "end_of_week", "expected_too_soon",
-           "expected_weeks", "fast_track_offer", "find", "handover_due", "is_bank_day", "needs_handover",
+           "expected_return", "expected_weeks", "fast_track_offer", "find", "handover_due", "is_bank_day",
+           "needs_handover",
            "regime_for", "regime_on", "remind_on", "screen", "timeline"]

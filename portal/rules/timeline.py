@@ -247,6 +247,11 @@ def expected_weeks(facts: CaseFacts, on: date) -> int | None:
     return Outlook.of(_Known(facts, on).expectations()).weeks_from(facts.first_absence_day)
 
 
+def expected_return(facts: CaseFacts, on: date) -> date | None:
+    """The return the timeline reckons with, as known on `on` (None: not known)."""
+    return Outlook.of(_Known(facts, on).expectations()).expected_return
+
+
 def timeline(facts: CaseFacts, on: date, lead_days: int | None = None) -> list[Obligation]:
     """Every obligation of the case as known on `on`, soonest first (unknown dates last)."""
     known = _Known(facts, on)

@@ -38,9 +38,11 @@ def test_the_overview_speaks_danish_to_the_citizen_of_her_own_expectation(client
         page = visible(main_of(text(client.get(url))))
         assert "expect recovery" not in page and "The citizen" not in page, url
         assert "Du regner med at være tilbage inden for 26 uger" in page, url
-    # The rule's own text (the caseworker's list) credits only the party who said so.
+    # Her deadline list credits only the party who said so, in her own words, not the rule's "Borgeren".
     deadlines = visible(main_of(text(client.get(f"/borger/sag/{case_id}"))))
-    assert "Borgeren og arbejdsgiveren forventer" not in deadlines and "Borgeren forventer raskmelding" in deadlines
+    deadlines = deadlines[deadlines.index("Dine frister"):]
+    assert "Borgeren" not in deadlines and "Du og din arbejdsgiver" not in deadlines
+    assert "Du regner med at være tilbage inden for 26 uger" in deadlines
 
 
 # A conversation she asked for and booked herself ---------------------------------------------------
@@ -157,3 +159,92 @@ def test_the_employers_fast_track_request_is_on_the_employees_overview(make_app,
     assert "Din arbejdsgiver har bedt om fast track. Svar senest 18. november 2026" in overview
     row = visible(main_of(text(employer.get("/arbejdsgiver/"))))
     assert "Medarbejderen svarer på jeres anmodning om fast track senest 18.11.2026" in row
+
+
+# Her deadlines speak to her; the employer's to the employer ------------------------------------------
+
+def test_the_citizens_deadlines_address_her_in_her_language(client, auth):
+    auth.login(CITIZEN)
+    case_id = case_id_from(report_sick(client))
+    page = visible(main_of(text(client.get(f"/borger/sag/{case_id}"))))
+    deadlines = page[page.index("Dine frister"):]
+    assert "orgeren" not in deadlines and "citizen" not in deadlines
+    assert "Du besvarer det oplysningsskema, kommunen har sendt dig." in deadlines
+    assert "Du eller din arbejdsgiver" in deadlines
+    client.get("/sprog/en?next=/")
+    page = visible(main_of(text(client.get(f"/borger/sag/{case_id}"))))
+    deadlines = page[page.index("Your deadlines"):]
+    assert "citizen" not in deadlines and "orgeren" not in deadlines
+    assert "You answer the questionnaire the municipality sent you." in deadlines
+    assert "You or your employer" in deadlines
+
+
+def test_the_employers_deadlines_address_the_employer(make_app, app):
+    employer = login(make_app, HANNE, "employer")
+    report_employee(employer)
+    url = f"/arbejdsgiver/indberetning/{report_id_of(app)}/spoergsmaal"
+    page = visible(main_of(text(employer.get(url))))
+    deadlines = page[page.index("Jeres frister som arbejdsgiver"):]
+    assert "orgeren" not in deadlines and "citizen" not in deadlines
+    assert "I eller medarbejderen kan bede om fast track" in deadlines
+    employer.get("/sprog/en?next=/")
+    page = visible(main_of(text(employer.get(url))))
+    deadlines = page[page.index("Your deadlines as employer"):]
+    assert "orgeren" not in deadlines and "citizen" not in deadlines
+    assert "You or your employee can ask for fast track" in deadlines
+
+
+def test_the_portals_service_goal_is_translated_on_english_pages(client, auth):
+    auth.login(CITIZEN)
+    case_id = case_id_from(report_sick(client))
+    submit_everything(client, case_id)
+    post_form(client, f"/borger/sag/{case_id}/samtale", {"form": "phone", "reason": "Min arbejdstid"})
+    assert "portalens servicemål" in text(client.get(f"/borger/sag/{case_id}"))
+    client.get("/sprog/en?next=/")
+    page = text(client.get(f"/borger/sag/{case_id}"))
+    assert "portalens servicemål" not in page
+    assert "the portal&#39;s service goal" in page or "the portal's service goal" in page
+
+
+def test_expected_back_is_the_duration_she_gave_in_the_questionnaire(client, auth):
+    auth.login(CITIZEN)
+    case_id = case_id_from(report_sick(client))  # "I don't know" at the report
+    assert "Forventet tilbage Ikke kendt endnu" in visible(main_of(text(client.get(f"/borger/sag/{case_id}"))))
+    submit_everything(client, case_id)  # "2 to 4 weeks" on 16 November: the timeline reckons with 14 December
+    for url in ("/borger/mit-sygefravaer", f"/borger/sag/{case_id}"):
+        page = visible(main_of(text(client.get(url))))
+        assert "Forventet tilbage 14. december 2026" in page, url
+
+
+def test_her_buttons_come_in_the_order_they_are_due(make_app, app):
+    employer = login(make_app, HANNE, "employer")
+    report_employee(employer)
+    assert post_form(employer, f"/arbejdsgiver/indberetning/{report_id_of(app)}/fast-track",
+                     FAST_TRACK).status_code == 303
+    lise = app.test_client()
+    Auth(lise).login(CITIZEN)
+    overview = text(lise.get("/borger/mit-sygefravaer"))
+    case_id = int(re.search(r"/borger/sag/(\d+)", overview).group(1))
+    page = main_of(text(lise.get(f"/borger/sag/{case_id}")))
+    # The fast-track answer is due 18 November, the questionnaire 24 November: the sooner one comes first.
+    assert "Svar senest 18. november 2026" in visible(page) and "senest 24. november 2026" in visible(page)
+    buttons = [visible(b).strip() for b in re.findall(r'<a class="button button-primary"[^>]*>(.*?)</a>', page, re.S)]
+    assert buttons == ["Svar på din arbejdsgivers anmodning", "Besvar oplysningsskemaet"]
+
+
+# The caseworker's queue: a date that is not a date ------------------------------------------------
+
+def test_a_due_date_that_does_not_exist_is_a_field_error_in_both_languages(client, auth):
+    auth.login("Mette Sagsbehandler", "caseworker")
+    query = "/jobcenter/?due_by-day=31&due_by-month=02&due_by-year=2026"
+    for headers in ({}, {"HX-Request": "true"}):  # the whole page, and the list htmx swaps in
+        page = visible(text(client.get(query, headers=headers)))
+        assert "Datoen skal være en rigtig dato" in page, headers
+        assert "Datoen i “Frist senest” er ikke en rigtig dato" in page, headers
+        assert "0 sager" not in page, headers
+    assert client.get("/jobcenter/?due_by=31-02-2026").status_code == 400
+    client.get("/sprog/en?next=/")
+    page = visible(text(client.get(query)))
+    assert "Datoen" not in page and "0 cases" not in page
+    assert "The date must be a real date" in page
+    assert "The date in “Due on or before” is not a real date" in page
