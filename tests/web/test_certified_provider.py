@@ -101,7 +101,7 @@ def login(client, face: str, who: str, browser: requests.Session | None = None, 
                                   timeout=60)
             continue
         location = urljoin(answer.url, answer.headers["Location"])
-        if location.startswith(PORTAL):
+        if location.startswith(PORTAL + "/"):  # not a prefix of the provider's own port (50007)
             callback = urlsplit(location)
             query = dict(parse_qsl(callback.query))
             return client.get(callback.path, query_string=tamper(query) if tamper else query)
