@@ -19,7 +19,7 @@ TEXT = {
         "employer": "Arbejdsgiverens navn", "full": "Helt fraværende", "unknown": "Det ved jeg ikke endnu",
         "answer": "Besvar oplysningsskemaet", "continue": "Gem og fortsæt", "yes": "Ja", "no": "Nej",
         "declaration": "Jeg erklærer", "send": "Send oplysningsskemaet", "received": "Vi har modtaget",
-        "logout": "Log ud", "problem": "Der er et problem", "sick_from": "Sygemeldt fra 10. november 2026.",
+        "logout": "Log ud", "problem": "Der er et problem", "error": "Fejl:", "sick_from": "Sygemeldt fra 10. november 2026.",
         "hours_shown": "37,5", "satisfied": "Tilfreds", "improve": "Hvad kan vi gøre bedre",
         "send_feedback": "Send dit svar", "thanks": "Tak for dit svar",
     },
@@ -29,7 +29,7 @@ TEXT = {
         "employer": "Employer's name", "full": "Fully absent", "unknown": "I don't know yet",
         "answer": "Answer the questionnaire", "continue": "Save and continue", "yes": "Yes", "no": "No",
         "declaration": "I declare", "send": "Send the questionnaire", "received": "We have received",
-        "logout": "Log out", "problem": "There is a problem", "sick_from": "Sick leave from 10 November 2026.",
+        "logout": "Log out", "problem": "There is a problem", "error": "Error:", "sick_from": "Sick leave from 10 November 2026.",
         "hours_shown": "37.5", "satisfied": "Satisfied", "improve": "How could we improve it",
         "send_feedback": "Send your answer", "thanks": "Thank you for your answer",
     },
@@ -64,7 +64,9 @@ def journey(page, portal_url, lang, who, check, typed_date="10-11-2026", typed_h
     # a failed submit first: the error summary takes focus and links to the field
     page.get_by_role("button", name=t["submit_report"]).click()
     check(page, "report-errors")
-    assert page.get_by_role("alert").first.inner_text().startswith(t["problem"])
+    # The error summary is spoken as "Fejl: Der er et problem" (the hidden label stands for its icon).
+    summary = page.get_by_role("alert").first.inner_text().splitlines()
+    assert summary[:2] == [t["error"], t["problem"]], summary
 
     type_date(page, "first_absence_day", typed_date)
     page.get_by_label(t["employed"], exact=True).check()
