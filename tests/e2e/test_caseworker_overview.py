@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from .test_caseworkers_day import caseworker_login
 
@@ -90,7 +91,7 @@ def test_the_timeout_warning_counts_down_ignores_esc_and_ends_on_the_logged_out_
     warn = int(page.get_attribute("body", "data-warn-seconds"))
     page.clock.run_for((idle - warn + 1) * 1000)
     dialog = page.locator("#session-timeout")
-    assert dialog.is_visible()
+    expect(dialog).to_be_visible()
     first = page.inner_text("[data-timeout-countdown]")
     page.clock.run_for(2000)
     assert page.inner_text("[data-timeout-countdown]") != first and re.fullmatch(r"\d+:\d\d", first)

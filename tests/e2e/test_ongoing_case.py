@@ -97,13 +97,14 @@ def lise(page, portal_url, lang, check):
                                          "Report partial sick leave hours")).click()
     check(page, "hours")
     report_week(page, "2026-W45", "37,5", "12,5")  # a decimal comma, in English too
-    assert page.get_by_text(either("Dine timer for uge 45 er gemt", "Your hours for week 45 are saved")).is_visible()
+    saved = either("Dine timer for uge 45 er gemt", "Your hours for week 45 are saved")
+    expect(page.get_by_text(saved)).to_be_visible()
     week45 = page.locator("table tbody tr", has_text="45").first.locator("td")
     comma = "," if lang == "da" else "."
     assert [week45.nth(i).inner_text().strip() for i in range(2)] == [f"37{comma}5", f"12{comma}5"]
     assert week45.nth(2).inner_text().startswith("25 ")  # 25 hours of absence, stored and worked out
     report_week(page, "2026-W46", "37", "34")
-    assert page.get_by_role("alert").first.is_visible()
+    expect(page.get_by_role("alert").first).to_be_visible()
     expect(page.locator("body")).to_contain_text(re.compile(r"mindst 4 timer om ugen|at least 4 hours a week"))
     expect(page.locator("body")).to_contain_text("sygedagpengeloven § 7")
     check(page, "hours-refused")

@@ -33,7 +33,7 @@ def test_the_deadline_calculator(new_page, portal_url, lang, viewport):
     open_calculator(page, portal_url, lang)
     check(page, "calculator")
     page.get_by_role("button", name=either("Beregn", "Calculate")).click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     expect(page.locator("body")).to_contain_text(re.compile(r"Skriv første fraværsdag|Enter the first day of absence"))
     check(page, "calculator-error")
     type_date(page, "first_absence_day", "13.5.2026")
