@@ -293,12 +293,17 @@ class _Exemption:
 
 def _state(on: date, due: date | None, opens: date | None, met_on: date | None,
            exemptions: list[_Exemption | None]) -> tuple[State, _Exemption | None]:
-    """A fact that makes an obligation unnecessary counts only if it was known by the deadline."""
+    """A fact that makes an obligation unnecessary counts only if it was known by the deadline. An
+    obligation that was not required at its deadline stays not required when the step is taken later
+    (a conversation held after an exempt first deadline was not held late)."""
+    exempt = next((e for e in exemptions if e is not None and e.since <= on and (due is None or e.since <= due)),
+                  None)
     if met_on is not None and met_on <= on:
+        if exempt is not None and due is not None and met_on > due:
+            return State.NOT_REQUIRED, exempt
         return State.MET, None
-    for exemption in exemptions:
-        if exemption is not None and exemption.since <= on and (due is None or exemption.since <= due):
-            return State.NOT_REQUIRED, exemption
+    if exempt is not None:
+        return State.NOT_REQUIRED, exempt
     if due is None:
         return State.UPCOMING, None
     if on > due:
