@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from .rules import Code, State, Who
+from .rules.regimes import PORTAL
 from .rules.screening import SERVICE_GOAL
 
 OBLIGATION_LABELS = {
@@ -97,10 +98,45 @@ AUDIENCE_TEXTS = {
 }
 
 
+# The portal's own words in a rule's source, which is otherwise the law's Danish: English pages
+# translate these and keep the rest marked as Danish.
+PORTAL_PHRASES = {
+    SERVICE_GOAL: _l("the portal's service goal"),
+    "portalens praksis": _l("the portal's practice"),
+    "portalens læsning: reglerne, der gjaldt, da sygdommen begyndte":
+        _l("the portal's reading: the rules in force when the illness began"),
+    "portalens sikre læsning: reglerne, der gjaldt på første fraværsdag":
+        _l("the portal's safe reading: the rules in force on the first day of absence"),
+    "portalens sikre læsning af ": _l("the portal's safe reading of "),
+    ": sygdom fra 1. juli 2026": _l(": illness from 1 July 2026"),
+    PORTAL: _l("the portal (the safe reading)"),
+}
+
+
+def source_parts(text: str) -> list[tuple[str, bool]]:
+    """The source cut into (text, is_danish) parts, the portal's own phrases translated."""
+    parts = [(text, True)]
+    for phrase, translated in PORTAL_PHRASES.items():
+        if phrase not in text:
+            continue
+        cut = []
+        for part, danish in parts:
+            if not danish:
+                cut.append((part, danish))
+                continue
+            for i, piece in enumerate(part.split(phrase)):
+                if i:
+                    cut.append((str(translated), False))
+                if piece:
+                    cut.append((piece, True))
+        parts = cut
+    return parts
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def _deadline_labels():
         return {"obligation_labels": OBLIGATION_LABELS, "obligation_state_labels": STATE_LABELS,
                 "obligation_state_badges": STATE_BADGES, "obligation_who_labels": WHO_LABELS,
                 "audience_labels": AUDIENCE_LABELS, "audience_who_labels": AUDIENCE_WHO_LABELS,
-                "audience_texts": AUDIENCE_TEXTS, "service_goal": SERVICE_GOAL}
+                "audience_texts": AUDIENCE_TEXTS, "source_parts": source_parts}

@@ -124,3 +124,17 @@ def test_a_conversation_s_time_is_read_in_the_digits_0_9_only(app, typed, status
         assert message in text(booked) and typed in text(booked), "the message, and what was typed kept"
     else:
         assert "18.11.2026 10.30" in text(mette.get(f"/jobcenter/sag/{case_id}"))
+
+
+def test_the_portals_own_words_in_a_source_are_english_on_english_pages(app):
+    """The law's sources stay Danish (marked lang="da"); the portal's own words are translated."""
+    client = caseworker(app)
+    danish = text(client.get("/jobcenter/overholdelse"))
+    assert "portalens sikre læsning: reglerne, der gjaldt på første fraværsdag" in danish
+    assert "portalen (den sikre læsning)" in danish
+    client.get("/sprog/en?next=/")
+    english = text(client.get("/jobcenter/overholdelse"))
+    assert "portalens" not in english and "portalen (" not in english and "sikre læsning" not in english
+    assert "the portal&#39;s safe reading: the rules in force on the first day of absence" in english
+    assert "the portal (the safe reading)" in english
+    assert '<span class="source" lang="da">sygedagpengeloven § 13 b, stk. 5' in english  # the law stays Danish
