@@ -98,6 +98,26 @@ AUDIENCE_TEXTS = {
 }
 
 
+# Why a step is not needed, said to the citizen or the employer on their own pages. The caseworker's
+# reason for waiving stays on the caseworker's page: it is an internal note.
+AUDIENCE_WHY = {
+    ("citizen", "standby"): _l("You are in the standby scheme (standby-ordning), so the jobcenter follows up on "
+                               "your case without calling you in."),
+    ("citizen", State.WAIVED): _l("The jobcenter has decided that this is not needed in your case."),
+    ("citizen", State.NOT_REQUIRED): _l("This is not needed in your case."),
+    ("employer", State.WAIVED): _l("The jobcenter has decided that this is not needed in this case."),
+    ("employer", State.NOT_REQUIRED): _l("This is not needed in this case."),
+}
+
+
+def audience_why(audience: str, obligation) -> str:
+    """Why a step the reader sees is not needed, in their words; '' when it is needed."""
+    if obligation.state not in (State.WAIVED, State.NOT_REQUIRED):
+        return ""
+    return (AUDIENCE_WHY.get((audience, obligation.why_code)) or AUDIENCE_WHY.get((audience, obligation.state))
+            or "")
+
+
 # The portal's own words in a rule's source, which is otherwise the law's Danish: English pages
 # translate these and keep the rest marked as Danish.
 PORTAL_PHRASES = {
@@ -139,4 +159,5 @@ def init_app(app: Flask) -> None:
         return {"obligation_labels": OBLIGATION_LABELS, "obligation_state_labels": STATE_LABELS,
                 "obligation_state_badges": STATE_BADGES, "obligation_who_labels": WHO_LABELS,
                 "audience_labels": AUDIENCE_LABELS, "audience_who_labels": AUDIENCE_WHO_LABELS,
-                "audience_texts": AUDIENCE_TEXTS, "source_parts": source_parts}
+                "audience_texts": AUDIENCE_TEXTS, "source_parts": source_parts,
+                "audience_why": audience_why}

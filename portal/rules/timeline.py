@@ -336,7 +336,8 @@ def _standby(facts: CaseFacts, known: _Known) -> _Exemption | None:
     if since is None:
         return None
     return _Exemption(since, "Borgeren er i standby-ordningen: kommunen følger op uden at kontakte borgeren.",
-                      "The citizen is on standby: the municipality follows up without contacting the citizen.")
+                      "The citizen is on standby: the municipality follows up without contacting the citizen.",
+                      "standby")
 
 
 # The obligations ----------------------------------------------------------------------------------

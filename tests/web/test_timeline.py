@@ -129,7 +129,7 @@ def test_the_citizen_s_page_the_case_view_and_screening_agree_on_every_date(app)
 # ---- a caseworker corrects the rules' result -------------------------------------------------------------
 
 def test_a_caseworker_waives_a_deadline_with_a_reason(app):
-    _citizen, case_id = _reported_case(app, employment="unemployed", employer_cvr="", employer_name="")
+    citizen, case_id = _reported_case(app, employment="unemployed", employer_cvr="", employer_name="")
     client = caseworker(app)
     page = text(client.get(f"/jobcenter/sag/{case_id}"))
     token = csrf_token(page)
@@ -152,6 +152,9 @@ def test_a_caseworker_waives_a_deadline_with_a_reason(app):
         assert event.details["obligation"] == "first_conversation" and event.details["correction"] == "waive"
     compliance = text(client.get("/jobcenter/overholdelse"))
     assert "1 første samtaler frafaldet" in compliance
+    own_page = text(citizen.get(f"/borger/sag/{case_id}"))
+    assert "Jobcenteret har besluttet, at det ikke er nødvendigt i din sag." in own_page
+    assert "indlagt" not in own_page, "the caseworker's reason is an internal note"
 
 
 # ---- standby -------------------------------------------------------------------------------------
@@ -163,6 +166,8 @@ def test_on_standby_a_conversation_request_reaches_the_caseworker_who_books_only
                                                           "understood": "y"})
     with app.app_context(), session_scope(app) as db:
         assert db.get(SickCase, case_id).standby_since is not None, "standby chosen"
+    assert "Du er i standby-ordningen, så jobcenteret følger op på din sag uden at indkalde dig." in text(
+        citizen.get(f"/borger/sag/{case_id}")), "the step standby makes unnecessary says why, in her words"
     ask = text(citizen.get(f"/borger/sag/{case_id}/samtale"))
     assert "kontakter jobcentret dig kun om denne samtale" in ask
     asked = citizen.post(f"/borger/sag/{case_id}/samtale", data={"csrf_token": csrf_token(ask), "form": "phone",
