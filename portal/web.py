@@ -15,6 +15,7 @@ from .api.problems import answers_with_problems, is_api_request, problem
 from .extensions import csrf, htmx
 from .forms import aria
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")  # what Werkzeug parses into request.form
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
 
@@ -132,8 +133,12 @@ def init_app(app: Flask) -> None:
     def _refuse_nul_bytes():
         # No keyboard types a NUL byte, and PostgreSQL cannot store one: refuse it at the door.
         # A page asked for JSON answers as it answers any bad input: a problem naming the fields.
-        fields = sorted({key for values in (request.args, request.form)
-                         for key, value in values.items(multi=True) if "\x00" in value})
+        # Only what can hold one is parsed: a query string with %00 (or a raw NUL) in it, a form body.
+        query = request.query_string
+        sent = [request.args] if b"%00" in query or b"\x00" in query else []
+        if request.mimetype in FORM_TYPES:
+            sent.append(request.form)
+        fields = sorted({key for values in sent for key, value in values.items(multi=True) if "\x00" in value})
         if not fields:
             return None
         if answers_with_problems() and not is_api_request():
