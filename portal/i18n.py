@@ -12,6 +12,7 @@ from flask import Flask, g, request, session
 from flask.templating import Environment as FlaskEnvironment
 from flask_babel import Domain, format_decimal, get_locale, to_user_timezone
 from flask_babel import _get_current_context as _babel_context  # pinned Flask-Babel 4.0: its per-request namespace
+from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 from jinja2.ext import Extension
 from jinja2.lexer import Token
@@ -70,6 +71,18 @@ class RequestDomain(Domain):
 
 def _catalogue():
     return babel.domain_instance.get_translations()
+
+
+def _translated(string: str, **variables) -> str:
+    text = _catalogue().ugettext(string)
+    return text % variables if variables else text
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """Flask-Babel's lazy_gettext (the same LazyString), translated with the request's catalogue as
+    found once a request (RequestDomain), without Flask-Babel looking its domain and catalogue up
+    again through the app at each use: a form page reads a dozen labels and choices."""
+    return LazyString(_translated, string, **variables)
 
 
 # Jinja's own `_` resolves `gettext` and calls it through two wrappers, and Flask-Babel's looks the
