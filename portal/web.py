@@ -4,7 +4,8 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, g, has_request_context, request, session, url_for
+from flask import Flask, Response, abort, current_app, g, request, session, url_for
+from flask.globals import _cv_request  # Flask's own request context variable (flask.globals)
 from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -98,9 +99,12 @@ def template_url_for(built: dict):
     is the same for every person, so it is built once per script root; one with values (an id, a
     `next`, _external) is built each time."""
     def url_for_in_template(endpoint: str, **values) -> str:
-        if values or endpoint.startswith(".") or not has_request_context():
+        # The request context read once from Flask's context variable: twenty links a page each read
+        # it through two proxies (has_request_context, request) before.
+        context = _cv_request.get(None)
+        if values or endpoint.startswith(".") or context is None:
             return url_for(endpoint, **values)
-        key = (request.script_root, endpoint)
+        key = (context.request.script_root, endpoint)
         found = built.get(key)
         if found is None:
             found = built[key] = url_for(endpoint)
