@@ -14,6 +14,9 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.path.join(root, "instance"),
                 template_folder=os.path.join(root, "templates"),
                 static_folder=os.path.join(root, "static"))
+    from .i18n import TranslatingEnvironment
+
+    app.jinja_environment = TranslatingEnvironment  # before anything makes app.jinja_env
     app.config.update(from_environment(app.instance_path))
     app.config.update(config or {})
     check_production(app.config)

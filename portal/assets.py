@@ -9,7 +9,8 @@ import json
 import os
 import re
 
-from flask import Flask, Response, has_request_context, request, url_for
+from flask import Flask, Response, request, url_for
+from flask.globals import _cv_request  # Flask's own request context variable (flask.globals)
 from flask_compress import Compress
 from whitenoise import WhiteNoise
 
@@ -33,9 +34,10 @@ def init_app(app: Flask) -> None:
 
     def asset(name: str) -> str:
         # Four a page, the same for everyone: built once per script root.
-        if not has_request_context():
+        context = _cv_request.get(None)
+        if context is None:
             return url_for("static", filename=manifest.get(name, name))
-        key = (request.script_root, name)
+        key = (context.request.script_root, name)
         found = built.get(key)
         if found is None:
             found = built[key] = url_for("static", filename=manifest.get(name, name))

@@ -3,8 +3,8 @@ both languages. The rules carry the longer texts themselves (they are pure and k
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
+from .i18n import lazy_gettext as _l
 from .rules import Code, State, Who
 from .rules.regimes import PORTAL
 from .rules.screening import SERVICE_GOAL

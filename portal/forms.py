@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 from babel.dates import format_date as babel_format_date
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -22,6 +21,7 @@ from wtforms.widgets import core as wtforms_widgets_core
 from wtforms.widgets.core import clean_key
 
 from .i18n import ENGLISH_FORMATS, formats_of
+from .i18n import lazy_gettext as _l
 from .models import AbsenceKind
 from .personal_data import CprError, CprProblem, read_cpr, valid_cvr
 from .rules import regime_on

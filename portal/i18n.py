@@ -9,9 +9,13 @@ from functools import lru_cache
 from babel import Locale
 from babel import dates as babel_dates
 from flask import Flask, g, request, session
+from flask.templating import Environment as FlaskEnvironment
 from flask_babel import Domain, format_decimal, get_locale, to_user_timezone
 from flask_babel import _get_current_context as _babel_context  # pinned Flask-Babel 4.0: its per-request namespace
+from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
+from jinja2.ext import Extension
+from jinja2.lexer import Token
 from markupsafe import Markup, escape
 
 from .extensions import babel
@@ -69,6 +73,18 @@ def _catalogue():
     return babel.domain_instance.get_translations()
 
 
+def _translated(string: str, **variables) -> str:
+    text = _catalogue().ugettext(string)
+    return text % variables if variables else text
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """Flask-Babel's lazy_gettext (the same LazyString), translated with the request's catalogue as
+    found once a request (RequestDomain), without Flask-Babel looking its domain and catalogue up
+    again through the app at each use: a form page reads a dozen labels and choices."""
+    return LazyString(_translated, string, **variables)
+
+
 # Jinja's own `_` resolves `gettext` and calls it through two wrappers, and Flask-Babel's looks the
 # catalogue up through three more: 19 µs a string here, and a page has 50. These do what Jinja's
 # newstyle gettext does (the text is a format string, its values escaped on an HTML page) in one
@@ -87,6 +103,78 @@ def template_ngettext(context, singular: str, plural: str, num: int, **variables
     variables.setdefault("num", num)
     text = (context.get("portal_catalogue") or _catalogue()).ungettext(singular, plural, num)
     return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # nosec B704
+
+
+class ConstantTranslations(Extension):
+    """At compile time, `_("literal")` (or gettext) with no values becomes the catalogue's text, as
+    template_gettext would return it (the text % {}, marked safe): a page has dozens of them, and
+    each call through Jinja's Context.call cost more than the translation. Only in a template that
+    escapes HTML and has no {% autoescape %} block (where template_gettext answers Markup); anything
+    else (values, a variable, a text that does not format) stays a call at render time."""
+
+    def filter_stream(self, stream):
+        catalogue = getattr(self.environment, "portal_catalogue", None)
+        tokens = list(stream)
+        autoescape = self.environment.autoescape
+        escapes = autoescape(stream.name) if callable(autoescape) else autoescape
+        if catalogue is None or not escapes or any(t.type == "name" and t.value == "autoescape" for t in tokens):
+            return tokens
+        out: list[Token] = []
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            if (token.type == "name" and token.value in ("_", "gettext") and index + 3 < len(tokens)
+                    and tokens[index + 1].type == "lparen" and tokens[index + 2].type == "string"
+                    and tokens[index + 3].type == "rparen" and not (out and out[-1].type in ("dot", "pipe"))):
+                try:
+                    text = catalogue.ugettext(tokens[index + 2].value) % {}
+                except (TypeError, ValueError, KeyError):
+                    text = None
+                if text is not None:
+                    line = token.lineno
+                    out += [Token(line, "lparen", "("), Token(line, "string", text), Token(line, "pipe", "|"),
+                            Token(line, "name", "safe"), Token(line, "rparen", ")")]
+                    index += 4
+                    continue
+            out.append(token)
+            index += 1
+        return out
+
+
+class TranslatingEnvironment(FlaskEnvironment):
+    """Flask's Jinja environment with one overlay a catalogue (Danish, English): a template is
+    compiled once for each language with its constant texts translated in (ConstantTranslations).
+    Which overlay follows the catalogue the request's gettext uses (the session's language, or a
+    letter's forced one); outside a request the templates translate at render time, as before."""
+
+    portal_catalogue = None  # set on an overlay: the catalogue its templates were translated with
+    OVERLAYS_KEPT = 16
+
+    def _for_catalogue(self):
+        if self.portal_catalogue is not None or _babel_context() is None:
+            return self
+        catalogue = _catalogue()
+        overlays = self.__dict__.setdefault("portal_overlays", {})
+        found = overlays.get(id(catalogue))
+        if found is None or found[0] is not catalogue:
+            if len(overlays) >= self.OVERLAYS_KEPT:
+                overlays.clear()
+            overlay = self.overlay(extensions=[ConstantTranslations])
+            overlay.portal_catalogue = catalogue
+            found = overlays[id(catalogue)] = (catalogue, overlay)
+        return found[1]
+
+    def get_template(self, name, parent=None, globals=None):  # noqa: A002 (Jinja's own signature)
+        environment = self._for_catalogue()
+        if environment is self:
+            return super().get_template(name, parent, globals)
+        return environment.get_template(name, parent, globals)
+
+    def select_template(self, names, parent=None, globals=None):  # noqa: A002
+        environment = self._for_catalogue()
+        if environment is self:
+            return super().select_template(names, parent, globals)
+        return environment.select_template(names, parent, globals)
 
 
 @lru_cache(maxsize=8192)

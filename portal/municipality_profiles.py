@@ -129,14 +129,14 @@ def header_municipality(user) -> str | None:
     if user.role == "citizen" and user.citizen_id:
         from sqlalchemy.exc import SQLAlchemyError
 
-        from .cases.sickness import latest_case_of
+        from .cases.sickness import latest_municipality_of
         from .db import get_session
 
         try:
-            case = latest_case_of(get_session(), user.citizen_id)
+            code = latest_municipality_of(get_session(), user.citizen_id)
         except SQLAlchemyError:
             return None  # the error page of a failed transaction: the header must not fail it again
-        return display_name(case.municipality_code) if case else None
+        return display_name(code) if code is not None else None
     return None
 
 

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, StringField, TelField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp
 
 from .forms import TEXT_LENGTH, YES_NO, YES_NO_UNKNOWN, DanishDecimalField, OnlyIf, choice_label, format_hours, options
+from .i18n import lazy_gettext as _l
 
 EXPECTED_DURATION = [
     ("under_2_weeks", _l("Less than 2 weeks")),

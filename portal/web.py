@@ -4,7 +4,8 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, g, has_request_context, request, session, url_for
+from flask import Flask, Response, abort, current_app, g, request, session, url_for
+from flask.globals import _cv_request  # Flask's own request context variable (flask.globals)
 from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -15,6 +16,7 @@ from .api.problems import answers_with_problems, is_api_request, problem
 from .extensions import csrf, htmx
 from .forms import aria
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")  # what Werkzeug parses into request.form
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
 
@@ -97,9 +99,12 @@ def template_url_for(built: dict):
     is the same for every person, so it is built once per script root; one with values (an id, a
     `next`, _external) is built each time."""
     def url_for_in_template(endpoint: str, **values) -> str:
-        if values or endpoint.startswith(".") or not has_request_context():
+        # The request context read once from Flask's context variable: twenty links a page each read
+        # it through two proxies (has_request_context, request) before.
+        context = _cv_request.get(None)
+        if values or endpoint.startswith(".") or context is None:
             return url_for(endpoint, **values)
-        key = (request.script_root, endpoint)
+        key = (context.request.script_root, endpoint)
         found = built.get(key)
         if found is None:
             found = built[key] = url_for(endpoint)
@@ -132,8 +137,12 @@ def init_app(app: Flask) -> None:
     def _refuse_nul_bytes():
         # No keyboard types a NUL byte, and PostgreSQL cannot store one: refuse it at the door.
         # A page asked for JSON answers as it answers any bad input: a problem naming the fields.
-        fields = sorted({key for values in (request.args, request.form)
-                         for key, value in values.items(multi=True) if "\x00" in value})
+        # Only what can hold one is parsed: a query string with %00 (or a raw NUL) in it, a form body.
+        query = request.query_string
+        sent = [request.args] if b"%00" in query or b"\x00" in query else []
+        if request.mimetype in FORM_TYPES:
+            sent.append(request.form)
+        fields = sorted({key for values in sent for key, value in values.items(multi=True) if "\x00" in value})
         if not fields:
             return None
         if answers_with_problems() and not is_api_request():

@@ -16,6 +16,7 @@ from authlib.oauth2.rfc6749 import ClientMixin, InvalidScopeError, TokenMixin
 from authlib.oauth2.rfc6749.grants import ClientCredentialsGrant
 from authlib.oauth2.rfc6750 import BearerTokenValidator
 from flask import Flask, abort, g, request
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -96,11 +97,14 @@ class IssuedToken(TokenMixin):
         return None
 
 
+# Every API call's first statement, built once.
+_TOKEN_AND_CLIENT = (select(ApiToken, ApiClient).join(ApiClient, ApiClient.id == ApiToken.client_id)
+                     .where(ApiToken.token_hash == bindparam("token_hash")))
+
+
 class StoredTokenValidator(BearerTokenValidator):
     def authenticate_token(self, token_string: str) -> IssuedToken | None:
-        row = get_session().exec(
-            select(ApiToken, ApiClient).join(ApiClient, ApiClient.id == ApiToken.client_id)
-            .where(ApiToken.token_hash == token_hash(token_string))).first()
+        row = get_session().exec(_TOKEN_AND_CLIENT, params={"token_hash": token_hash(token_string)}).first()
         if row is None:
             return None
         token, client = row

@@ -8,7 +8,6 @@ the load balancer), the SQLite file on a laptop. Flask-Session would do the same
 index by person, which ending one's other sessions and the OpenID back-channel logout need."""
 from __future__ import annotations
 
-import copy
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -32,6 +31,16 @@ def _key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _json_copy(value):
+    """A deep copy of what a JSON column holds (dicts, lists and immutable scalars), without
+    copy.deepcopy's memo and dispatch: every logged-in request copies its session."""
+    if isinstance(value, dict):
+        return {name: _json_copy(item) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_json_copy(item) for item in value]
+    return value
+
+
 class ServerSession(CallbackDict, SessionMixin):
     def __init__(self, initial=None, key: str | None = None, last_seen: datetime | None = None):
         def on_update(this):
@@ -39,7 +48,7 @@ class ServerSession(CallbackDict, SessionMixin):
 
         super().__init__(initial, on_update)
         # What the row held when read: a save writes only the keys this request changed.
-        self.loaded = copy.deepcopy(dict(initial)) if key is not None and initial else {}
+        self.loaded = _json_copy(dict(initial)) if key is not None and initial else {}
         self.key, self.last_seen = key, last_seen
         self.modified = False
         self.rotate_reason: str | None = None   # set: end this row and start a new one (login, logout)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import event, inspect
+from sqlalchemy import bindparam, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,19 @@ _CHECK = CaseCheck.__table__
 _OF_A_CASE = (Questionnaire, Conversation, CheckIn, Handover)
 
 
+def _upsert(dialect_insert, values):
+    return dialect_insert(_CHECK).values(values).on_conflict_do_update(
+        index_elements=[_CHECK.c.case_id],
+        set_={"next_check_on": CHECK_NOW, "facts_version": _CHECK.c.facts_version + 1})
+
+
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# One case's upsert (every form a citizen or a caseworker sends), built once per dialect.
+_ONE_CASE = {name: _upsert(dialect_insert, {"case_id": bindparam("the_case_id"), "next_check_on": CHECK_NOW,
+                                             "facts_version": 1, "due_reasons": ""})
+             for name, dialect_insert in _INSERTS.items()}
+
+
 def facts_changed(db: Session, case_ids: Iterable[int]) -> None:
     """Make the cases due at the next sweep, in the caller's transaction."""
     ids = sorted({i for i in case_ids if i is not None})
@@ -29,12 +42,12 @@ def facts_changed(db: Session, case_ids: Iterable[int]) -> None:
         return
     # An upsert, not an update: a case without a row is due already, but the sweep may be screening
     # it (as version 0) right now, and must find the version moved on when it stores its day.
-    dialect_insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = dialect_insert(_CHECK).values([{"case_id": i, "next_check_on": CHECK_NOW, "facts_version": 1,
-                                                "due_reasons": ""} for i in ids])
-    db.execute(statement.on_conflict_do_update(
-        index_elements=[_CHECK.c.case_id],
-        set_={"next_check_on": CHECK_NOW, "facts_version": _CHECK.c.facts_version + 1}))
+    dialect = "postgresql" if db.get_bind().dialect.name == "postgresql" else "sqlite"
+    if len(ids) == 1:
+        db.execute(_ONE_CASE[dialect], {"the_case_id": ids[0]})
+        return
+    db.execute(_upsert(_INSERTS[dialect], [{"case_id": i, "next_check_on": CHECK_NOW, "facts_version": 1,
+                                             "due_reasons": ""} for i in ids]))
 
 
 def _changed_columns(case: SickCase) -> set[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -43,6 +44,21 @@ def latest_case_of(db: Session, citizen_id: int) -> SickCase | None:
     """The open case, else the newest closed one: the municipality a citizen last dealt with."""
     return open_case_of(db, citizen_id) or db.exec(
         select(SickCase).where(SickCase.citizen_id == citizen_id).order_by(SickCase.id.desc())).first()
+
+
+# What a citizen's page header names (portal.municipality_profiles): the municipality of her open case,
+# else of her newest; only that column, by statements built once.
+_OPEN_CASE_MUNICIPALITY = select(SickCase.municipality_code).where(
+    SickCase.citizen_id == bindparam("citizen_id"), SickCase.status == CaseStatus.OPEN)
+_NEWEST_CASE_MUNICIPALITY = (select(SickCase.municipality_code).where(SickCase.citizen_id == bindparam("citizen_id"))
+                             .order_by(SickCase.id.desc()))
+
+
+def latest_municipality_of(db: Session, citizen_id: int) -> str | None:
+    """latest_case_of's municipality code, or None for a citizen with no case."""
+    of_citizen = {"citizen_id": citizen_id}
+    code = db.exec(_OPEN_CASE_MUNICIPALITY, params=of_citizen).first()
+    return code if code is not None else db.exec(_NEWEST_CASE_MUNICIPALITY, params=of_citizen).first()
 
 
 def report_sickness(db: Session, citizen_id: int, municipality: str, report: SickReport,
@@ -126,12 +142,14 @@ def cases_of(db: Session, citizen_id: int) -> list[CaseSummary]:
     return [CaseSummary(case, questionnaire) for case, questionnaire in rows]
 
 
+_CASE_OF = (select(SickCase, Questionnaire)
+            .join(Questionnaire, Questionnaire.case_id == SickCase.id, isouter=True)
+            .where(SickCase.id == bindparam("case_id"), SickCase.citizen_id == bindparam("citizen_id")))
+
+
 def case_of(db: Session, citizen_id: int, case_id: int) -> CaseSummary | None:
-    """One case, only if it is the citizen's own: another citizen's id answers as if it did not exist."""
-    row = db.exec(
-        select(SickCase, Questionnaire)
-        .join(Questionnaire, Questionnaire.case_id == SickCase.id, isouter=True)
-        .where(SickCase.id == case_id, SickCase.citizen_id == citizen_id)
-    ).first()
+    """One case, only if it is the citizen's own: another citizen's id answers as if it did not exist.
+    Every page of her case reads it: the statement is built once."""
+    row = db.exec(_CASE_OF, params={"case_id": case_id, "citizen_id": citizen_id}).first()
     return CaseSummary(*row) if row else None
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -23,6 +22,7 @@ from ..forms import (
     options,
     partial_minimum_hours,
 )
+from ..i18n import lazy_gettext as _l
 from ..models import AbsenceKind, Employment
 
 EMPLOYMENT_CHOICES = [

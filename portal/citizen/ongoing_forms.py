@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
@@ -23,6 +22,7 @@ from ..forms import (
     not_in_future,
     options,
 )
+from ..i18n import lazy_gettext as _l
 
 HOURS_RANGE = NumberRange(min=0, max=80, message=_l("Enter a number of hours between 0 and 80."))
 CONVERSATION_FORMS = [("in_person", _l("In person at the jobcenter")), ("phone", _l("By phone")),

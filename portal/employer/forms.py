@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
@@ -25,6 +24,7 @@ from ..forms import (
     partial_minimum_hours,
     visible_text,
 )
+from ..i18n import lazy_gettext as _l
 from ..models import AbsenceKind
 
 

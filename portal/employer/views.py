@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..auth import sessions_page
@@ -14,6 +13,7 @@ from ..cases import employer as cases
 from ..cases.residence import residence_at_report
 from ..db import get_session
 from ..forms import FastTrackQuestions
+from ..i18n import lazy_gettext as _l
 from ..models import AbsenceKind
 from ..rules import EXPECTED_WEEKS, expected_too_soon, regime_for
 from .forms import EmployeeSickForm, EmployerQuestionsForm

@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import time
 
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -20,6 +19,7 @@ from ..forms import (
     options,
     visible_text,
 )
+from ..i18n import lazy_gettext as _l
 from ..rules import ReasonCode
 
 FORMS = [("in_person", _l("In person")), ("phone", _l("Phone")), ("video", _l("Video"))]

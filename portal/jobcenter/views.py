@@ -9,7 +9,6 @@ from babel.numbers import format_decimal as babel_decimal
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from jinja2 import pass_context
 
 from .. import clock
@@ -23,6 +22,7 @@ from ..db import get_session
 from ..deadline_labels import OBLIGATION_LABELS
 from ..extensions import htmx
 from ..forms import ADAPTED, DURATIONS, FEELINGS, RETENTION, YES_NO_UNKNOWN, ConfirmForm, options
+from ..i18n import lazy_gettext as _l
 from ..i18n import page_locale, select_locale, without_danish_glosses
 from ..letters import documents_of
 from ..municipalities import MUNICIPALITIES, municipality_name

@@ -17,7 +17,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..api.problems import prefers_json, problem
@@ -26,6 +25,7 @@ from ..cases.sickness import latest_case_of
 from ..db import get_session
 from ..forms import OUTSIDE_DATES
 from ..i18n import LOCALES
+from ..i18n import lazy_gettext as _l
 from ..municipality_profiles import profile_of, profiles
 from ..rules import Code
 from ..rules.calculator import CalculatorInput, InputProblem, calculate, problems

@@ -1,11 +1,11 @@
 """The public deadline calculator's form: read from the query string, so a result can be linked."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import Optional
 
 from ..forms import DanishDateField
+from ..i18n import lazy_gettext as _l
 
 
 class DeadlineCalculatorForm(FlaskForm):

@@ -1,6 +1,7 @@
-"""The caseworker's pages and the API, in-process: CPU a request and SQL statements, as ratios to
-the logged-in front page, on a PostgreSQL database filled as `make bench` fills it; with --profile
-NAME, a pyinstrument profile of that page (to tests/bench/results/, which git ignores).
+"""The portal's measured pages, in-process: CPU a request and SQL statements, as ratios to the
+logged-in front page, on a PostgreSQL database filled as `make bench` fills it; with --profile
+NAME, a pyinstrument profile of that page (HTML to tests/bench/results/, which git ignores) and
+cProfile's tables timed in CPU (pip install pyinstrument; it is not a dependency).
 
     python -m tests.bench.profile_caseworker --cases 2000 [--reuse] [--profile "search by name"]
 
@@ -15,10 +16,14 @@ import time
 from pathlib import Path
 
 from tests.bench import bench_pages
-from tests.bench.bench_pages import DB_PREFIX, database, identity_provider, minimal_cpu, queries_per_page
+from tests.bench.bench_pages import DB_PREFIX, MINIMAL, database, identity_provider, queries_per_page
 
 PAGES = {label: page for label, page in {
     "front page, logged in (GET)": ("caseworker", "GET", "/", None),
+    "citizen overview (GET)": ("citizen", "GET", "/borger/mit-sygefravaer", None),
+    "questionnaire step (GET)": ("citizen", "GET", "/borger/sag/{case_id}/oplysningsskema/om-dig", None),
+    "questionnaire step (POST)": ("citizen", "POST", "/borger/sag/{case_id}/oplysningsskema/om-dig",
+                                  bench_pages.STEP),
     "caseworker queue (GET)": ("caseworker", "GET", "/jobcenter/", None),
     "queue: my cases (GET)": ("caseworker", "GET", "/jobcenter/?assignee=me", None),
     "search by case number (POST)": ("caseworker", "POST", "/jobcenter/soeg", bench_pages.SEARCH),
@@ -51,7 +56,7 @@ def main() -> None:
             return
         counts, cpu = queries_per_page(url, issuer, pages)
     floor = cpu["front page, logged in (GET)"]
-    print(f"minimal Flask page {minimal_cpu():.2f} ms; {args.cases:,} cases")
+    print(f"minimal Flask page {cpu[MINIMAL]:.2f} ms; {args.cases:,} cases")
     print(f"{'page':32} {'queries':>7} {'CPU ms':>7} {'× front':>7}  target")
     for label in pages:
         limit = TARGET.get(label, 2.0)
@@ -61,23 +66,26 @@ def main() -> None:
 
 
 def profile(url: str, issuer: str, pages: dict, results: Path) -> None:
-    """The bench's own flow with the CPU loop wrapped in pyinstrument: one HTML profile a page."""
+    """The bench's own flow with its CPU loop replaced: 200 requests of the page under pyinstrument
+    (one HTML profile), then 200 under cProfile timed in CPU, so waiting for PostgreSQL is left out."""
+    import cProfile
+    import pstats
+
     from pyinstrument import Profiler
 
-    measured = bench_pages.cpu_per_request
+    label = next(iter(pages))
 
-    def profiled(request, rounds=5, per_round=20):
-        request()
+    def profiled(requests_by_label: dict) -> dict:
+        request = requests_by_label[label]
+        for _ in range(20):
+            request()
         profiler = Profiler(interval=0.0002)
         with profiler:
             for _ in range(200):
                 request()
-        label = next(iter(pages))
         name = "".join(c if c.isalnum() else "-" for c in label).strip("-")
         (results / f"profile-{name}.html").write_text(profiler.output_html())
         print(profiler.output_text(unicode=True, color=False, show_all=SHOW_ALL), file=sys.stdout)
-        import cProfile
-        import pstats
         cpu = cProfile.Profile(time.process_time)
         cpu.enable()
         for _ in range(200):
@@ -85,7 +93,7 @@ def profile(url: str, issuer: str, pages: dict, results: Path) -> None:
         cpu.disable()
         pstats.Stats(cpu).sort_stats("tottime").print_stats(40)
         pstats.Stats(cpu).sort_stats("cumtime").print_stats(80)
-        return measured(request, 1, 5)
+        return {}
 
     bench_pages.cpu_per_request = profiled
     queries_per_page(url, issuer, pages)
