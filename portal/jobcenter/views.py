@@ -568,6 +568,14 @@ READING_LABELS = {
     "standby_keeps_deadlines": _l("Standby chosen late never moves a deadline later"),
     "plan_due_with_second_deadline": _l("The follow-up plan is due with the second conversation's deadline"),
 }
+# A reading whose value is a choice, not a number, shows the choice in words.
+READING_VALUE_LABELS = {
+    "first_absence_day": _l("sickness that began on or after that day"),
+    "obligation_arose": _l("obligations that arose on or after that day"),
+    "earlier": _l("the earlier of the end of week 26 and the day before 6 calendar months"),
+    "weeks": _l("the end of week 26"),
+    "months": _l("the day before the same date 6 calendar months later"),
+}
 
 
 @bp.get("/overholdelse")
@@ -578,6 +586,7 @@ def compliance():
 
     readings = [(regime, name, param) for regime in active_regimes() for name, param in regime.readings()]
     return render_template("jobcenter/compliance.html", reading_labels=READING_LABELS, readings=readings,
+                           reading_value_labels=READING_VALUE_LABELS,
                            figures=figures(get_session(), current_user().municipality, clock.today()))
 
 

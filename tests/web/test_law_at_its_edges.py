@@ -132,9 +132,11 @@ def test_the_portals_own_words_in_a_source_are_english_on_english_pages(app):
     danish = text(client.get("/jobcenter/overholdelse"))
     assert "portalens sikre læsning: reglerne, der gjaldt på første fraværsdag" in danish
     assert "portalen (den sikre læsning)" in danish
+    assert "sygdom, der begyndte den dag eller senere" in danish and "first_absence_day</td>" not in danish
     client.get("/sprog/en?next=/")
     english = text(client.get("/jobcenter/overholdelse"))
     assert "portalens" not in english and "portalen (" not in english and "sikre læsning" not in english
     assert "the portal&#39;s safe reading: the rules in force on the first day of absence" in english
     assert "the portal (the safe reading)" in english
+    assert "first_absence_day" not in english and "sickness that began on or after that day" in english
     assert '<span class="source" lang="da">sygedagpengeloven § 13 b, stk. 5' in english  # the law stays Danish
