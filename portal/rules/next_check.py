@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from .timeline import CaseFacts, timeline
+from .followup import remind_on
+from .timeline import CaseFacts, Obligation, timeline
 
 # A safety net, not the mechanism: a case is screened at least this often even if no date is near,
 # so a rule whose date this module did not foresee is seen within weeks, not never.
@@ -36,13 +37,26 @@ def fact_dates(facts: CaseFacts) -> list[date]:
     return [d for d in days if d is not None]
 
 
-def next_check(facts: CaseFacts, on: date, lead_days: int | None = None) -> date:
+def next_check(facts: CaseFacts, on: date, lead_days: int | None = None,
+               obligations: list[Obligation] | None = None) -> date:
     """The first day after `on` on which screening these facts could differ from screening them on
-    `on`; never later than LONGEST_WAIT from `on`."""
+    `on`; never later than LONGEST_WAIT from `on`. `obligations`: the timeline of the facts on `on`
+    with `lead_days`, when the caller has it already."""
     candidates = fact_dates(facts)
-    for obligation in timeline(facts, on, lead_days):
+    for obligation in timeline(facts, on, lead_days) if obligations is None else obligations:
         for day in (obligation.opens, obligation.date, obligation.original_date, obligation.met_on):
             if day is not None:
                 candidates += [day, day + ONE_DAY]
     latest = on + LONGEST_WAIT
     return min((d for d in candidates if on < d < latest), default=latest)
+
+
+def next_reminder(facts: CaseFacts, on: date, obligations: list[Obligation] | None = None) -> date:
+    """The first day after `on` on which the citizen's reminders (notify.reminders.due_for) could
+    differ from those of `on`: they are read from the timeline (its steps, their opening days and
+    whether they are overdue) and from a deadline's reminder day (`remind_on`), so the next day the
+    timeline could change, or the next reminder day, whichever comes first. `obligations`: the
+    timeline of the facts on `on`, when the caller has it already."""
+    obligations = timeline(facts, on) if obligations is None else obligations
+    reminder_days = [remind_on(o) for o in obligations if o.date is not None]
+    return min([next_check(facts, on, obligations=obligations), *(d for d in reminder_days if d > on)])
