@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from .followup import remind_on
-from .timeline import CaseFacts, Obligation, timeline
+from .timeline import CaseFacts, Obligation, State, Who, timeline
 
 # A safety net, not the mechanism: a case is screened at least this often even if no date is near,
 # so a rule whose date this module did not foresee is seen within weeks, not never.
@@ -53,10 +53,21 @@ def next_check(facts: CaseFacts, on: date, lead_days: int | None = None,
 
 def next_reminder(facts: CaseFacts, on: date, obligations: list[Obligation] | None = None) -> date:
     """The first day after `on` on which the citizen's reminders (notify.reminders.due_for) could
-    differ from those of `on`: they are read from the timeline (its steps, their opening days and
-    whether they are overdue) and from a deadline's reminder day (`remind_on`), so the next day the
-    timeline could change, or the next reminder day, whichever comes first. `obligations`: the
-    timeline of the facts on `on`, when the caller has it already."""
-    obligations = timeline(facts, on) if obligations is None else obligations
-    reminder_days = [remind_on(o) for o in obligations if o.date is not None]
-    return min([next_check(facts, on, obligations=obligations), *(d for d in reminder_days if d > on)])
+    differ from those of `on`; never later than LONGEST_WAIT from `on`. They are read from the
+    citizen's own obligations in the timeline (her steps: whether each is pending, overdue, open)
+    and from a deadline's reminder day (`remind_on`). Each of her obligations is made from the facts
+    as known on the day, and its state is decided by its own dates (opens, date, met_on) and the
+    facts' dates (a standby, a correction, the case closed), so it can change only on one of those
+    dates or the day after; one met stays met (met_on is a fact, and `_state` reads it first).
+    `obligations`: the timeline of the facts on `on`, when the caller has it already."""
+    candidates = fact_dates(facts)
+    for obligation in timeline(facts, on) if obligations is None else obligations:
+        if obligation.who != Who.CITIZEN or obligation.state == State.MET:  # not hers, or met for good
+            continue
+        for day in (obligation.opens, obligation.date, obligation.original_date, obligation.met_on):
+            if day is not None:
+                candidates += [day, day + ONE_DAY]
+        if obligation.date is not None:
+            candidates.append(remind_on(obligation))
+    latest = on + LONGEST_WAIT
+    return min((d for d in candidates if on < d < latest), default=latest)

@@ -11,6 +11,7 @@ import random
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from portal.cases.facts import facts_of, histories_of
@@ -85,7 +86,10 @@ def test_the_reminders_of_the_cases_due_are_those_of_every_case_every_day(app, s
                 elif roll < 0.4 and case.standby_since is not None:
                     _standby_ends(db, case, today)
                 else:
-                    _change(db, case, today, rng)
+                    try:
+                        _change(db, case, today, rng)
+                    except IntegrityError:  # a check-in answered twice for one day: the generator's, not a change
+                        db.rollback()
             if offset % 5 == 2:  # a new case now and then: its questionnaire is due within 8 days
                 ids.append(_report(db, 100 + offset, today).id)
             sweep(db, today, batch_size=7)  # as `flask sweep` runs them: the sweep, then the reminders
