@@ -67,9 +67,13 @@ def _codes(reasons: Iterable[Reason]) -> str:
     return "|" + "|".join(sorted({str(r.code) for r in reasons})) + "|"
 
 
+# Built once: every use case that re-screens its case asks this (building it cost more than running it).
+_LIVE = select(Handover).where(Handover.case_id == bindparam("case_id"),
+                               Handover.status != fixed(HandoverStatus.CLOSED))
+
+
 def live_handover(db: Session, case_id: int) -> Handover | None:
-    return db.exec(select(Handover).where(Handover.case_id == case_id,
-                                          Handover.status != fixed(HandoverStatus.CLOSED))).first()
+    return db.exec(_LIVE, params={"case_id": case_id}).first()
 
 
 def reasons_on(case: SickCase, questionnaire: Questionnaire | None, history: CaseHistory, today: date,

@@ -95,7 +95,9 @@ def _facts_written(db: Session, _context, _instances) -> None:
         facts_changed(db, set(_open_cases_of(db, contacts)) - cases - gone, sweep=False)
 
 
+_OPEN_CASES_OF = SickCase.__table__.select().with_only_columns(SickCase.__table__.c.id).where(
+    SickCase.__table__.c.citizen_id.in_(bindparam("citizens", expanding=True)), SickCase.__table__.c.status == "open")
+
+
 def _open_cases_of(db: Session, citizen_ids: set[int]):
-    table = SickCase.__table__
-    return db.execute(table.select().with_only_columns(table.c.id)
-                      .where(table.c.citizen_id.in_(citizen_ids), table.c.status == "open")).scalars()
+    return db.execute(_OPEN_CASES_OF, {"citizens": sorted(citizen_ids)}).scalars()
