@@ -86,7 +86,8 @@ def seed_demo() -> None:
 @with_appcontext
 @click.option("--batch-size", default=1000, show_default=True)
 @click.option("--every-case", is_flag=True,
-              help="Screen every open case, not only those due for a check (after a change of the rules).")
+              help="Screen every open case and work out its reminders, not only those due for a check "
+              "(after a change of the rules).")
 def sweep(batch_size: int, every_case: bool) -> None:
     """Re-screen the open cases due for a check (their facts changed, or a date of theirs came) and hand
     over those that need the jobcenter (run from a timer; safe to run twice or in two processes at once)."""
@@ -107,7 +108,7 @@ def sweep(batch_size: int, every_case: bool) -> None:
         unanswered = mark_unanswered(db, clock.today())
         residences = _recheck_residences(db)
         screened, made = sweep_cases(db, clock.today(), batch_size, every_case=every_case)
-        queued = queue_due(db, clock.today(), _overview_link(), batch_size)
+        queued = queue_due(db, clock.today(), _overview_link(), batch_size, every_case=every_case)
     with current_app.extensions["portal.engine"].begin() as connection:
         forgotten = purge_old(connection) + purge_old_idempotency_keys(connection)
     with session_scope(current_app) as db:

@@ -142,8 +142,10 @@ class CaseCheck(SQLModel, table=True):
     and its two indexes, not sick_case and its seven. A case without a row is due for a check."""
 
     __tablename__ = "case_check"
-    # The sweep's read: the cases due for a check (handover.due_case_ids).
-    __table_args__ = (Index("ix_case_check_next_check_on", "next_check_on", "case_id"),)
+    # The sweep's read: the cases due for a check (handover.due_case_ids); the reminders' read: the
+    # cases whose reminders are to be worked out again (notify.reminders.due_case_ids).
+    __table_args__ = (Index("ix_case_check_next_check_on", "next_check_on", "case_id"),
+                      Index("ix_case_check_remind_on", "remind_on", "case_id"))
 
     case_id: int = Field(foreign_key="sick_case.id", primary_key=True, sa_column_kwargs={"autoincrement": False})
     # The sweep screens the case again on this day (rules/next_check.py); CHECK_NOW: at the next sweep.
@@ -154,6 +156,11 @@ class CaseCheck(SQLModel, table=True):
     # Every reason the last check found, due or not ("code:due-date|..."): the team's coming weeks
     # are counted from these, also for the cases the sweep did not screen again (cases/workload.py).
     due_reasons: str = Field(default="", max_length=2000)
+    # The day the citizen's reminders are worked out again (rules/next_check.next_reminder); CHECK_NOW:
+    # at the next sweep. Set back to CHECK_NOW with next_check_on, and by a change of the citizen's
+    # e-mail address or language (where a reminder goes, and in which words), with the same
+    # facts_version guard (cases/next_check.py). The server default: the sweep's insert leaves it out.
+    remind_on: date = Field(default=CHECK_NOW, sa_column_kwargs={"server_default": CHECK_NOW.isoformat()})
 
 
 class Questionnaire(SQLModel, table=True):

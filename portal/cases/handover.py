@@ -28,7 +28,7 @@ from ..models import (
     fixed,
     utcnow,
 )
-from ..rules import CaseFacts, Reason, active_reasons, screen
+from ..rules import CaseFacts, Reason, active_reasons, screen, timeline
 from ..rules.next_check import next_check
 from . import events
 from .facts import CaseHistory, facts_of, facts_of_row, histories_of
@@ -67,9 +67,13 @@ def _codes(reasons: Iterable[Reason]) -> str:
     return "|" + "|".join(sorted({str(r.code) for r in reasons})) + "|"
 
 
+# Built once: every use case that re-screens its case asks this (building it cost more than running it).
+_LIVE = select(Handover).where(Handover.case_id == bindparam("case_id"),
+                               Handover.status != fixed(HandoverStatus.CLOSED))
+
+
 def live_handover(db: Session, case_id: int) -> Handover | None:
-    return db.exec(select(Handover).where(Handover.case_id == case_id,
-                                          Handover.status != fixed(HandoverStatus.CLOSED))).first()
+    return db.exec(_LIVE, params={"case_id": case_id}).first()
 
 
 def reasons_on(case: SickCase, questionnaire: Questionnaire | None, history: CaseHistory, today: date,
@@ -384,10 +388,12 @@ def sweep(db: Session, today: date, batch_size: int = 1000, lead_time_days: int 
                 if len(screened_facts) >= _SCREENED_MEMO_SIZE:
                     screened_facts.clear()
                 facts = _facts(row, history)
-                every_reason = screen(facts, today, lead_time_days)
+                obligations = timeline(facts, today, lead_time_days)  # read once, for both
+                every_reason = screen(facts, today, lead_time_days, obligations)
                 active = active_reasons(every_reason, today)
                 known = screened_facts[key] = (_Outcome(active) if active else None,
-                                               next_check(facts, today, lead_time_days), due_reasons_text(every_reason))
+                                               next_check(facts, today, lead_time_days, obligations),
+                                               due_reasons_text(every_reason))
             outcome, next_day, reasons_text = known
             checked.append((row.id, row.facts_version, next_day, reasons_text))
             if outcome is None:  # no active reason: a live handover keeps its reasons, as in _update_live

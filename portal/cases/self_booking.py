@@ -76,14 +76,31 @@ def booked_conversation(db: Session, case_id: int) -> Conversation | None:
                                               Conversation.status == fixed("booked"))).first()
 
 
-def offered(db: Session, case: SickCase, now: datetime, deadline: date | None, zone) -> list[FreeTime]:
-    """Free times of the case's municipality from now until the end of the deadline's day."""
+def _offers(case: SickCase, now: datetime, deadline: date | None, zone):
+    """The query of the times offered to the case (see `offered`); None when none can be."""
     if deadline is None or case.standby_since is not None:
-        return []
+        return None
     last = datetime.combine(deadline + timedelta(days=1), datetime.min.time(), zone)
-    return list(db.exec(select(FreeTime).where(
+    return select(FreeTime).where(
         FreeTime.municipality_code == case.municipality_code, col(FreeTime.taken_by_case_id).is_(None),
-        FreeTime.starts_at > now, FreeTime.starts_at < last).order_by(FreeTime.starts_at)))
+        FreeTime.starts_at > now, FreeTime.starts_at < last)
+
+
+def offered(db: Session, case: SickCase, now: datetime, deadline: date | None, zone,
+            first: int | None = None) -> list[FreeTime]:
+    """Free times of the case's municipality from now until the end of the deadline's day, soonest
+    first; `first`: only that many of them (read no more than is shown or asked)."""
+    query = _offers(case, now, deadline, zone)
+    if query is None:
+        return []
+    query = query.order_by(FreeTime.starts_at, FreeTime.id)
+    return list(db.exec(query if first is None else query.limit(fixed(first))))
+
+
+def is_offered(db: Session, case: SickCase, free_time_id: int, now: datetime, deadline: date | None, zone) -> bool:
+    """Whether the time is one of those `offered` to the case (that one row read, not the whole list)."""
+    query = _offers(case, now, deadline, zone)
+    return query is not None and db.exec(query.where(FreeTime.id == free_time_id)).first() is not None
 
 
 def book(db: Session, case: SickCase, free_time_id: int, now: datetime, zone, settings: Invitations,
@@ -93,7 +110,7 @@ def book(db: Session, case: SickCase, free_time_id: int, now: datetime, zone, se
         raise NotOffered()
     if booked_conversation(db, case.id) is not None:
         raise AlreadyBooked()
-    if free_time_id not in {t.id for t in offered(db, case, now, deadline_for(db, case), zone)}:
+    if not is_offered(db, case, free_time_id, now, deadline_for(db, case), zone):
         if (time := db.get(FreeTime, free_time_id)) is not None and time.taken_by_case_id is not None:
             raise TimeTaken()
         raise NotOffered()

@@ -129,7 +129,7 @@ def _can_book(db, the_case) -> bool:
     if the_case.status != CaseStatus.OPEN or self_booking.booked_conversation(db, the_case.id) is not None:
         return False
     now = clock.now()
-    return bool(self_booking.offered(db, the_case, now, self_booking.deadline_for(db, the_case), now.tzinfo))
+    return bool(self_booking.offered(db, the_case, now, self_booking.deadline_for(db, the_case), now.tzinfo, first=1))
 
 
 @bp.route("/sag/<int:case_id>/samtale/<int:conversation_id>/svar", methods=["GET", "POST"])

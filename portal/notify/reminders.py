@@ -8,12 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, date
 
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from ..cases.facts import facts_of, histories_of
+from ..cases.next_check import store_reminder_days
 from ..cases.next_steps import NextSteps, bookings_of, summarize
-from ..models import CaseStatus, Channel, Citizen, Conversation, Questionnaire, SickCase, fixed, utcnow
+from ..models import CaseCheck, CaseStatus, Channel, Citizen, Conversation, Questionnaire, SickCase, fixed, utcnow
 from ..rules import Code, Obligation, find, remind_on, timeline
+from ..rules.next_check import next_reminder
 from . import messages
 from .messages import language_of
 from .outbox import Message, enqueue
@@ -37,26 +40,54 @@ def queue_for(db: Session, citizen: Citizen, message: Message) -> bool:
     return added
 
 
-def queue_due(db: Session, today: date, overview_link: str, batch_size: int = 1000) -> int:
-    queued, after_id = 0, 0
+def due_case_ids(db: Session, today: date) -> list[int]:
+    """The open cases, not on standby, whose reminders are to be worked out today: their remind_on day
+    has come (rules/next_check.next_reminder), their facts or the citizen's contact changed, or they
+    have no case_check row yet. By id."""
+    return list(db.exec(
+        select(SickCase.id).join(CaseCheck, CaseCheck.case_id == SickCase.id, isouter=True)
+        .where(SickCase.status == CaseStatus.OPEN, SickCase.standby_since.is_(None),
+               or_(CaseCheck.case_id.is_(None), CaseCheck.remind_on <= today))
+        .order_by(SickCase.id)).all())
+
+
+def queue_due(db: Session, today: date, overview_link: str, batch_size: int = 1000, every_case: bool = False) -> int:
+    """Queue the reminders due today, of the cases whose reminders may have changed since they were last
+    worked out (`every_case`: of every open case), and store each one's next reminder day. Between two
+    such days a case's reminders are the ones already queued (a message's key is its case and date), so
+    working out only these queues what working out every case would."""
+    queued = 0
+    due = None if every_case else due_case_ids(db, today)
+    after_id, start = 0, 0
     while True:
-        rows = db.exec(
-            select(SickCase, Citizen, Questionnaire)
+        statement = (
+            select(SickCase, Citizen, Questionnaire, func.coalesce(CaseCheck.facts_version, 0))
             .join(Citizen, Citizen.id == SickCase.citizen_id)
             .join(Questionnaire, Questionnaire.case_id == SickCase.id, isouter=True)
-            .where(SickCase.status == CaseStatus.OPEN, SickCase.standby_since.is_(None),
-                   SickCase.id > after_id)
-            .order_by(SickCase.id).limit(fixed(batch_size))
-        ).all()
+            .join(CaseCheck, CaseCheck.case_id == SickCase.id, isouter=True)
+            .where(SickCase.status == CaseStatus.OPEN, SickCase.standby_since.is_(None), SickCase.id > after_id))
+        if due is not None:
+            chunk = due[start:start + batch_size]
+            if not chunk:
+                return queued
+            start += batch_size
+            statement = statement.where(SickCase.id.in_(chunk))
+        rows = db.exec(statement.order_by(SickCase.id).limit(fixed(batch_size))).all()
         if not rows:
+            if due is not None and start < len(due):
+                continue  # this chunk's cases all closed or went on standby meanwhile
             return queued
         histories = histories_of(db, [row[0] for row in rows])
         bookings = bookings_of(db, [row[0].id for row in rows])
-        for case, citizen, questionnaire in rows:
-            obligations = timeline(facts_of(case, questionnaire, histories[case.id]), today)
+        checked = []  # (case id, facts version read, next reminder day)
+        for case, citizen, questionnaire, version in rows:
+            facts = facts_of(case, questionnaire, histories[case.id])
+            obligations = timeline(facts, today)
             steps = summarize(case, obligations, bookings.get(case.id, []))
             for message in due_for(case, language_of(citizen.language), steps, obligations, today, overview_link):
                 queued += queue_for(db, citizen, message)
+            checked.append((case.id, version, next_reminder(facts, today, obligations)))
+        store_reminder_days(db, checked)
         db.commit()
         after_id = rows[-1][0].id
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from .timeline import CaseFacts, timeline
+from .followup import remind_on
+from .timeline import CaseFacts, Obligation, State, Who, timeline
 
 # A safety net, not the mechanism: a case is screened at least this often even if no date is near,
 # so a rule whose date this module did not foresee is seen within weeks, not never.
@@ -36,13 +37,37 @@ def fact_dates(facts: CaseFacts) -> list[date]:
     return [d for d in days if d is not None]
 
 
-def next_check(facts: CaseFacts, on: date, lead_days: int | None = None) -> date:
+def next_check(facts: CaseFacts, on: date, lead_days: int | None = None,
+               obligations: list[Obligation] | None = None) -> date:
     """The first day after `on` on which screening these facts could differ from screening them on
-    `on`; never later than LONGEST_WAIT from `on`."""
+    `on`; never later than LONGEST_WAIT from `on`. `obligations`: the timeline of the facts on `on`
+    with `lead_days`, when the caller has it already."""
     candidates = fact_dates(facts)
-    for obligation in timeline(facts, on, lead_days):
+    for obligation in timeline(facts, on, lead_days) if obligations is None else obligations:
         for day in (obligation.opens, obligation.date, obligation.original_date, obligation.met_on):
             if day is not None:
                 candidates += [day, day + ONE_DAY]
+    latest = on + LONGEST_WAIT
+    return min((d for d in candidates if on < d < latest), default=latest)
+
+
+def next_reminder(facts: CaseFacts, on: date, obligations: list[Obligation] | None = None) -> date:
+    """The first day after `on` on which the citizen's reminders (notify.reminders.due_for) could
+    differ from those of `on`; never later than LONGEST_WAIT from `on`. They are read from the
+    citizen's own obligations in the timeline (her steps: whether each is pending, overdue, open)
+    and from a deadline's reminder day (`remind_on`). Each of her obligations is made from the facts
+    as known on the day, and its state is decided by its own dates (opens, date, met_on) and the
+    facts' dates (a standby, a correction, the case closed), so it can change only on one of those
+    dates or the day after; one met stays met (met_on is a fact, and `_state` reads it first).
+    `obligations`: the timeline of the facts on `on`, when the caller has it already."""
+    candidates = fact_dates(facts)
+    for obligation in timeline(facts, on) if obligations is None else obligations:
+        if obligation.who != Who.CITIZEN or obligation.state == State.MET:  # not hers, or met for good
+            continue
+        for day in (obligation.opens, obligation.date, obligation.original_date, obligation.met_on):
+            if day is not None:
+                candidates += [day, day + ONE_DAY]
+        if obligation.date is not None:
+            candidates.append(remind_on(obligation))
     latest = on + LONGEST_WAIT
     return min((d for d in candidates if on < d < latest), default=latest)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .timeline import CaseFacts, ReasonCode, timeline
+from .timeline import CaseFacts, Obligation, ReasonCode, timeline
 
 SERVICE_GOAL = "portalens servicemål"   # how regimes.py sources a deadline the portal sets itself
 
@@ -33,13 +33,15 @@ class Reason:
         return SERVICE_GOAL not in self.source
 
 
-def screen(facts: CaseFacts, on: date, lead_time_days: int | None = None) -> list[Reason]:
+def screen(facts: CaseFacts, on: date, lead_time_days: int | None = None,
+           obligations: list[Obligation] | None = None) -> list[Reason]:
     """The reasons of the case as known on `on`, soonest deadline first. A reason may start in the
-    future: `needs_handover` tells whether one is due now."""
+    future: `needs_handover` tells whether one is due now. `obligations`: the timeline of the facts
+    on `on` with `lead_time_days`, when the caller has it already."""
     if facts.closed_on is not None and facts.closed_on <= on:
         return []
     reasons = []
-    for obligation in timeline(facts, on, lead_time_days):
+    for obligation in timeline(facts, on, lead_time_days) if obligations is None else obligations:
         if obligation.reason is None or not obligation.pending or obligation.date is None:
             continue
         start = obligation.opens or obligation.date

@@ -57,6 +57,7 @@ EMPLOYERS = (("12345674", "Simuleret Byg A/S"), ("27560830", "Simuleret Pleje Ap
 PUBLISH_AHEAD = 6         # working days of free times the team keeps published
 SELF_BOOKING_DAYS = 3     # the caseworker waits this long for a citizen who books herself ...
 BOOK_NOW_WITHIN = 7       # ... unless the deadline is this close
+CHOOSES_AMONG = 3         # a citizen who books herself picks one of the first times offered
 FIRST_SLOT = (9, 0)       # the day's first conversation; then every 45 minutes (self_booking.MINUTES_APART)
 DECISION_CONTINUES = 0.7  # the caseworker goes on with an unanswered fast track
 NO_CONVERSATION = (ReasonCode.FAST_TRACK_DECISION, ReasonCode.QUESTIONNAIRE_OVERDUE)  # done without a time
@@ -411,10 +412,12 @@ class _Simulation:
             case = self.db.get(SickCase, row.case_id)
             if case.standby_since is not None or case.status != CaseStatus.OPEN:
                 continue
-            times = self_booking.offered(self.db, case, now, self_booking.deadline_for(self.db, case), self.zone)
+            # She picks one of the first three times the booking page lists.
+            times = self_booking.offered(self.db, case, now, self_booking.deadline_for(self.db, case), self.zone,
+                                         first=CHOOSES_AMONG)
             if not times:
                 continue
-            chosen = times[min(len(times) - 1, self.rng.randint(0, 2))]
+            chosen = times[min(len(times) - 1, self.rng.randint(0, CHOOSES_AMONG - 1))]
             try:
                 conversation = self_booking.book(self.db, case, chosen.id, now, self.zone, Invitations())
             except (self_booking.TimeTaken, self_booking.AlreadyBooked, self_booking.NotOffered):

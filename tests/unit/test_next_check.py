@@ -1,5 +1,6 @@
 """The sweep skips a case until its next-check day: screening the same facts on any day before that
 day must give what it gave on the day of the check (the reasons, their due dates, which are active).
+Likewise the reminders skip a case until its next reminder day: what they read of it stays the same.
 Hypothesis draws cases of every shape the timeline knows."""
 from __future__ import annotations
 
@@ -8,8 +9,20 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.rules import CaseFacts, CheckInAnswer, Correction, Expectation, HeldConversation, screen
-from portal.rules.next_check import LONGEST_WAIT, next_check
+from portal.cases.next_steps import _citizen_steps
+from portal.rules import (
+    CaseFacts,
+    CheckInAnswer,
+    Code,
+    Correction,
+    Expectation,
+    HeldConversation,
+    find,
+    remind_on,
+    screen,
+    timeline,
+)
+from portal.rules.next_check import LONGEST_WAIT, next_check, next_reminder
 
 FIRST = date(2024, 1, 1)
 
@@ -79,3 +92,26 @@ def test_a_case_is_checked_again_the_day_its_first_conversation_opens():
     check = next_check(facts, on)
     assert not [r for r in screen(facts, check - timedelta(days=1)) if r.start <= check - timedelta(days=1)]
     assert check - on < LONGEST_WAIT or not screen(facts, check)
+
+
+def reminders_read(facts: CaseFacts, day: date) -> tuple:
+    """What the reminders (notify.reminders.due_for) read of a case on a day: her steps, whether the
+    questionnaire's reminder day has come, and which check-ins have opened."""
+    obligations = timeline(facts, day)
+    steps = _citizen_steps(obligations, facts.questionnaire_submitted_on is not None)
+    asked = any(s.code == Code.QUESTIONNAIRE_DUE and not s.overdue for s in steps)
+    return (tuple(steps), asked and day >= remind_on(find(obligations, Code.QUESTIONNAIRE_DUE)),
+            tuple(s.opens is not None and s.opens <= day for s in steps))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases())
+def test_the_reminders_read_the_same_every_day_until_the_next_reminder_day(case):
+    facts, on = case
+    check = next_reminder(facts, on)
+    assert on < check <= on + LONGEST_WAIT
+    today = reminders_read(facts, on)
+    day = on + timedelta(days=1)
+    while day < check:
+        assert reminders_read(facts, day) == today, (day, check)
+        day += timedelta(days=1)
