@@ -54,6 +54,7 @@ class NextSteps:
     obligations: tuple[Obligation, ...]  # the case page's list: what is booked shows as booked
     covered: frozenset[str]            # the codes a booking answers
     questionnaire_submitted: bool = False
+    questionnaire_needed: bool = True  # not when the timeline found it not required (standby) or waived
     expected_return: date | None = None  # the return the timeline reckons with (the parties' words)
 
     @property
@@ -156,6 +157,7 @@ def summarize(case: SickCase, obligations: list[Obligation], booked: list[Bookin
     covered = frozenset(o.code for o in obligations
                         if booked and o.code in CONVERSATION_STEPS and o.pending and o.date is not None)
     first = find(obligations, Code.FIRST_CONVERSATION)
+    questionnaire = find(obligations, Code.QUESTIONNAIRE_DUE)
     exempt, exempt_by = None, ""
     if first is not None and first.state == State.NOT_REQUIRED and first.why_code.startswith("expected_within:"):
         _, weeks, exempt_by = first.why_code.split(":", 2)
@@ -171,6 +173,7 @@ def summarize(case: SickCase, obligations: list[Obligation], booked: list[Bookin
         obligations=tuple(o for o in obligations if _shown(o)),
         covered=covered,
         questionnaire_submitted=submitted,
+        questionnaire_needed=questionnaire is None or questionnaire.state not in (State.NOT_REQUIRED, State.WAIVED),
         # From the parties' words (report, questionnaire, check-ins), as the timeline reads them: the
         # case's own column keeps only the date given at the report.
         expected_return=expected_return(facts_of_row(case, submitted), today) if today else None,

@@ -166,8 +166,11 @@ def test_on_standby_a_conversation_request_reaches_the_caseworker_who_books_only
                                                           "understood": "y"})
     with app.app_context(), session_scope(app) as db:
         assert db.get(SickCase, case_id).standby_since is not None, "standby chosen"
-    assert "Du er i standby-ordningen, så jobcenteret følger op på din sag uden at indkalde dig." in text(
-        citizen.get(f"/borger/sag/{case_id}")), "the step standby makes unnecessary says why, in her words"
+    own_page = text(citizen.get(f"/borger/sag/{case_id}"))
+    assert "Du er i standby-ordningen, så jobcenteret følger op på din sag uden at indkalde dig." in own_page, \
+        "the step standby makes unnecessary says why, in her words"
+    assert "Oplysningsskema ikke nødvendigt" in own_page and "Venter på dit oplysningsskema" not in own_page, \
+        "the status at the top agrees with the deadlines: no questionnaire awaited on standby"
     ask = text(citizen.get(f"/borger/sag/{case_id}/samtale"))
     assert "kontakter jobcentret dig kun om denne samtale" in ask
     asked = citizen.post(f"/borger/sag/{case_id}/samtale", data={"csrf_token": csrf_token(ask), "form": "phone",
