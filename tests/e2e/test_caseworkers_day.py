@@ -33,7 +33,8 @@ def caseworker_login(page, portal_url, lang, who):
 
 def search(page, term):
     page.get_by_label(either("CPR-nummer, navn, sagsnummer", "CPR number, name, case number")).first.fill(term)
-    page.get_by_role("button", name=either("Søg", "Search"), exact=True).first.click()
+    with page.expect_navigation():  # a second search starts on /jobcenter/soeg: the URL alone does not wait
+        page.get_by_role("button", name=either("Søg", "Search"), exact=True).first.click()
     page.wait_for_url(re.compile(r"/jobcenter/soeg$"))
 
 
