@@ -148,13 +148,19 @@ def test_the_employer_row_says_the_questions_are_answered(make_app, app):
     assert "Jeres svar er sendt" in after and "Besvaret 16.11.2026" in after and "Ret jeres svar" in after
 
 
-def test_the_employers_fast_track_request_is_on_the_employees_overview(make_app, app):
+def lise_after_her_employer_asks_for_fast_track(make_app, app):
+    """Hanne reports Lise sick and asks for fast track; Lise logs in. Their two clients."""
     employer = login(make_app, HANNE, "employer")
     report_employee(employer)
     assert post_form(employer, f"/arbejdsgiver/indberetning/{report_id_of(app)}/fast-track",
                      FAST_TRACK).status_code == 303
     lise = app.test_client()
     Auth(lise).login(CITIZEN)
+    return employer, lise
+
+
+def test_the_employers_fast_track_request_is_on_the_employees_overview(make_app, app):
+    employer, lise = lise_after_her_employer_asks_for_fast_track(make_app, app)
     overview = visible(main_of(text(lise.get("/borger/mit-sygefravaer"))))
     assert "Din arbejdsgiver har bedt om fast track. Svar senest 18. november 2026" in overview
     row = visible(main_of(text(employer.get("/arbejdsgiver/"))))
@@ -217,12 +223,7 @@ def test_expected_back_is_the_duration_she_gave_in_the_questionnaire(client, aut
 
 
 def test_her_buttons_come_in_the_order_they_are_due(make_app, app):
-    employer = login(make_app, HANNE, "employer")
-    report_employee(employer)
-    assert post_form(employer, f"/arbejdsgiver/indberetning/{report_id_of(app)}/fast-track",
-                     FAST_TRACK).status_code == 303
-    lise = app.test_client()
-    Auth(lise).login(CITIZEN)
+    employer, lise = lise_after_her_employer_asks_for_fast_track(make_app, app)
     overview = text(lise.get("/borger/mit-sygefravaer"))
     case_id = int(re.search(r"/borger/sag/(\d+)", overview).group(1))
     page = main_of(text(lise.get(f"/borger/sag/{case_id}")))
