@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Date, Integer, String, any_, bindparam, cast, literal, null, union_all
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import Date, Integer, String, bindparam, cast, literal, null, union_all
 from sqlmodel import Session, select
 
 from ..models import CaseStatus, CheckIn, Conversation, Questionnaire, QuestionnaireStatus, SickCase
@@ -23,6 +22,7 @@ from ..rules import (
     Obligation,
     timeline,
 )
+from .batch_text import among_ids, as_lines
 
 EARLIER_SICKNESS_YEARS = 2  # § 24 looks 9 months back; two years is ample and keeps the query small
 
@@ -43,7 +43,7 @@ def _histories_statement(dialect: str):
     once per dialect, as building and hashing a statement cost more CPU than PostgreSQL's work."""
     def among(column, name: str):
         if dialect == "postgresql":
-            return column == any_(bindparam(name, type_=postgresql.ARRAY(Integer)))
+            return among_ids(column, name)
         return column.in_(bindparam(name, expanding=True))
 
     no_date, no_id = cast(null(), Date), cast(null(), Integer)
@@ -71,8 +71,10 @@ def histories_of(db: Session, cases: list[SickCase]) -> dict[int, CaseHistory]:
         by_citizen[case.citizen_id].append(case)
     oldest = min(c.first_absence_day for c in cases) - timedelta(days=366 * EARLIER_SICKNESS_YEARS)
     statement = _histories_statement(db.get_bind().dialect.name)
-    rows = db.connection().execute(statement, {"ids": list(histories), "citizens": list(by_citizen),
-                                               "oldest": oldest})
+    ids, citizens = list(histories), list(by_citizen)
+    if db.get_bind().dialect.name == "postgresql":
+        ids, citizens = as_lines(ids), as_lines(citizens)
+    rows = db.connection().execute(statement, {"ids": ids, "citizens": citizens, "oldest": oldest})
     for part, owner, case_id, first, recovered, closed, outcome in rows:
         if part == 0:
             histories[owner].conversations.append(HeldConversation(first, outcome or "self_service"))

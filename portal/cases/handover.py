@@ -13,8 +13,8 @@ from datetime import date
 from functools import cached_property
 from types import SimpleNamespace
 
-from sqlalchemy import JSON, Date, Integer, String, any_, bindparam, cast, delete, func, or_, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import JSON, String, bindparam, cast, delete, func, or_, text, update
+from sqlalchemy.dialects import sqlite
 from sqlmodel import Session, select
 
 from ..models import (
@@ -31,6 +31,7 @@ from ..models import (
 from ..rules import CaseFacts, Reason, active_reasons, screen, timeline
 from ..rules.next_check import next_check
 from . import events
+from .batch_text import among_ids, as_lines, rows_of
 from .facts import CaseHistory, facts_of, facts_of_row, histories_of
 from .workload import Tally, count_between_sweeps
 
@@ -144,9 +145,14 @@ class _Outcome:
         return _serialise(self.reasons)
 
     @cached_property
-    def handed_over(self) -> dict:
-        """The handed_over event's details."""
-        return {"reasons": [str(r.code) for r in self.reasons], "due": self.due.isoformat()}
+    def serialised_json(self) -> str:
+        return json.dumps(self.serialised)
+
+    @cached_property
+    def handed_over_json(self) -> events.Encoded:
+        """The handed_over event's details, as the JSON text the event's column stores."""
+        return events.Encoded(json.dumps({"reasons": [str(r.code) for r in self.reasons],
+                                          "due": self.due.isoformat()}))
 
 
 def _insert(db: Session, new: list[tuple[SickCase, _Outcome]]) -> int:
@@ -156,46 +162,47 @@ def _insert(db: Session, new: list[tuple[SickCase, _Outcome]]) -> int:
     if not new:
         return 0
     now = utcnow()
-    rows = [{"case_id": case.id, "municipality_code": case.municipality_code, "status": HandoverStatus.OPEN,
-             "due": outcome.due, "reasons": outcome.serialised, "reason_codes": outcome.codes,
-             "created_at": now, "updated_at": now} for case, outcome in new]
     db.flush()  # what the caller added goes first, as before: the event log keeps its order
     if db.get_bind().dialect.name == "postgresql":
-        made = set(db.connection().execute(_INSERT_FROM_ARRAYS, _as_arrays(rows)).scalars())
+        made = set(db.connection().execute(_INSERT_FROM_ARRAYS, _as_arrays(new, now)).scalars())
     else:  # one statement compiled once, sent as multi-row VALUES (SQLAlchemy's insertmanyvalues)
+        rows = [{"case_id": case.id, "municipality_code": case.municipality_code, "status": HandoverStatus.OPEN,
+                 "due": outcome.due, "reasons": outcome.serialised, "reason_codes": outcome.codes,
+                 "created_at": now, "updated_at": now} for case, outcome in new]
         statement = sqlite.insert(Handover.__table__).on_conflict_do_nothing(
             index_elements=["case_id"], index_where=text("status != 'closed'"),
         ).returning(Handover.__table__.c.case_id)
         made = set(db.connection().execute(statement, rows).scalars())
     # A case missing from `made` got its live handover from another process first: not logged here.
     events.record_many(db, "portal", "handed_over", [
-        (case.id, outcome.handed_over) for case, outcome in new if case.id in made])
+        (case.id, outcome.handed_over_json) for case, outcome in new if case.id in made])
     return len(made)
 
 
-# PostgreSQL: the rows as one array a column (zipped by ROWS FROM), so the statement stays short and is prepared once
-# (a thousand-row VALUES list cost more in parameter parsing than the insert itself).
+# PostgreSQL: the rows as one text a column (batch_text), so the statement stays short and is prepared
+# once (a thousand-row VALUES list cost more in parameter parsing than the insert itself).
 _COLUMNS = Handover.__table__.c
-_INSERT_FROM_ARRAYS = text("""
+_INSERT_FROM_ARRAYS = text(f"""
     INSERT INTO handover (case_id, municipality_code, status, due, reasons, reason_codes, created_at, updated_at)
-    SELECT case_id, municipality_code, :status, due, reasons, reason_codes, :now, :now
-    FROM ROWS FROM (unnest(:case_id), unnest(:municipality_code), unnest(:due),
-                    json_array_elements(CAST(:reasons AS json)), unnest(:reason_codes))
+    SELECT CAST(case_id AS integer), municipality_code, :status, CAST(due AS date), reasons, reason_codes, :now, :now
+    FROM ROWS FROM ({rows_of("case_id")}, {rows_of("municipality_code")}, {rows_of("due")},
+                    json_array_elements(CAST(:reasons AS json)), {rows_of("reason_codes")})
          AS row(case_id, municipality_code, due, reasons, reason_codes)
     ON CONFLICT (case_id) WHERE status != 'closed' DO NOTHING
     RETURNING case_id""").bindparams(
     bindparam("status", type_=_COLUMNS.status.type), bindparam("now", type_=_COLUMNS.created_at.type),
-    bindparam("case_id", type_=postgresql.ARRAY(Integer)), bindparam("due", type_=postgresql.ARRAY(Date)),
-    bindparam("reasons", type_=String),
-    *(bindparam(name, type_=postgresql.ARRAY(String)) for name in ("municipality_code", "reason_codes")))
+    *(bindparam(name, type_=String) for name in ("case_id", "municipality_code", "due", "reasons", "reason_codes")))
 
 
-def _as_arrays(rows: list[dict]) -> dict:
-    arrays = {name: [row[name] for row in rows] for name in ("case_id", "municipality_code", "due", "reason_codes")}
-    # One JSON array of every row's reasons (the JSON column's serialiser): an array of JSON texts
-    # would be escaped character by character.
-    arrays["reasons"] = json.dumps([row["reasons"] for row in rows])
-    return {**arrays, "status": rows[0]["status"], "now": rows[0]["created_at"]}
+def _as_arrays(new: list[tuple[SickCase, _Outcome]], now) -> dict:
+    return {"case_id": as_lines(case.id for case, _ in new),
+            "municipality_code": as_lines(case.municipality_code for case, _ in new),
+            "due": as_lines(outcome.due for _, outcome in new),
+            "reason_codes": as_lines(outcome.codes for _, outcome in new),
+            # One JSON array of every row's reasons, each element the JSON column's serialiser's text
+            # (json.dumps), written once an outcome: many cases share one.
+            "reasons": "[" + ",".join(outcome.serialised_json for _, outcome in new) + "]",
+            "status": HandoverStatus.OPEN, "now": now}
 
 
 # What the sweep reads of a case: the columns facts_of_row and histories_of read, by their names, and
@@ -247,7 +254,7 @@ def _among(db: Session, column, ids: list[int]):
     """`column IN ids`; on PostgreSQL as `= ANY(array)`, one parameter: psycopg parses a query of a
     thousand parameters anew each time (too long for its cache), which cost more than the query."""
     if db.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, ids, type_=postgresql.ARRAY(Integer)))
+        return among_ids(column, None, ids)
     return column.in_(ids)
 
 
@@ -312,8 +319,9 @@ def _store_checks(db: Session, checked: list[tuple]) -> None:
     if not checked:
         return
     if db.get_bind().dialect.name == "postgresql":
-        ids, versions, days, reasons = (list(column) for column in zip(*checked, strict=True))
-        db.connection().execute(_STORE_FROM_ARRAYS, {"id": ids, "version": versions, "day": days, "reasons": reasons})
+        ids, versions, days, reasons = zip(*checked, strict=True)
+        db.connection().execute(_STORE_FROM_ARRAYS, {"id": as_lines(ids), "version": as_lines(versions),
+                                                     "day": as_lines(days), "reasons": as_lines(reasons)})
         return
     db.connection().execute(_STORE_CHECK, [{"case_id": i, "facts_version": v, "next_check_on": d, "due_reasons": r}
                                            for i, v, d, r in checked])
@@ -324,13 +332,14 @@ _STORE_CHECK = _NEW_CHECK.on_conflict_do_update(
     index_elements=[CaseCheck.__table__.c.case_id],
     set_={"next_check_on": _NEW_CHECK.excluded.next_check_on, "due_reasons": _NEW_CHECK.excluded.due_reasons},
     where=CaseCheck.__table__.c.facts_version == _NEW_CHECK.excluded.facts_version)
-_STORE_FROM_ARRAYS = text("""
+_STORE_FROM_ARRAYS = text(f"""
     INSERT INTO case_check (case_id, facts_version, next_check_on, due_reasons)
-    SELECT * FROM ROWS FROM (unnest(:id), unnest(:version), unnest(:day), unnest(:reasons))
+    SELECT CAST(id AS integer), CAST(version AS integer), CAST(day AS date), reasons
+    FROM ROWS FROM ({rows_of("id")}, {rows_of("version")}, {rows_of("day")}, {rows_of("reasons")})
+         AS row(id, version, day, reasons)
     ON CONFLICT (case_id) DO UPDATE SET next_check_on = excluded.next_check_on, due_reasons = excluded.due_reasons
     WHERE case_check.facts_version = excluded.facts_version""").bindparams(
-    bindparam("id", type_=postgresql.ARRAY(Integer)), bindparam("version", type_=postgresql.ARRAY(Integer)),
-    bindparam("day", type_=postgresql.ARRAY(Date)), bindparam("reasons", type_=postgresql.ARRAY(String)))
+    *(bindparam(name, type_=String) for name in ("id", "version", "day", "reasons")))
 
 
 def count_coming_weeks(db: Session, today: date) -> Tally:
