@@ -5,8 +5,9 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, g, request, session, url_for
-from flask.globals import _cv_request  # Flask's own request context variable (flask.globals)
+from flask.globals import _cv_app, _cv_request  # Flask's own context variables (flask.globals)
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -113,6 +114,44 @@ def template_url_for(built: dict):
     return url_for_in_template
 
 
+def template_csrf_token(field_name: str):
+    """Templates' csrf_token(): the token this request already holds in g (the session's signed
+    token, put there before the view by _reuse_signed_csrf_token), read without Flask-WTF's
+    generate_csrf, which reads the config, g and the session through their proxies each call (twice a
+    logged-in page). Without one, generate_csrf makes it, as before."""
+    def csrf_token() -> str:
+        context = _cv_app.get(None)
+        found = context.g.__dict__.get(field_name) if context is not None else None
+        return found if found else generate_csrf()
+
+    return csrf_token
+
+
+def _csrf_by_method(app: Flask) -> None:
+    """Flask-WTF's before_request hook asks whether the view is exempt (looking the view up and
+    formatting its name) before it asks whether the method needs a token at all: every GET paid for
+    the first question. The method is asked first here; for the methods it checks nothing changes."""
+    hooks = app.before_request_funcs.setdefault(None, [])
+    for index, hook in enumerate(hooks):
+        if getattr(hook, "__module__", "") == "flask_wtf.csrf" and hook.__name__ == "csrf_protect":
+            def csrf_protect(check=hook):
+                if _cv_request.get().request.method in app.config["WTF_CSRF_METHODS"]:
+                    return check()
+                return None
+
+            hooks[index] = csrf_protect
+            return
+
+
+def _csrf_token_in_templates(app: Flask) -> None:
+    """Flask-WTF puts generate_csrf both in Jinja's globals and in every page's context (a context
+    processor); one global is enough, and it is the quick one."""
+    app.jinja_env.globals["csrf_token"] = template_csrf_token(app.config["WTF_CSRF_FIELD_NAME"])
+    processors = app.template_context_processors[None]
+    processors[:] = [processor for processor in processors
+                     if getattr(processor, "__module__", "") != "flask_wtf.csrf"]
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseId
     app.jinja_env.globals["url_for"] = template_url_for({})
@@ -120,6 +159,8 @@ def init_app(app: Flask) -> None:
         hops = app.config["PORTAL_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     csrf.init_app(app)
+    _csrf_by_method(app)
+    _csrf_token_in_templates(app)
     htmx.init_app(app)
     limits.init_app(app)
     submissions.init_app(app)  # after CSRF and the rate limits: only a genuine form claims its key
