@@ -9,7 +9,7 @@ import json
 import os
 import re
 
-from flask import Flask, Response, request, url_for
+from flask import Flask, Response, url_for
 from flask.globals import _cv_request  # Flask's own request context variable (flask.globals)
 from flask_compress import Compress
 from whitenoise import WhiteNoise
@@ -61,6 +61,7 @@ def init_app(app: Flask) -> None:
     def _compress(response: Response) -> Response:
         # Not the API: its answers put personal data beside text the caller chose (a case number),
         # and they go between servers, where a few kilobytes do not matter.
+        request = _cv_request.get().request  # read once, not through the proxy twice
         if request.method == "GET" and not request.path.startswith("/api/"):
             return compress.after_request(response)
         return response

@@ -12,7 +12,8 @@ import secrets
 import time
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request, session
+from flask import Flask, Response, request
+from flask.globals import _cv_request  # Flask's own request context variable (flask.globals)
 
 PREFIX = "_flash:"
 KEPT = 10  # messages for pages never opened (a closed tab) are forgotten beyond this many
@@ -30,8 +31,11 @@ def _target(response: Response) -> str | None:
 
 def _hand_over_this_pages_messages() -> None:
     """Before a page is made: the messages meant for it join Flask's list, oldest first."""
+    context = _cv_request.get()  # read once: every page runs this
+    request = context.request
     if request.method != "GET" or request.endpoint == "static":
         return
+    session = context.session
     waiting = sorted(key for key in session.keys() if key.startswith(PREFIX)
                       and session[key].get("to") == request.path)
     if waiting:
@@ -43,11 +47,14 @@ def _address_messages_to_the_redirect(response: Response) -> Response:
     """After a form: messages still unshown go with the redirect to the page it leads to."""
     # Only a form's messages: a page that sends on (to the login, after a language switch) leaves
     # its messages, such as "you were logged out", to the next page shown, as Flask does.
-    if request.method in ("GET", "HEAD") or request.endpoint == "static" or "_flashes" not in session:
+    context = _cv_request.get()
+    request = context.request
+    if request.method in ("GET", "HEAD") or request.endpoint == "static" or "_flashes" not in context.session:
         return response
     target = _target(response)
     if target is None:
         return response
+    session = context.session
     messages = session.pop("_flashes")
     if messages:
         session[f"{PREFIX}{time.time_ns():020d}{secrets.token_hex(4)}"] = {"to": target, "messages": messages}

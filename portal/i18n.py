@@ -10,8 +10,9 @@ from types import SimpleNamespace
 import flask_babel
 from babel import Locale
 from babel import dates as babel_dates
-from flask import Flask, g, request, session
-from flask.globals import _cv_app  # Flask's own app context variable (flask.globals)
+from flask import Flask, g, request
+from flask import session as _session_proxy
+from flask.globals import _cv_app, _cv_request  # Flask's own context variables (flask.globals)
 from flask.templating import Environment as FlaskEnvironment
 from flask_babel import Domain, format_decimal, get_locale, to_user_timezone
 from flask_babel.speaklater import LazyString
@@ -45,9 +46,12 @@ flask_babel._get_current_context = _babel_context
 
 def select_locale() -> str:
     """The session's language; a letter made for a message is in the citizen's (g.portal_locale)."""
-    forced = g.get("portal_locale")
+    # From Flask's context variables, not the g and session proxies: a page asks this several times.
+    app_context, context = _cv_app.get(None), _cv_request.get(None)
+    forced = (app_context.g if app_context is not None else g).get("portal_locale")
     if forced in LOCALES:
         return forced
+    session = context.session if context is not None else _session_proxy
     chosen = session.get("lang")
     if chosen in LOCALES:
         return chosen
@@ -325,4 +329,4 @@ def init_app(app: Flask) -> None:
         # The catalogue and the Babel locale, found once a page for the filters and gettext above.
         return {"current_locale": select_locale(), "locales": LOCALES, "portal_catalogue": _catalogue(),
                 "portal_babel_locale": get_locale(),
-                "current_path": request.full_path.rstrip("?")}
+                "current_path": _cv_request.get().request.full_path.rstrip("?")}
