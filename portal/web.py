@@ -9,6 +9,9 @@ from flask.globals import _cv_app, _cv_request  # Flask's own context variables 
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadData, URLSafeTimedSerializer
+from jinja2 import pass_context
+from jinja2.ext import Extension
+from jinja2.lexer import Token
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -114,6 +117,93 @@ def template_url_for(built: dict):
     return url_for_in_template
 
 
+def template_link(built: dict):
+    """The `portal_link` filter DirectLinks turns a template's url_for into: `url_for('main.index')`
+    and `url_for(endpoint)` (no values), and `url_for('auth.login', face='citizen')` (values that are
+    literals of the template, never the request's or a person's), built once per script root, as
+    url_for_in_template builds a link with no values. `pairs` are the literal values' names and values."""
+    @pass_context  # never folded into the template at compile time (Jinja folds a plain filter of literals)
+    def link(_template_context, endpoint: str, *pairs) -> str:
+        context = _cv_request.get(None)
+        if endpoint.startswith(".") or context is None:
+            return url_for(endpoint, **dict(zip(pairs[::2], pairs[1::2], strict=True)))
+        key = (context.request.script_root, endpoint, *pairs) if pairs else (context.request.script_root, endpoint)
+        found = built.get(key)
+        if found is None:
+            found = built[key] = url_for(endpoint, **dict(zip(pairs[::2], pairs[1::2], strict=True)))
+        return found
+
+    return link
+
+
+class DirectLinks(Extension):
+    """At compile time, a template's `url_for('endpoint')`, `url_for(name)` and `url_for('endpoint',
+    key='literal', ...)` become the `portal_link` filter, and `asset('literal')` the `portal_asset`
+    filter. Jinja calls a global function through Context.call (which inspects it for pass_context
+    and friends each time, some 2 us) but a filter directly, and a page has two dozen links. Values
+    that are not literals, names starting with "_" (_external, _anchor) and blueprint-relative
+    endpoints (".x") stay url_for calls. Errors (an unknown endpoint) are raised as before."""
+
+    FILTERS = {"url_for": "portal_link", "asset": "portal_asset"}
+
+    def filter_stream(self, stream):
+        tokens = list(stream)
+        out: list[Token] = []
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            found = None
+            if (token.type == "name" and token.value in self.FILTERS and index + 1 < len(tokens)
+                    and tokens[index + 1].type == "lparen" and not (out and out[-1].type in ("dot", "pipe"))):
+                found = self._literal_call(tokens, index + 2, token.value)
+            if found is None:
+                out.append(token)
+                index += 1
+                continue
+            first, pairs, end = found
+            line = token.lineno
+            out += [Token(line, "lparen", "("), first, Token(line, "pipe", "|"),
+                    Token(line, "name", self.FILTERS[token.value])]
+            if pairs:
+                out.append(Token(line, "lparen", "("))
+                for position, (name, value) in enumerate(pairs):
+                    if position:
+                        out.append(Token(line, "comma", ","))
+                    out += [Token(line, "string", name), Token(line, "comma", ","), value]
+                out.append(Token(line, "rparen", ")"))
+            out.append(Token(line, "rparen", ")"))
+            index = end
+        return out
+
+    @staticmethod
+    def _literal_call(tokens, start: int, function: str):
+        """(first argument token, [(name, literal value token)], index after the call) for a call
+        whose first argument is a string (or, for url_for alone, a bare name) and whose other
+        arguments are name=literal; None for anything else."""
+        if start >= len(tokens):
+            return None
+        first = tokens[start]
+        if not (first.type == "string" or (function == "url_for" and first.type == "name")):
+            return None
+        if first.type == "string" and first.value.startswith("."):
+            return None
+        pairs, index = [], start + 1
+        while index < len(tokens) and tokens[index].type == "comma":
+            if function != "url_for" or index + 3 >= len(tokens):
+                return None
+            name, assign, value = tokens[index + 1], tokens[index + 2], tokens[index + 3]
+            if (name.type != "name" or name.value.startswith("_") or assign.type != "assign"
+                    or value.type not in ("string", "integer")):
+                return None
+            pairs.append((name.value, value))
+            index += 4
+        if index >= len(tokens) or tokens[index].type != "rparen":
+            return None
+        if first.type == "name" and pairs:  # a variable endpoint with values: built each time, as before
+            return None
+        return first, pairs, index + 1
+
+
 def template_csrf_token(field_name: str):
     """Templates' csrf_token(): the token this request already holds in g (the session's signed
     token, put there before the view by _reuse_signed_csrf_token), read without Flask-WTF's
@@ -154,7 +244,10 @@ def _csrf_token_in_templates(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseId
-    app.jinja_env.globals["url_for"] = template_url_for({})
+    built: dict = {}
+    app.jinja_env.globals["url_for"] = template_url_for(built)
+    app.jinja_env.filters["portal_link"] = template_link(built)
+    app.jinja_env.add_extension(DirectLinks)
     if app.config["PORTAL_TRUSTED_PROXIES"]:
         hops = app.config["PORTAL_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
