@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, Response, abort, current_app, url_for
 from flask.globals import _cv_app, _cv_request  # Flask's own context variables (flask.globals)
@@ -21,6 +21,7 @@ from .extensions import csrf, htmx
 from .forms import aria
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")  # what Werkzeug parses into request.form
+WERKZEUG_QUERY_SAFE = "!$'()*,/:;?@"  # werkzeug.urls._urlencode's safe characters (Werkzeug 3.1)
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
 
@@ -136,6 +137,19 @@ def template_link(built: dict):
     return link
 
 
+def template_language_url(link):
+    """The header's language link: url_for('main.switch_language', code=code, next=path), as
+    Werkzeug builds it (the path part built once per script root by `link`, the query encoded as
+    werkzeug.urls._urlencode does), without building the route for every page: 15 us a page to 5."""
+    def language_url(code: str, next_path: str | None) -> str:
+        base = link(None, "main.switch_language", "code", code)
+        if next_path is None:
+            return base
+        return f"{base}?{urlencode([('next', next_path)], safe=WERKZEUG_QUERY_SAFE)}"
+
+    return language_url
+
+
 class DirectLinks(Extension):
     """At compile time, a template's `url_for('endpoint')`, `url_for(name)` and `url_for('endpoint',
     key='literal', ...)` become the `portal_link` filter, and `asset('literal')` the `portal_asset`
@@ -248,6 +262,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["url_for"] = template_url_for(built)
     app.jinja_env.filters["portal_link"] = template_link(built)
     app.jinja_env.add_extension(DirectLinks)
+    app.jinja_env.globals["language_url"] = template_language_url(app.jinja_env.filters["portal_link"])
     if app.config["PORTAL_TRUSTED_PROXIES"]:
         hops = app.config["PORTAL_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -64,3 +64,16 @@ def test_a_link_built_once_is_kept_for_its_own_script_root(app):
     assert '<a href="/">' in rendered(app, "links.html")
     assert '<a href="/portal/">' in rendered(app, "links.html", "/portal")
     assert '<a href="/">' in rendered(app, "links.html")
+
+
+@pytest.mark.parametrize("path", ["/", "/jobcenter/?assignee=me", "/borger/sag/12?a=1&b=2", "/søg?q=æ ø+å%20#x",
+                                  "/a/'!$()*,;:@~", ""])
+@pytest.mark.parametrize("script_root", ["", "/portal"])
+def test_the_language_link_is_what_url_for_builds(app, path, script_root):
+    from flask import url_for
+
+    with app.test_request_context("/", base_url=f"http://localhost{script_root}/"):
+        language_url = app.jinja_env.globals["language_url"]
+        for code in ("da", "en"):
+            assert language_url(code, path) == url_for("main.switch_language", code=code, next=path)
+            assert language_url(code, None) == url_for("main.switch_language", code=code)
