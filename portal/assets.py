@@ -9,9 +9,10 @@ import json
 import os
 import re
 
-from flask import Flask, Response, request, url_for
+from flask import Flask, Response, url_for
 from flask.globals import _cv_request  # Flask's own request context variable (flask.globals)
 from flask_compress import Compress
+from jinja2 import pass_context
 from whitenoise import WhiteNoise
 
 HASHED = re.compile(r"\.[0-9a-f]{12}\.\w+$")
@@ -44,6 +45,9 @@ def init_app(app: Flask) -> None:
         return found
 
     app.jinja_env.globals["asset"] = asset
+    # What asset('literal') compiles to (web.DirectLinks); pass_context, or Jinja would fold it into
+    # the compiled template with the script root of the first request.
+    app.jinja_env.filters["portal_asset"] = pass_context(lambda _template_context, name: asset(name))
     # A hashed name never changes its content: a year, immutable. Other files: an hour, then revalidate.
     app.wsgi_app = WhiteNoise(app.wsgi_app, root=app.static_folder, prefix="static/", max_age=3600,
                               immutable_file_test=lambda _path, url: bool(HASHED.search(url)),
@@ -61,6 +65,7 @@ def init_app(app: Flask) -> None:
     def _compress(response: Response) -> Response:
         # Not the API: its answers put personal data beside text the caller chose (a case number),
         # and they go between servers, where a few kilobytes do not matter.
+        request = _cv_request.get().request  # read once, not through the proxy twice
         if request.method == "GET" and not request.path.startswith("/api/"):
             return compress.after_request(response)
         return response

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, current_app, g
+from flask.globals import _cv_app  # Flask's own app context variable (flask.globals)
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
@@ -101,7 +102,7 @@ def committed() -> bool:
 def _close_session(_exc: BaseException | None) -> None:
     """Close the request's session; on a connection the database has killed, the rollback inside
     close() fails, and that must not escape Flask as a bare "Internal Server Error" page."""
-    session = g.pop("db_session", None)
+    session = _cv_app.get().g.pop("db_session", None)  # every request: not through the g proxy
     if session is not None:
         try:
             session.close()

@@ -5,13 +5,16 @@ import os
 import re
 from datetime import date, datetime
 from functools import lru_cache
+from types import SimpleNamespace
 
+import flask_babel
 from babel import Locale
 from babel import dates as babel_dates
-from flask import Flask, g, request, session
+from flask import Flask, g, request
+from flask import session as _session_proxy
+from flask.globals import _cv_app, _cv_request  # Flask's own context variables (flask.globals)
 from flask.templating import Environment as FlaskEnvironment
 from flask_babel import Domain, format_decimal, get_locale, to_user_timezone
-from flask_babel import _get_current_context as _babel_context  # pinned Flask-Babel 4.0: its per-request namespace
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 from jinja2.ext import Extension
@@ -23,11 +26,32 @@ from .extensions import babel
 LOCALES = ("da", "en")
 
 
+def _babel_context() -> SimpleNamespace | None:
+    """Flask-Babel's per-request namespace, as its _get_current_context gives it (pinned Flask-Babel
+    4.0: g._flask_babel, made on first use; None outside an app context), read from Flask's context
+    variable directly. Flask-Babel's own reads g through its proxy three times a call, and a page
+    calls it half a dozen times (the locale, the catalogue, each template's overlay)."""
+    context = _cv_app.get(None)
+    if context is None:
+        return None
+    namespace = context.g.__dict__.get("_flask_babel")
+    if namespace is None:
+        namespace = context.g._flask_babel = SimpleNamespace()
+    return namespace
+
+
+# Flask-Babel's get_locale, get_translations, force_locale and refresh find the namespace the same way.
+flask_babel._get_current_context = _babel_context
+
+
 def select_locale() -> str:
     """The session's language; a letter made for a message is in the citizen's (g.portal_locale)."""
-    forced = g.get("portal_locale")
+    # From Flask's context variables, not the g and session proxies: a page asks this several times.
+    app_context, context = _cv_app.get(None), _cv_request.get(None)
+    forced = (app_context.g if app_context is not None else g).get("portal_locale")
     if forced in LOCALES:
         return forced
+    session = context.session if context is not None else _session_proxy
     chosen = session.get("lang")
     if chosen in LOCALES:
         return chosen
@@ -305,4 +329,4 @@ def init_app(app: Flask) -> None:
         # The catalogue and the Babel locale, found once a page for the filters and gettext above.
         return {"current_locale": select_locale(), "locales": LOCALES, "portal_catalogue": _catalogue(),
                 "portal_babel_locale": get_locale(),
-                "current_path": request.full_path.rstrip("?")}
+                "current_path": _cv_request.get().request.full_path.rstrip("?")}

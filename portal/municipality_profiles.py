@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass
 
 from flask import Flask, current_app
+from flask.globals import _cv_app  # Flask's own app context variable (flask.globals)
 
 from .municipalities import MUNICIPALITIES, municipality_name
 
@@ -103,7 +104,8 @@ def load_profiles(path: str, static_folder: str | None = None) -> dict[str, Muni
 
 
 def profiles() -> dict[str, MunicipalityProfile]:
-    return current_app.extensions["municipality_profiles"]
+    context = _cv_app.get(None)  # every page's header asks: not through the current_app proxy
+    return (context.app if context is not None else current_app).extensions["municipality_profiles"]
 
 
 def profile_of(code: str | None) -> MunicipalityProfile | None:

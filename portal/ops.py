@@ -17,7 +17,8 @@ import time
 import traceback
 from datetime import UTC, datetime
 
-from flask import Blueprint, Flask, current_app, g, jsonify, request, session
+from flask import Blueprint, Flask, current_app, jsonify
+from flask.globals import _cv_app, _cv_request  # Flask's own context variables (flask.globals)
 from sqlalchemy import text
 
 bp = Blueprint("ops", __name__)
@@ -67,18 +68,25 @@ def new_request_id() -> str:
     return f"{prefix}{next(counter):x}"
 
 
+# Every request's hooks read the request, g and the session from Flask's context variables, once:
+# each read through Flask's proxies (request, g, session, current_app) cost a microsecond.
 def _start() -> None:
+    g = _cv_app.get().g
     g.started = time.perf_counter()
-    given = request.headers.get("X-Request-ID", "")
+    given = _cv_request.get().request.headers.get("X-Request-ID", "")
     g.request_id = given if REQUEST_ID.match(given) else new_request_id()
 
 
 def _log_request(response):
+    context = _cv_request.get()
+    request = context.request
     if request.endpoint == "static":
         return response
+    app_context = _cv_app.get()
+    g = app_context.g
     elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-    user = session.get("user") or {}
-    current_app.logger.info("request", extra={
+    user = context.session.get("user") or {}
+    app_context.app.logger.info("request", extra={
         "request_id": g.get("request_id"), "method": request.method,
         "route": request.url_rule.rule if request.url_rule else "(no route)",
         "status": response.status_code, "ms": round(elapsed, 1), "role": user.get("role", "anonymous")})

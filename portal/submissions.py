@@ -18,6 +18,7 @@ import time
 from datetime import timedelta
 
 from flask import Flask, Response, current_app, g, redirect, request, session
+from flask.globals import _cv_app, _cv_request  # Flask's own context variables (flask.globals)
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -51,7 +52,7 @@ def _one_statement():
 
 
 def _claim() -> Response | None:
-    if request.method != "POST":
+    if _cv_request.get().request.method != "POST":  # every request asks: no proxy
         return None
     raw = request.form.get(FIELD, "")
     if not _SHAPE.match(raw):
@@ -81,7 +82,7 @@ def _follow_first(key: str) -> Response | None:
 
 
 def _settle(response: Response) -> Response:
-    key = g.pop("submission_key", None)
+    key = _cv_app.get().g.pop("submission_key", None)
     if key is None:
         return response
     try:
@@ -100,7 +101,7 @@ def _record_outcome(key: str, response: Response) -> None:
 
 
 def _release_on_error(_exc: BaseException | None) -> None:
-    key = g.pop("submission_key", None)
+    key = _cv_app.get().g.pop("submission_key", None)
     if key is not None:
         try:
             with _engine().begin() as connection:

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import secrets
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
-from flask import Flask, Response, abort, current_app, g, request, session, url_for
-from flask.globals import _cv_request  # Flask's own request context variable (flask.globals)
+from flask import Flask, Response, abort, current_app, url_for
+from flask.globals import _cv_app, _cv_request  # Flask's own context variables (flask.globals)
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadData, URLSafeTimedSerializer
+from jinja2 import pass_context
+from jinja2.ext import Extension
+from jinja2.lexer import Token
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -17,6 +21,7 @@ from .extensions import csrf, htmx
 from .forms import aria
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")  # what Werkzeug parses into request.form
+WERKZEUG_QUERY_SAFE = "!$'()*,/:;?@"  # werkzeug.urls._urlencode's safe characters (Werkzeug 3.1)
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
 
@@ -113,13 +118,157 @@ def template_url_for(built: dict):
     return url_for_in_template
 
 
+def template_link(built: dict):
+    """The `portal_link` filter DirectLinks turns a template's url_for into: `url_for('main.index')`
+    and `url_for(endpoint)` (no values), and `url_for('auth.login', face='citizen')` (values that are
+    literals of the template, never the request's or a person's), built once per script root, as
+    url_for_in_template builds a link with no values. `pairs` are the literal values' names and values."""
+    @pass_context  # never folded into the template at compile time (Jinja folds a plain filter of literals)
+    def link(_template_context, endpoint: str, *pairs) -> str:
+        context = _cv_request.get(None)
+        if endpoint.startswith(".") or context is None:
+            return url_for(endpoint, **dict(zip(pairs[::2], pairs[1::2], strict=True)))
+        key = (context.request.script_root, endpoint, *pairs) if pairs else (context.request.script_root, endpoint)
+        found = built.get(key)
+        if found is None:
+            found = built[key] = url_for(endpoint, **dict(zip(pairs[::2], pairs[1::2], strict=True)))
+        return found
+
+    return link
+
+
+def template_language_url(link):
+    """The header's language link: url_for('main.switch_language', code=code, next=path), as
+    Werkzeug builds it (the path part built once per script root by `link`, the query encoded as
+    werkzeug.urls._urlencode does), without building the route for every page: 15 us a page to 5."""
+    def language_url(code: str, next_path: str | None) -> str:
+        base = link(None, "main.switch_language", "code", code)
+        if next_path is None:
+            return base
+        return f"{base}?{urlencode([('next', next_path)], safe=WERKZEUG_QUERY_SAFE)}"
+
+    return language_url
+
+
+class DirectLinks(Extension):
+    """At compile time, a template's `url_for('endpoint')`, `url_for(name)` and `url_for('endpoint',
+    key='literal', ...)` become the `portal_link` filter, and `asset('literal')` the `portal_asset`
+    filter. Jinja calls a global function through Context.call (which inspects it for pass_context
+    and friends each time, some 2 us) but a filter directly, and a page has two dozen links. Values
+    that are not literals, names starting with "_" (_external, _anchor) and blueprint-relative
+    endpoints (".x") stay url_for calls. Errors (an unknown endpoint) are raised as before."""
+
+    FILTERS = {"url_for": "portal_link", "asset": "portal_asset"}
+
+    def filter_stream(self, stream):
+        tokens = list(stream)
+        out: list[Token] = []
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            found = None
+            if (token.type == "name" and token.value in self.FILTERS and index + 1 < len(tokens)
+                    and tokens[index + 1].type == "lparen" and not (out and out[-1].type in ("dot", "pipe"))):
+                found = self._literal_call(tokens, index + 2, token.value)
+            if found is None:
+                out.append(token)
+                index += 1
+                continue
+            first, pairs, end = found
+            line = token.lineno
+            out += [Token(line, "lparen", "("), first, Token(line, "pipe", "|"),
+                    Token(line, "name", self.FILTERS[token.value])]
+            if pairs:
+                out.append(Token(line, "lparen", "("))
+                for position, (name, value) in enumerate(pairs):
+                    if position:
+                        out.append(Token(line, "comma", ","))
+                    out += [Token(line, "string", name), Token(line, "comma", ","), value]
+                out.append(Token(line, "rparen", ")"))
+            out.append(Token(line, "rparen", ")"))
+            index = end
+        return out
+
+    @staticmethod
+    def _literal_call(tokens, start: int, function: str):
+        """(first argument token, [(name, literal value token)], index after the call) for a call
+        whose first argument is a string (or, for url_for alone, a bare name) and whose other
+        arguments are name=literal; None for anything else."""
+        if start >= len(tokens):
+            return None
+        first = tokens[start]
+        if not (first.type == "string" or (function == "url_for" and first.type == "name")):
+            return None
+        if first.type == "string" and first.value.startswith("."):
+            return None
+        pairs, index = [], start + 1
+        while index < len(tokens) and tokens[index].type == "comma":
+            if function != "url_for" or index + 3 >= len(tokens):
+                return None
+            name, assign, value = tokens[index + 1], tokens[index + 2], tokens[index + 3]
+            if (name.type != "name" or name.value.startswith("_") or assign.type != "assign"
+                    or value.type not in ("string", "integer")):
+                return None
+            pairs.append((name.value, value))
+            index += 4
+        if index >= len(tokens) or tokens[index].type != "rparen":
+            return None
+        if first.type == "name" and pairs:  # a variable endpoint with values: built each time, as before
+            return None
+        return first, pairs, index + 1
+
+
+def template_csrf_token(field_name: str):
+    """Templates' csrf_token(): the token this request already holds in g (the session's signed
+    token, put there before the view by _reuse_signed_csrf_token), read without Flask-WTF's
+    generate_csrf, which reads the config, g and the session through their proxies each call (twice a
+    logged-in page). Without one, generate_csrf makes it, as before."""
+    def csrf_token() -> str:
+        context = _cv_app.get(None)
+        found = context.g.__dict__.get(field_name) if context is not None else None
+        return found if found else generate_csrf()
+
+    return csrf_token
+
+
+def _csrf_by_method(app: Flask) -> None:
+    """Flask-WTF's before_request hook asks whether the view is exempt (looking the view up and
+    formatting its name) before it asks whether the method needs a token at all: every GET paid for
+    the first question. The method is asked first here; for the methods it checks nothing changes."""
+    hooks = app.before_request_funcs.setdefault(None, [])
+    for index, hook in enumerate(hooks):
+        if getattr(hook, "__module__", "") == "flask_wtf.csrf" and hook.__name__ == "csrf_protect":
+            def csrf_protect(check=hook):
+                if _cv_request.get().request.method in app.config["WTF_CSRF_METHODS"]:
+                    return check()
+                return None
+
+            hooks[index] = csrf_protect
+            return
+
+
+def _csrf_token_in_templates(app: Flask) -> None:
+    """Flask-WTF puts generate_csrf both in Jinja's globals and in every page's context (a context
+    processor); one global is enough, and it is the quick one."""
+    app.jinja_env.globals["csrf_token"] = template_csrf_token(app.config["WTF_CSRF_FIELD_NAME"])
+    processors = app.template_context_processors[None]
+    processors[:] = [processor for processor in processors
+                     if getattr(processor, "__module__", "") != "flask_wtf.csrf"]
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseId
-    app.jinja_env.globals["url_for"] = template_url_for({})
+    built: dict = {}
+    app.jinja_env.globals["url_for"] = template_url_for(built)
+    app.jinja_env.filters["portal_link"] = template_link(built)
+    app.jinja_env.add_extension(DirectLinks)
+    app.jinja_env.globals["language_url"] = template_language_url(app.jinja_env.filters["portal_link"])
     if app.config["PORTAL_TRUSTED_PROXIES"]:
         hops = app.config["PORTAL_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     csrf.init_app(app)
+    _csrf_by_method(app)
+    _csrf_token_in_templates(app)
     htmx.init_app(app)
     limits.init_app(app)
     submissions.init_app(app)  # after CSRF and the rate limits: only a genuine form claims its key
@@ -138,6 +287,8 @@ def init_app(app: Flask) -> None:
         # No keyboard types a NUL byte, and PostgreSQL cannot store one: refuse it at the door.
         # A page asked for JSON answers as it answers any bad input: a problem naming the fields.
         # Only what can hold one is parsed: a query string with %00 (or a raw NUL) in it, a form body.
+        # The request is read from Flask's context variable once (each proxy read cost a microsecond).
+        request = _cv_request.get().request
         query = request.query_string
         sent = [request.args] if b"%00" in query or b"\x00" in query else []
         if request.mimetype in FORM_TYPES:
@@ -153,18 +304,20 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _reuse_signed_csrf_token():
-        raw_token = session.get("csrf_token")
+        raw_token = _cv_request.get().session.get("csrf_token")
         if raw_token and app.config["WTF_CSRF_TIME_LIMIT"] is None:
-            g.csrf_token = signed_csrf_token(app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key, raw_token)
+            _cv_app.get().g.csrf_token = signed_csrf_token(app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key,
+                                                           raw_token)
 
     @app.after_request
     def _remember_a_newly_signed_csrf_token(response: Response) -> Response:
         # A session's first form gets its token from Flask-WTF, signed this second; keep that one,
         # or the next page would sign it again with a later timestamp and hand out a second token.
-        signed = g.get("csrf_token")  # g first: a static file never opens the session
+        signed = _cv_app.get().g.get("csrf_token")  # g first: a static file never opens the session
         if not signed or app.config["WTF_CSRF_TIME_LIMIT"] is not None:
             return response
-        raw_token, secret_key = session.get("csrf_token"), app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+        raw_token = _cv_request.get().session.get("csrf_token")
+        secret_key = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
         if raw_token and (secret_key, raw_token) not in _SIGNED_CSRF_TOKENS:
             # A login renews the session's token after g got the old one: keep only a true pair.
             try:

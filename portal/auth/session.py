@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask.globals import _cv_request  # Flask's own request context variable (flask.globals)
 from flask_babel import gettext as _
 
 ROLES = ("citizen", "employer", "caseworker")
@@ -27,7 +28,8 @@ class User:
 
 
 def current_user() -> User | None:
-    data = session.get("user")
+    context = _cv_request.get(None)  # not through the session proxy: every page asks, some twice
+    data = (context.session if context is not None else session).get("user")
     return User(**data) if data else None
 
 
@@ -58,13 +60,15 @@ def log_out() -> None:
 def _session_store_away() -> None:
     """No session could be read because the database is away: answer 503 (errors/503.html), not a
     login page that would make a logged-in citizen think she was logged out."""
-    if getattr(session, "store_down", False) and request.endpoint != "static":
+    context = _cv_request.get()  # every request: read once, not through two proxies
+    if getattr(context.session, "store_down", False) and context.request.endpoint != "static":
         abort(503)
 
 
 def _say_why_the_session_ended() -> None:
     """The server ended a session idle too long, or older than the absolute limit however busy."""
-    if request.endpoint == "static" or not getattr(session, "expired", None):
+    context = _cv_request.get()
+    if context.request.endpoint == "static" or not getattr(context.session, "expired", None):
         return
     if session.expired == "idle":
         flash(_("You were logged out because you had not used the portal for %(minutes)d minutes. "
