@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Date, String, bindparam, func, or_, update
+from sqlalchemy import Date, String, bindparam, func, or_, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -160,21 +160,37 @@ def _page_statement(tab: str | None, status: str | None, reason: bool, due_by: b
             .offset(fixed((page - 1) * PAGE_SIZE)).limit(fixed(PAGE_SIZE)))
 
 
+@lru_cache(maxsize=1024)
+def _counts_and_page_statement(tab: str | None, status: str | None, reason: bool, due_by: bool, page: int):
+    """The four tabs' counts and the page's rows in one statement: the counts' one row joined to the
+    page (kept, with empty columns, when the page has no rows). A statement's execution cost the
+    client more CPU than PostgreSQL's work on it."""
+    counts = _count_statement(status, reason, due_by).subquery("tab_counts")
+    rows = _page_statement(tab, status, reason, due_by, page).subquery("page_rows")
+    return (select(*counts.c, *rows.c).select_from(counts.outerjoin(rows, true()))
+            .order_by(rows.c.due, rows.c.id))
+
+
 def queue(db: Session, municipality: str, me: str, chosen: QueueFilter, today: date) -> QueuePage:
     """Handovers of the municipality, soonest due first: the capped counts of the list and the four
-    tabs, then the page with its answers, in two statements whatever the queue's size."""
+    tabs and the page with its answers, in one statement whatever the queue's size (a second one
+    only for a page beyond the last, which shows the last)."""
     tab = chosen.assignee if chosen.assignee in TABS else None   # an unknown tab is the team's
     values = {"municipality": municipality, "me": me, "today": today, "due_by": chosen.due_by,
               "reason": f"|{chosen.reason}|"}
-    # The four tabs' counts, filtered as their lists are, in one statement; the list's is its tab's.
+    # The four tabs' counts, filtered as their lists are; the list's is its tab's.
     shape = (tab, chosen.status, bool(chosen.reason), bool(chosen.due_by))
     # Core, not the ORM session's execute: the rows are plain columns, and the ORM's layer cost more than PostgreSQL.
     connection = db.connection()
-    tab_totals = connection.execute(_count_statement(*shape[1:]), values).one()
+    page = max(1, chosen.page)
+    found = connection.execute(_counts_and_page_statement(*shape, page), values).all()
+    tab_totals = tuple(found[0][:len(TABS)])
     total = tab_totals[TABS.index(tab)]
     pages = max(1, -(-min(total, COUNT_CAP) // PAGE_SIZE))
-    page = min(max(1, chosen.page), pages)
-    rows = connection.execute(_page_statement(*shape, page), values).all()
+    if page > pages:
+        page = pages
+        found = connection.execute(_counts_and_page_statement(*shape, page), values).all()
+    rows = [row[len(TABS):] for row in found if row[len(TABS)] is not None]
     soon = today + timedelta(days=SOON_DAYS)
     return QueuePage(
         rows=[QueueRow(*row, overdue=row[4] < today and row[3] != HandoverStatus.CLOSED,
