@@ -204,7 +204,7 @@ def fixed(value):
     execution, a pass over the SQL's text that cost a queue page's statement a third of its client
     CPU. The SQL is the same. Anything else is written in at execution, as before."""
     value = str(value) if isinstance(value, StrEnum) else value
-    if type(value) is int:
+    if type(value) is int and -2**63 <= value < 2**63:  # a bigger one is no SQL integer
         return literal_column(str(value), Integer)
     if type(value) is str and "'" not in value and "\\" not in value:
         return literal_column(f"'{value}'", String)

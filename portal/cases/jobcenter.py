@@ -182,7 +182,9 @@ def queue(db: Session, municipality: str, me: str, chosen: QueueFilter, today: d
     shape = (tab, chosen.status, bool(chosen.reason), bool(chosen.due_by))
     # Core, not the ORM session's execute: the rows are plain columns, and the ORM's layer cost more than PostgreSQL.
     connection = db.connection()
-    page = max(1, chosen.page)
+    # No page beyond what the capped counts can have: a bigger number shows the last page anyway, and
+    # each page number is a statement of its own (its offset is written into the SQL).
+    page = min(max(1, chosen.page), -(-COUNT_CAP // PAGE_SIZE))
     found = connection.execute(_counts_and_page_statement(*shape, page), values).all()
     tab_totals = tuple(found[0][:len(TABS)])
     total = tab_totals[TABS.index(tab)]
