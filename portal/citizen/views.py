@@ -150,7 +150,10 @@ def questionnaire_step(case_id: int, slug: str):
     saved = (summary.questionnaire.answers or {}).get(slug) or _already_told(slug, summary.case)
     form = step.form(data=saved if request.method == "GET" and saved else None)
     if form.validate_on_submit():
-        questionnaire_cases.save_step(get_session(), summary.questionnaire, slug, answers_of(form))
+        try:
+            questionnaire_cases.save_step(get_session(), summary.questionnaire, slug, answers_of(form))
+        except questionnaire_cases.AlreadySubmitted:  # sent from another tab meanwhile
+            return redirect(url_for("citizen.questionnaire_receipt", case_id=case_id))
         if request.form.get("action") == "save_and_leave":
             return redirect(url_for("citizen.overview"), code=303)
         return redirect(_next_after(case_id, slug, summary.questionnaire.answers), code=303)
