@@ -153,3 +153,13 @@ def case_of(db: Session, citizen_id: int, case_id: int) -> CaseSummary | None:
     row = db.exec(_CASE_OF, params={"case_id": case_id, "citizen_id": citizen_id}).first()
     return CaseSummary(*row) if row else None
 
+
+_QUESTIONNAIRE_OF = (select(Questionnaire).join(SickCase, SickCase.id == Questionnaire.case_id)
+                     .where(SickCase.id == bindparam("case_id"), SickCase.citizen_id == bindparam("citizen_id")))
+
+
+def questionnaire_of_own_case(db: Session, citizen_id: int, case_id: int) -> Questionnaire | None:
+    """Only the case's questionnaire, only if the case is the citizen's own: what a step sent needs,
+    without the case's forty columns (case_of reads them for a page shown)."""
+    return db.exec(_QUESTIONNAIRE_OF, params={"case_id": case_id, "citizen_id": citizen_id}).first()
+
