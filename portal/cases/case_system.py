@@ -20,7 +20,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     cast,
-    literal,
+    literal_column,
     null,
     or_,
     union_all,
@@ -181,11 +181,16 @@ def _package_parts(dialect: str):
     """Everything of one case that comes in rows, in one statement: each part's columns in shared
     slots (part, id, ts, d1-d3, n1-n2, f1-f3, s1-s5, j1-j2), the types set by the first part."""
     def row(part: int, id_, ts=None, d=(), n=(), f=(), s=(), j=()):
+        # The first part names and types the slots; the others leave theirs a bare NULL (the statement
+        # stays short enough for psycopg to keep its parsed form: it parses anew any over 4 kB).
         def fill(given, count, kind):
-            return [*given, *(cast(null(), kind) for _ in range(count - len(given)))]
-        columns = [literal(part, Integer), id_, ts if ts is not None else cast(null(), DateTime(timezone=True)),
+            return [*given, *((cast(null(), kind) if part == 0 else null()) for _ in range(count - len(given)))]
+        columns = [literal_column(str(part), Integer), id_,
+                   *fill([ts] if ts is not None else [], 1, DateTime(timezone=True)),
                    *fill(d, 3, Date), *fill(n, 2, Integer), *fill(f, 3, Float), *fill(s, 5, String),
                    *fill(j, 2, JSON)]
+        if part:
+            return select(*columns)
         names = ["part", "id", "ts", "d1", "d2", "d3", "n1", "n2", "f1", "f2", "f3",
                  "s1", "s2", "s3", "s4", "s5", "j1", "j2"]
         return select(*(column.label(name) for column, name in zip(columns, names, strict=True)))
