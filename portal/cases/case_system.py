@@ -122,14 +122,19 @@ class HandoverPackage:
     obligations: list[Obligation]
 
 
-def package(db: Session, handover: Handover, today: date) -> HandoverPackage:
+def package(db: Session, handover_id: int, municipality: str, today: date) -> HandoverPackage | Handover | None:
     """Everything the case system needs to take the case over without retyping it: the same case file,
-    employer information and timeline the caseworker's page shows, read in two statements (the case
-    with its citizen and questionnaire; then everything of the case that comes in rows) instead of
-    twelve that loaded whole entities. The file's handovers are not read: the package does not show them."""
-    row = db.exec(_PACKAGE_CASE, params={"case_id": handover.case_id,
-                                         "municipality": handover.municipality_code}).first()
-    case, citizen, questionnaire = row
+    employer information and timeline the caseworker's page shows, read in two statements (the
+    handover with its case, citizen and questionnaire; then everything of the case that comes in
+    rows) instead of thirteen that loaded whole entities. The file's handovers are not read: the
+    package does not show them. None: no such handover in the municipality; the handover alone: its
+    case is no longer the municipality's (moved since), so there is no case file to give."""
+    row = db.exec(_PACKAGE_CASE, params={"handover_id": handover_id, "municipality": municipality}).first()
+    if row is None:
+        return None
+    handover, case, citizen, questionnaire = row
+    if case is None:
+        return handover
     parts = ([], [], [], [], [], [], [], [])
     rows = db.connection().execute(_package_parts(db.get_bind().dialect.name), {
         "case_id": case.id, "citizen_id": case.citizen_id,
@@ -170,10 +175,13 @@ _Plan = namedtuple("_Plan", "start_monday start_hours weekly_increase full_hours
 # Each part in the order case_file, employer_information and hours.history read it (ids break ties).
 _ORDER = (lambda c: (c.ts, c.id), lambda e: (e.ts, e.id), lambda c: (c.d1, c.id), lambda a: -a.id,
           lambda r: -r.id, lambda w: (w.n1, w.n2), lambda p: p.id, lambda c: c.id)
-_PACKAGE_CASE = (select(SickCase, Citizen, Questionnaire)
-                 .join(Citizen, Citizen.id == SickCase.citizen_id)
+_PACKAGE_CASE = (select(Handover, SickCase, Citizen, Questionnaire)
+                 .join(SickCase, and_(SickCase.id == Handover.case_id,
+                                      SickCase.municipality_code == Handover.municipality_code), isouter=True)
+                 .join(Citizen, Citizen.id == SickCase.citizen_id, isouter=True)
                  .join(Questionnaire, Questionnaire.case_id == SickCase.id, isouter=True)
-                 .where(SickCase.id == bindparam("case_id"), SickCase.municipality_code == bindparam("municipality")))
+                 .where(Handover.id == bindparam("handover_id"),
+                        Handover.municipality_code == bindparam("municipality")))
 
 
 @lru_cache(maxsize=4)

@@ -1,6 +1,7 @@
-"""The API's handover package reads the case in two statements of its own (case_system.package), not
-through the caseworker's case file: it must hold exactly what the case file, the employer information
-and the timeline the caseworker's page reads would give, with every kind of row the case can have."""
+"""The API's handover package reads the handover and its case in two statements of its own
+(case_system.package), not through the caseworker's case file: it must hold exactly what the case
+file, the employer information and the timeline the caseworker's page reads would give, with every
+kind of row the case can have."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
@@ -85,15 +86,32 @@ def test_the_package_holds_what_the_case_file_the_employer_information_and_the_t
     with app.app_context(), session_scope(app) as db:
         handover = db.get(Handover, handover_id)
         bare = db.get(SickCase, case_id)
-        assert package_json(case_system.package(db, handover, date(2026, 11, 16)), "x", date(2026, 11, 16)) == \
-            package_json(_as_the_case_file_reads_it(db, handover, date(2026, 11, 16)), "x", date(2026, 11, 16))
+        day = date(2026, 11, 16)
+        assert package_json(case_system.package(db, handover.id, "101", day), "x", day) == \
+            package_json(_as_the_case_file_reads_it(db, handover, day), "x", day)
         _every_kind_of_row(db, bare)
         db.expire_all()
         for today in (date(2026, 11, 16), date(2027, 2, 1)):
-            new = package_json(case_system.package(db, handover, today), "x", today)
+            new = package_json(case_system.package(db, handover.id, "101", today), "x", today)
             old = package_json(_as_the_case_file_reads_it(db, handover, today), "x", today)
             assert new == old and repr(new) == repr(old)
             assert len(new["conversations"]) == 3 and len(new["check_ins"]) == 2 and len(new["hours"]["weeks"]) == 2
             assert new["hours"]["step_up_plan"] and len(new["employer"]["answers"]) == 2
             assert new["employer"]["fast_track_requests"][0]["citizen_answers"] == {"a": "b"}
         assert case_facts(db, db.get(SickCase, case_id)).earlier_sickness  # compared above through the obligations
+
+
+def test_a_handover_whose_case_has_moved_to_another_municipality_answers_404_not_an_error(world):
+    """The handover stays the old municipality's; the case file is no longer theirs to read (before,
+    the package failed with a server error)."""
+    from .conftest import CaseSystem
+
+    app, case_id, handover_id = world
+    with app.app_context(), session_scope(app) as db:
+        case = db.get(SickCase, case_id)
+        case.municipality_code = "751"
+        db.add(case)
+        db.commit()
+    answer = CaseSystem(app).get(f"/api/v1/handovers/{handover_id}")
+    assert answer.status_code == 404 and "Lise" not in answer.get_data(as_text=True)
+    assert CaseSystem(app).get(f"/api/v1/handovers/{2**40}").status_code == 404
