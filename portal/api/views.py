@@ -9,7 +9,6 @@ from .. import clock
 from ..cases import case_system
 from ..db import get_session
 from ..limits import address, api_caller, api_limit, api_refused_limit, limiter, login_limit, refused_api_call
-from ..models import Handover
 from ..personal_data import decrypt_cpr
 from ..rules import ReasonCode
 from . import oauth
@@ -80,7 +79,7 @@ def handover_package(handover_id: int):
         if handover_id <= MAX_ID else None
     if package is None:
         return _not_found()
-    if isinstance(package, Handover):  # its case moved to another municipality since: no case file here
+    if not isinstance(package, case_system.HandoverPackage):  # its case has moved away since: no case file here
         g.api_case_id = package.case_id
         return _not_found()
     g.api_case_id = package.handover.case_id  # for the audit log

@@ -122,17 +122,19 @@ class HandoverPackage:
     obligations: list[Obligation]
 
 
-def package(db: Session, handover_id: int, municipality: str, today: date) -> HandoverPackage | Handover | None:
+def package(db: Session, handover_id: int, municipality: str, today: date) -> HandoverPackage | tuple | None:
     """Everything the case system needs to take the case over without retyping it: the same case file,
     employer information and timeline the caseworker's page shows, read in two statements (the
     handover with its case, citizen and questionnaire; then everything of the case that comes in
     rows) instead of thirteen that loaded whole entities. The file's handovers are not read: the
-    package does not show them. None: no such handover in the municipality; the handover alone: its
-    case is no longer the municipality's (moved since), so there is no case file to give."""
-    row = db.exec(_PACKAGE_CASE, params={"handover_id": handover_id, "municipality": municipality}).first()
+    package does not show them. The handover, case, citizen and questionnaire are rows by their
+    columns' names, not entities. None: no such handover in the municipality; the handover's row
+    alone: its case is no longer the municipality's (moved since), so there is no case file to give."""
+    row = db.connection().execute(_PACKAGE_CASE, {"handover_id": handover_id, "municipality": municipality}).first()
     if row is None:
         return None
-    handover, case, citizen, questionnaire = row
+    handover, case, citizen, questionnaire = (
+        None if row[start] is None else shape._make(row[start:end]) for shape, start, end in _PACKAGE_SHAPES)
     if case is None:
         return handover
     parts = ([], [], [], [], [], [], [], [])
@@ -175,13 +177,24 @@ _Plan = namedtuple("_Plan", "start_monday start_hours weekly_increase full_hours
 # Each part in the order case_file, employer_information and hours.history read it (ids break ties).
 _ORDER = (lambda c: (c.ts, c.id), lambda e: (e.ts, e.id), lambda c: (c.d1, c.id), lambda a: -a.id,
           lambda r: -r.id, lambda w: (w.n1, w.n2), lambda p: p.id, lambda c: c.id)
-_PACKAGE_CASE = (select(Handover, SickCase, Citizen, Questionnaire)
-                 .join(SickCase, and_(SickCase.id == Handover.case_id,
-                                      SickCase.municipality_code == Handover.municipality_code), isouter=True)
-                 .join(Citizen, Citizen.id == SickCase.citizen_id, isouter=True)
-                 .join(Questionnaire, Questionnaire.case_id == SickCase.id, isouter=True)
-                 .where(Handover.id == bindparam("handover_id"),
-                        Handover.municipality_code == bindparam("municipality")))
+# The handover, its case, citizen and questionnaire as rows of their tables' columns (plain tuples by the
+# columns' names, not entities: the package only reads them); a table's part is None when its row is
+# missing (its first column, the primary key, is NULL).
+_PACKAGE_TABLES = (Handover.__table__, SickCase.__table__, Citizen.__table__, Questionnaire.__table__)
+_PACKAGE_SHAPES, _at = [], 0
+for _table in _PACKAGE_TABLES:
+    assert _table.c[0].primary_key
+    _PACKAGE_SHAPES.append((namedtuple(f"_{_table.name}", [c.key for c in _table.c]), _at, _at + len(_table.c)))
+    _at += len(_table.c)
+_h, _s, _c, _q = (t.c for t in _PACKAGE_TABLES)
+_PACKAGE_CASE = (select(*(column.label(f"c{n}") for n, column in enumerate(
+                     column for table in _PACKAGE_TABLES for column in table.c)))
+                 .select_from(Handover.__table__)
+                 .join(SickCase.__table__, and_(_s.id == _h.case_id, _s.municipality_code == _h.municipality_code),
+                       isouter=True)
+                 .join(Citizen.__table__, _c.id == _s.citizen_id, isouter=True)
+                 .join(Questionnaire.__table__, _q.case_id == _s.id, isouter=True)
+                 .where(_h.id == bindparam("handover_id"), _h.municipality_code == bindparam("municipality")))
 
 
 @lru_cache(maxsize=4)
