@@ -5,7 +5,7 @@ import secrets
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, Integer, String, bindparam, insert, text, update
+from sqlalchemy import Date, Integer, String, bindparam, insert, inspect, text, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, select
@@ -24,11 +24,12 @@ class AlreadySubmitted(Exception):
 
 
 def save_step(db: Session, questionnaire: Questionnaire, step: str, answers: dict[str, Any],
-              actor: str = "citizen") -> None:
+              actor: str = "citizen") -> dict[str, Any]:
     """Keep one step's answers in the draft, so the citizen can come back on another device. The
     update matches only a draft: a step posted while the form was being sent raises AlreadySubmitted
     and leaves the sent answers as they were. An e-mail address given on the first step is kept as
-    the citizen's own (remember_email)."""
+    the citizen's own (remember_email). `questionnaire`: the entity, or a row of its id, case_id,
+    status and answers; returns the draft's answers as saved."""
     if questionnaire.status != QuestionnaireStatus.DRAFT:
         raise AlreadySubmitted()
     merged = dict(questionnaire.answers or {})
@@ -53,12 +54,14 @@ def save_step(db: Session, questionnaire: Questionnaire, step: str, answers: dic
     if told is not None:  # her other open cases' reminders go to the new address, as for any change of it
         contact_changed(db, told, besides=questionnaire.case_id)
     # What was written, as if loaded: the caller reads the answers on (the next step, the next save).
-    set_committed_value(questionnaire, "answers", merged)
-    set_committed_value(questionnaire, "updated_at", now)
+    if inspect(questionnaire, raiseerr=False) is not None:
+        set_committed_value(questionnaire, "answers", merged)
+        set_committed_value(questionnaire, "updated_at", now)
     citizen = db.identity_map.get(identity_key(Citizen, told)) if told is not None else None
     if citizen is not None:
         set_committed_value(citizen, "email", email)
     db.commit()
+    return merged
 
 
 _Q, _EVENT, _CITIZEN = Questionnaire.__table__, CaseEvent.__table__, Citizen.__table__

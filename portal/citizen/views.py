@@ -152,12 +152,12 @@ def questionnaire_step(case_id: int, slug: str):
         form = step.form()
         if form.validate_on_submit():
             try:
-                questionnaire_cases.save_step(get_session(), questionnaire, slug, answers_of(form))
+                answers = questionnaire_cases.save_step(get_session(), questionnaire, slug, answers_of(form))
             except questionnaire_cases.AlreadySubmitted:  # sent from another tab meanwhile
                 return redirect(url_for("citizen.questionnaire_receipt", case_id=case_id))
             if request.form.get("action") == "save_and_leave":
                 return redirect(url_for("citizen.overview"), code=303)
-            return redirect(_next_after(case_id, slug, questionnaire.answers), code=303)
+            return redirect(_next_after(case_id, slug, answers), code=303)
         summary = _own_case(case_id)
     else:
         summary = _own_case(case_id)
