@@ -5,19 +5,53 @@ writes go through the same use cases as a caseworker's, so the queue, the deadli
 compliance figures stay true whichever way the work was done."""
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
 
-from sqlalchemy import Date, Integer, String, and_, bindparam, or_, update
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    cast,
+    literal_column,
+    null,
+    or_,
+    union_all,
+    update,
+)
 from sqlmodel import Session, select
 
-from ..models import Conversation, Handover, HandoverStatus, SickCase, fixed, utcnow
-from ..rules import Obligation
+from ..models import (
+    CaseEvent,
+    CaseStatus,
+    CheckIn,
+    Citizen,
+    Conversation,
+    EmployerAnswer,
+    EmployerReport,
+    FastTrackRequest,
+    Handover,
+    HandoverStatus,
+    Questionnaire,
+    SickCase,
+    StepUpPlan,
+    WeekHours,
+    fixed,
+    utcnow,
+)
+from ..rules import CheckInAnswer, HeldConversation, Obligation, timeline
 from . import events
-from .employer import FromEmployer, employer_information
-from .facts import timeline_of
-from .jobcenter import CaseFile, case_file, handover_conditions, record_conversation
+from .employer import FromEmployer
+from .facts import CaseHistory, earlier_sickness, earliest_closing_that_counts, facts_of
+from .hours import history_of_rows, plan_of_row
+from .jobcenter import CaseFile, handover_conditions, record_conversation
 
 MAX_PAGE = 100
 
@@ -95,12 +129,125 @@ class HandoverPackage:
     obligations: list[Obligation]
 
 
-def package(db: Session, handover: Handover, today: date) -> HandoverPackage:
-    """Everything the case system needs to take the case over without retyping it."""
-    file = case_file(db, handover.case_id, handover.municipality_code, today)
-    answers, requests = employer_information(db, handover.case_id)
-    return HandoverPackage(handover, file, answers, requests,
-                           timeline_of(db, file.case, today, file.questionnaire))
+def package(db: Session, handover_id: int, municipality: str, today: date) -> HandoverPackage | tuple | None:
+    """Everything the case system needs to take the case over without retyping it: the same case file,
+    employer information and timeline the caseworker's page shows, read in two statements (the
+    handover with its case, citizen and questionnaire; then everything of the case that comes in
+    rows) instead of thirteen that loaded whole entities. The file's handovers are not read: the
+    package does not show them. The handover, case, citizen and questionnaire are rows by their
+    columns' names, not entities. None: no such handover in the municipality; the handover's row
+    alone: its case is no longer the municipality's (moved since), so there is no case file to give."""
+    row = db.connection().execute(_PACKAGE_CASE, {"handover_id": handover_id, "municipality": municipality}).first()
+    if row is None:
+        return None
+    handover, case, citizen, questionnaire = (
+        None if row[start] is None else shape._make(row[start:end]) for shape, start, end in _PACKAGE_SHAPES)
+    if case is None:
+        return handover
+    parts = ([], [], [], [], [], [], [], [])
+    rows = db.connection().execute(_package_parts(db.get_bind().dialect.name), {
+        "case_id": case.id, "citizen_id": case.citizen_id,
+        "oldest": earliest_closing_that_counts(case.first_absence_day)})
+    for row in rows:
+        parts[row.part].append(row)
+    conversations, happened, check_ins, answers, requests, weeks, plans, closed_cases = (
+        sorted(part, key=_ORDER[n]) for n, part in enumerate(parts))
+    history = CaseHistory(
+        conversations=[HeldConversation(c.d1, c.s3 or "self_service") for c in conversations if c.s1 == "held"],
+        check_ins=[CheckInAnswer(c.d1, c.d2) for c in check_ins],
+        earlier_sickness=[s for s in (earlier_sickness(case, c.id, c.d1, c.d2, c.d3) for c in closed_cases)
+                          if s is not None])
+    file = CaseFile(
+        case=case, citizen=citizen, questionnaire=questionnaire, handovers=[],
+        conversations=[_Conversation(c.id, c.s1, c.ts, c.s2, c.d1, c.s3, c.s4) for c in conversations],
+        timeline=[_Event(e.ts, e.s1, e.s2, e.j1) for e in happened],
+        hours=history_of_rows(case, today, plan_of_row(_Plan(p.d1, p.f1, p.f2, p.f3) if (p := next(iter(plans), None))
+                                                       else None),
+                              [_Week(w.n1, w.n2, w.f1, w.f2, w.d1) for w in weeks]),
+        check_ins=[_CheckIn(c.d1, c.d2, c.j1) for c in check_ins])
+    return HandoverPackage(
+        handover, file,
+        [FromEmployer(_Answer(a.d1, a.d2, a.s3, a.d3, a.s4, a.s5), a.s2, a.s1) for a in answers],
+        [FromEmployer(_Request(r.d1, r.d2, r.s3, r.d3, r.j1, r.j2), r.s2, r.s1) for r in requests],
+        timeline(facts_of(case, questionnaire, history), today))
+
+
+# What the package shows of each row, by the names of the entities' attributes.
+_Conversation = namedtuple("_Conversation", "id status scheduled_at form held_on outcome recorded_via")
+_Event = namedtuple("_Event", "at actor kind details")
+_CheckIn = namedtuple("_CheckIn", "due_on answered_on answers")
+_Answer = namedtuple("_Answer", "answered_on absence_conversation_on absence_conversation_form expected_return "
+                                "adjustments retention_plan")
+_Request = namedtuple("_Request", "requested_on answer_due status answered_on employer_answers citizen_answers")
+_Week = namedtuple("_Week", "iso_year iso_week normal_hours worked_hours corrected_on")
+_Plan = namedtuple("_Plan", "start_monday start_hours weekly_increase full_hours")
+# Each part in the order case_file, employer_information and hours.history read it (ids break ties).
+_ORDER = (lambda c: (c.ts, c.id), lambda e: (e.ts, e.id), lambda c: (c.d1, c.id), lambda a: -a.id,
+          lambda r: -r.id, lambda w: (w.n1, w.n2), lambda p: p.id, lambda c: c.id)
+# The handover, its case, citizen and questionnaire as rows of their tables' columns (plain tuples by the
+# columns' names, not entities: the package only reads them); a table's part is None when its row is
+# missing (its first column, the primary key, is NULL).
+_PACKAGE_TABLES = (Handover.__table__, SickCase.__table__, Citizen.__table__, Questionnaire.__table__)
+_PACKAGE_SHAPES, _at = [], 0
+for _table in _PACKAGE_TABLES:
+    assert _table.c[0].primary_key
+    _PACKAGE_SHAPES.append((namedtuple(f"_{_table.name}", [c.key for c in _table.c]), _at, _at + len(_table.c)))
+    _at += len(_table.c)
+_h, _s, _c, _q = (t.c for t in _PACKAGE_TABLES)
+_PACKAGE_CASE = (select(*(column.label(f"c{n}") for n, column in enumerate(
+                     column for table in _PACKAGE_TABLES for column in table.c)))
+                 .select_from(Handover.__table__)
+                 .join(SickCase.__table__, and_(_s.id == _h.case_id, _s.municipality_code == _h.municipality_code),
+                       isouter=True)
+                 .join(Citizen.__table__, _c.id == _s.citizen_id, isouter=True)
+                 .join(Questionnaire.__table__, _q.case_id == _s.id, isouter=True)
+                 .where(_h.id == bindparam("handover_id"), _h.municipality_code == bindparam("municipality")))
+
+
+@lru_cache(maxsize=4)
+def _package_parts(dialect: str):
+    """Everything of one case that comes in rows, in one statement: each part's columns in shared
+    slots (part, id, ts, d1-d3, n1-n2, f1-f3, s1-s5, j1-j2), the types set by the first part."""
+    def row(part: int, id_, ts=None, d=(), n=(), f=(), s=(), j=()):
+        # The first part names and types the slots; the others leave theirs a bare NULL (the statement
+        # stays short enough for psycopg to keep its parsed form: it parses anew any over 4 kB).
+        def fill(given, count, kind):
+            return [*given, *((cast(null(), kind) if part == 0 else null()) for _ in range(count - len(given)))]
+        columns = [literal_column(str(part), Integer), id_,
+                   *fill([ts] if ts is not None else [], 1, DateTime(timezone=True)),
+                   *fill(d, 3, Date), *fill(n, 2, Integer), *fill(f, 3, Float), *fill(s, 5, String),
+                   *fill(j, 2, JSON)]
+        if part:
+            return select(*columns)
+        names = ["part", "id", "ts", "d1", "d2", "d3", "n1", "n2", "f1", "f2", "f3",
+                 "s1", "s2", "s3", "s4", "s5", "j1", "j2"]
+        return select(*(column.label(name) for column, name in zip(columns, names, strict=True)))
+
+    case = bindparam("case_id", type_=Integer)
+    c, e, k = Conversation.__table__.c, CaseEvent.__table__.c, CheckIn.__table__.c
+    a, r, report = EmployerAnswer.__table__.c, FastTrackRequest.__table__.c, EmployerReport.__table__.c
+    w, p, sick = WeekHours.__table__.c, StepUpPlan.__table__.c, SickCase.__table__.c
+    return union_all(
+        row(0, c.id, c.scheduled_at, d=[c.held_on], s=[c.status, c.form, c.outcome, c.recorded_via])
+        .where(c.case_id == case),
+        row(1, e.id, e.at, s=[e.actor, e.kind], j=[e.details]).where(e.case_id == case),
+        row(2, k.id, d=[k.due_on, k.answered_on], j=[k.answers]).where(k.case_id == case),
+        row(3, a.id, d=[a.answered_on, a.absence_conversation_on, a.expected_return],
+            s=[a.cvr, report.org_name, a.absence_conversation_form, a.adjustments, a.retention_plan])
+        .join_from(EmployerAnswer.__table__, EmployerReport.__table__, report.id == a.report_id)
+        .where(a.case_id == case),
+        row(4, r.id, d=[r.requested_on, r.answer_due, r.answered_on], s=[r.cvr, report.org_name, r.status],
+            j=[r.employer_answers, r.citizen_answers])
+        .join_from(FastTrackRequest.__table__, EmployerReport.__table__, report.id == r.report_id)
+        .where(r.case_id == case),
+        row(5, w.id, d=[w.corrected_on], n=[w.iso_year, w.iso_week], f=[w.normal_hours, w.worked_hours])
+        .where(w.case_id == case),
+        row(6, p.id, d=[p.start_monday], f=[p.start_hours, p.weekly_increase, p.full_hours]).where(p.case_id == case),
+        # The citizen's closed cases, for her earlier sickness (facts.histories_of's third part).
+        row(7, sick.id, d=[sick.first_absence_day, sick.recovered_on, sick.closed_on])
+        .where(sick.citizen_id == bindparam("citizen_id", type_=Integer), sick.status == CaseStatus.CLOSED,
+               sick.closed_on >= bindparam("oldest", type_=Date)),
+    )
 
 
 class HandoverClosed(Exception):

@@ -69,7 +69,7 @@ def histories_of(db: Session, cases: list[SickCase]) -> dict[int, CaseHistory]:
     by_citizen = defaultdict(list)
     for case in cases:
         by_citizen[case.citizen_id].append(case)
-    oldest = min(c.first_absence_day for c in cases) - timedelta(days=366 * EARLIER_SICKNESS_YEARS)
+    oldest = earliest_closing_that_counts(min(c.first_absence_day for c in cases))
     statement = _histories_statement(db.get_bind().dialect.name)
     ids, citizens = list(histories), list(by_citizen)
     if db.get_bind().dialect.name == "postgresql":
@@ -81,12 +81,26 @@ def histories_of(db: Session, cases: list[SickCase]) -> dict[int, CaseHistory]:
         elif part == 1:
             histories[owner].check_ins.append(CheckInAnswer(first, recovered))
         else:
-            last = (recovered - timedelta(days=1)) if recovered else closed
             for case in by_citizen[owner]:
-                if case_id != case.id and last is not None and first < case.first_absence_day and last >= first:
-                    day_before = case.first_absence_day - timedelta(days=1)
-                    histories[case.id].earlier_sickness.append((first, min(last, day_before)))
+                sickness = earlier_sickness(case, case_id, first, recovered, closed)
+                if sickness is not None:
+                    histories[case.id].earlier_sickness.append(sickness)
     return histories
+
+
+def earliest_closing_that_counts(first_absence_day: date) -> date:
+    """Another case of the citizen closed before this day is too old to count as earlier sickness."""
+    return first_absence_day - timedelta(days=366 * EARLIER_SICKNESS_YEARS)
+
+
+def earlier_sickness(case, other_id: int, first: date, recovered: date | None,
+                     closed: date | None) -> tuple[date, date] | None:
+    """Another closed case of the citizen (its id, first day, recovery and closing days) as earlier
+    sickness of `case`: its first and last day before this case began, or None if it does not count."""
+    last = (recovered - timedelta(days=1)) if recovered else closed
+    if other_id != case.id and last is not None and first < case.first_absence_day and last >= first:
+        return first, min(last, case.first_absence_day - timedelta(days=1))
+    return None
 
 
 def facts_of(case: SickCase, questionnaire: Questionnaire | None, history: CaseHistory | None = None) -> CaseFacts:

@@ -55,7 +55,11 @@ _WEEKS = (select(WeekHours).where(WeekHours.case_id == bindparam("case_id"))
 
 
 def plan_of(db: Session, case_id: int) -> Plan | None:
-    row = db.exec(_PLAN, params={"case_id": case_id}).first()
+    return plan_of_row(db.exec(_PLAN, params={"case_id": case_id}).first())
+
+
+def plan_of_row(row) -> Plan | None:
+    """A StepUpPlan, or a row of its columns by the same names."""
     if row is None:
         return None
     return Plan(row.start_monday, _decimal(row.start_hours), _decimal(row.weekly_increase),
@@ -63,9 +67,12 @@ def plan_of(db: Session, case_id: int) -> Plan | None:
 
 
 def history(db: Session, case: SickCase, today: date) -> HoursHistory:
+    return history_of_rows(case, today, plan_of(db, case.id), db.exec(_WEEKS, params={"case_id": case.id}).all())
+
+
+def history_of_rows(case: SickCase, today: date, plan: Plan | None, reported: list) -> HoursHistory:
+    """`reported`: the case's WeekHours, or rows of their columns by the same names, oldest week first."""
     regime = regime_on(today)
-    plan = plan_of(db, case.id)
-    reported = db.exec(_WEEKS, params={"case_id": case.id}).all()
     rows = []
     for row in reported:
         week = IsoWeek(row.iso_year, row.iso_week)

@@ -56,6 +56,13 @@ def facts_changed(db: Session, case_ids: Iterable[int], sweep: bool = True) -> N
         db.execute(_UPSERTS[db.get_bind().dialect.name][sweep], [{"case_id": i} for i in ids])
 
 
+def contact_changed(db: Session, citizen_id: int, besides: int | None = None) -> None:
+    """The citizen's e-mail address or language was written without the ORM: her open cases are due
+    for their reminders, as the flush's listener makes them for a change through the ORM (`besides`:
+    a case the caller has made due already)."""
+    facts_changed(db, set(_open_cases_of(db, {citizen_id})) - {besides}, sweep=False)
+
+
 def store_reminder_days(db: Session, checked: list[tuple[int, int, object]]) -> None:
     """Store each case's next reminder day (case id, facts version read, day), one statement. A case
     whose facts or contact changed since they were read (its facts_version moved on) keeps CHECK_NOW.

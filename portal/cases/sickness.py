@@ -156,3 +156,16 @@ def case_of(db: Session, citizen_id: int, case_id: int) -> CaseSummary | None:
     row = db.exec(_CASE_OF, params={"case_id": case_id, "citizen_id": citizen_id}).first()
     return CaseSummary(*row) if row else None
 
+
+_QUESTIONNAIRE_OF = (select(Questionnaire.__table__.c.id, Questionnaire.__table__.c.case_id,
+                            Questionnaire.__table__.c.status, Questionnaire.__table__.c.answers)
+                     .join(SickCase.__table__, SickCase.__table__.c.id == Questionnaire.__table__.c.case_id)
+                     .where(SickCase.__table__.c.id == bindparam("case_id"),
+                            SickCase.__table__.c.citizen_id == bindparam("citizen_id")))
+
+
+def questionnaire_of_own_case(db: Session, citizen_id: int, case_id: int):
+    """Only the case's questionnaire (a row: id, case_id, status, answers), only if the case is the
+    citizen's own: what a step sent needs, without the case's forty columns or an entity built."""
+    return db.connection().execute(_QUESTIONNAIRE_OF, {"case_id": case_id, "citizen_id": citizen_id}).first()
+

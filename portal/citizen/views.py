@@ -14,7 +14,7 @@ from ..cases import deadlines, feedback, retention
 from ..cases import questionnaire as questionnaire_cases
 from ..cases.next_steps import next_steps_for
 from ..cases.residence import residence_of_citizen
-from ..cases.sickness import CaseAlreadyOpen, SickReport, case_of, cases_of, report_sickness
+from ..cases.sickness import CaseAlreadyOpen, SickReport, case_of, cases_of, questionnaire_of_own_case, report_sickness
 from ..db import get_session
 from ..models import AbsenceKind, Citizen, Employment, QuestionnaireStatus
 from ..questionnaire_forms import STEP_BY_SLUG, STEPS, DeclarationForm, answers_of, summary_rows
@@ -143,17 +143,28 @@ def questionnaire_start(case_id: int):
 @bp.route("/sag/<int:case_id>/oplysningsskema/<slug>", methods=["GET", "POST"])
 @role_required("citizen")
 def questionnaire_step(case_id: int, slug: str):
-    summary = _own_case(case_id)
     step = STEP_BY_SLUG.get(slug) or abort(404)
-    if summary.questionnaire.status == QuestionnaireStatus.SUBMITTED:
-        return redirect(url_for("citizen.questionnaire_receipt", case_id=case_id))
-    saved = (summary.questionnaire.answers or {}).get(slug) or _already_told(slug, summary.case)
-    form = step.form(data=saved if request.method == "GET" and saved else None)
-    if form.validate_on_submit():
-        questionnaire_cases.save_step(get_session(), summary.questionnaire, slug, answers_of(form))
-        if request.form.get("action") == "save_and_leave":
-            return redirect(url_for("citizen.overview"), code=303)
-        return redirect(_next_after(case_id, slug, summary.questionnaire.answers), code=303)
+    if request.method == "POST":
+        # A step sent reads only the draft (of her own case); the whole case only if the form is shown again.
+        questionnaire = questionnaire_of_own_case(get_session(), current_user().citizen_id, case_id) or abort(404)
+        if questionnaire.status == QuestionnaireStatus.SUBMITTED:
+            return redirect(url_for("citizen.questionnaire_receipt", case_id=case_id))
+        form = step.form()
+        if form.validate_on_submit():
+            try:
+                answers = questionnaire_cases.save_step(get_session(), questionnaire, slug, answers_of(form))
+            except questionnaire_cases.AlreadySubmitted:  # sent from another tab meanwhile
+                return redirect(url_for("citizen.questionnaire_receipt", case_id=case_id))
+            if request.form.get("action") == "save_and_leave":
+                return redirect(url_for("citizen.overview"), code=303)
+            return redirect(_next_after(case_id, slug, answers), code=303)
+        summary = _own_case(case_id)
+    else:
+        summary = _own_case(case_id)
+        if summary.questionnaire.status == QuestionnaireStatus.SUBMITTED:
+            return redirect(url_for("citizen.questionnaire_receipt", case_id=case_id))
+        saved = (summary.questionnaire.answers or {}).get(slug) or _already_told(slug, summary.case)
+        form = step.form(data=saved or None)
     index = STEPS.index(step)
     return render_template(
         "citizen/questionnaire_step.html", form=form, step=step, step_number=index + 1,

@@ -4,6 +4,9 @@ are not links, and the receipt is not a step."""
 from __future__ import annotations
 
 import re
+from datetime import date
+
+import pytest
 
 from ..conftest import csrf_token
 from .test_citizen_journey import CITIZEN, STEPS, case_id_from, report_sick, text
@@ -92,3 +95,63 @@ def test_what_she_already_said_is_carried_over_and_questions_never_asked_are_not
     check = text(client.get(f"/borger/sag/{case_id}/oplysningsskema/tjek"))
     assert "Hvilken behandling" not in check  # asked only of someone in treatment
     assert "Min arbejdstid" in check
+
+
+def test_a_step_saved_keeps_the_draft_logs_it_makes_the_case_due_and_keeps_a_new_email(app, client, auth):
+    """What the step's statements write (one statement on PostgreSQL, several on SQLite): the answers
+    merged into the draft, the event row, the case due for the sweep and its reminders again, and the
+    e-mail address given on the first step as the citizen's own (only when it is a new one)."""
+    from sqlmodel import select
+
+    from portal.db import session_scope
+    from portal.models import CHECK_NOW, CaseCheck, CaseEvent, Citizen, Questionnaire, SickCase
+
+    auth.login(CITIZEN)
+    case_id = case_id_from(report_sick(client))
+    with app.app_context(), session_scope(app) as db:
+        db.merge(CaseCheck(case_id=case_id, next_check_on=date(2026, 12, 1), facts_version=4,
+                           remind_on=date(2026, 12, 1)))
+        db.commit()
+    assert answer(client, case_id, "om-dig", {"phone": "12 34 56 78", "email": "ny@example.dk"}).status_code == 303
+    assert answer(client, case_id, "dit-arbejde", dict(STEPS[1][1])).status_code == 303
+    with app.app_context(), session_scope(app) as db:
+        form = db.exec(select(Questionnaire).where(Questionnaire.case_id == case_id)).one()
+        assert form.answers == {"om-dig": {"phone": "12 34 56 78", "email": "ny@example.dk"},
+                                "dit-arbejde": STEPS[1][1]} and form.status == "draft"
+        kinds = db.exec(select(CaseEvent.kind, CaseEvent.actor, CaseEvent.details).where(
+            CaseEvent.case_id == case_id, CaseEvent.kind == "questionnaire_step_saved").order_by(CaseEvent.id)).all()
+        assert [tuple(k) for k in kinds] == [("questionnaire_step_saved", "citizen", {"step": "om-dig"}),
+                                             ("questionnaire_step_saved", "citizen", {"step": "dit-arbejde"})]
+        check = db.get(CaseCheck, case_id)
+        assert (check.next_check_on, check.remind_on, check.facts_version) == (CHECK_NOW, CHECK_NOW, 6)
+        assert db.get(Citizen, db.get(SickCase, case_id).citizen_id).email == "ny@example.dk"
+
+
+def test_a_step_sent_after_the_form_was_sent_changes_nothing(app, client, auth):
+    """The form sent from another tab between the step's read and its write: the draft's update
+    matches only a draft, so the sent answers stay as they were and the citizen sees her receipt."""
+    from sqlmodel import select
+
+    from portal.cases import questionnaire
+    from portal.db import session_scope
+    from portal.models import CaseEvent, Questionnaire
+
+    auth.login(CITIZEN)
+    case_id = case_id_from(report_sick(client))
+    for slug, answers in STEPS:
+        assert answer(client, case_id, slug, answers).status_code == 303
+    with app.app_context(), session_scope(app) as db:
+        stale = db.exec(select(Questionnaire).where(Questionnaire.case_id == case_id)).one()
+        db.commit()  # read as a draft; sent in another request meanwhile
+        with session_scope(app) as other:
+            questionnaire.submit(other, other.exec(select(Questionnaire).where(Questionnaire.case_id == case_id)).one(),
+                                 date(2026, 11, 16))
+            logged = len(other.exec(select(CaseEvent.id).where(CaseEvent.case_id == case_id)).all())
+        assert stale.status == "draft"
+        with pytest.raises(questionnaire.AlreadySubmitted):
+            questionnaire.save_step(db, stale, "om-dig", {"phone": "87 65 43 21", "email": ""})
+        db.rollback()
+        db.expire_all()
+        sent = db.exec(select(Questionnaire).where(Questionnaire.case_id == case_id)).one()
+        assert sent.status == "submitted" and sent.answers["om-dig"] == STEPS[0][1]
+        assert len(db.exec(select(CaseEvent.id).where(CaseEvent.case_id == case_id)).all()) == logged

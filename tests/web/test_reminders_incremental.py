@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from portal.cases import questionnaire
 from portal.cases.facts import facts_of, histories_of
 from portal.cases.handover import questionnaire_of, sweep
 from portal.cases.next_steps import bookings_of, summarize
@@ -119,13 +120,18 @@ def _email(db, case, today):
     db.add(citizen)
 
 
+def _email_on_the_form(db, case, today):  # written by Core statements, not the ORM's flush
+    questionnaire.save_step(db, questionnaire_of(db, case.id), "om-dig", {"phone": "", "email": "ny@example.dk"})
+
+
 def _language(db, case, today):
     citizen = db.get(Citizen, case.citizen_id)
     citizen.language = "en"
     db.add(citizen)
 
 
-@pytest.mark.parametrize("change", [*CHANGES, _email, _language], ids=lambda change: change.__name__.strip("_"))
+@pytest.mark.parametrize("change", [*CHANGES, _email, _email_on_the_form, _language],
+                         ids=lambda change: change.__name__.strip("_"))
 def test_every_kind_of_change_makes_the_case_due_for_its_reminders(app, change):
     today = date(2026, 9, 10)
     with app.app_context(), session_scope(app) as db:
@@ -186,3 +192,29 @@ def test_a_change_while_the_reminders_are_worked_out_keeps_the_case_due(app):
         db.expire_all()
         assert _remind_on(db, case_id) == CHECK_NOW
         assert queue_due(db, today, LINK) == 1  # now the e-mail copy
+
+
+def test_a_new_email_on_the_form_makes_her_open_case_due_for_its_reminders_only(app):
+    """The step's e-mail is written without the ORM (questionnaire.save_step): her open case is made
+    due for its reminders as the flush's listener makes it for a citizen's change, not for the sweep.
+    (The form of a case closed before it was sent, with her next case open.)"""
+    today = date(2026, 9, 10)
+    with app.app_context(), session_scope(app) as db:
+        closed = _report(db, 1, date(2026, 8, 1), Employment.UNEMPLOYED)
+        closed.status, closed.closed_on = CaseStatus.CLOSED, date(2026, 8, 20)
+        db.add(closed)
+        db.commit()
+        open_case = _report(db, 2, date(2026, 9, 2), Employment.UNEMPLOYED)
+        open_case.citizen_id = closed.citizen_id  # merged records: her next case
+        db.add(open_case)
+        db.commit()
+        sweep(db, today)
+        queue_due(db, today, LINK)
+        db.expire_all()
+        screened_to = db.get(CaseCheck, open_case.id).next_check_on
+        assert screened_to > today and _remind_on(db, open_case.id) > today
+        questionnaire.save_step(db, questionnaire_of(db, closed.id), "om-dig", {"phone": "", "email": "ny@example.dk"})
+        db.expire_all()
+        assert _remind_on(db, open_case.id) == CHECK_NOW
+        assert db.get(CaseCheck, open_case.id).next_check_on == screened_to
+        assert db.get(Citizen, closed.citizen_id).email == "ny@example.dk"

@@ -135,6 +135,10 @@ def _submit(db, case, today):
     questionnaire.submit(db, questionnaire_of(db, case.id), today)
 
 
+def _step_saved(db, case, today):  # written by Core statements, not the ORM's flush
+    questionnaire.save_step(db, questionnaire_of(db, case.id), "din-sygdom", {"expected_duration": "over_8_weeks"})
+
+
 def _transfer(db, case, today):
     transfer.transfer(db, case, "751", "flyttet", today, "cw-1", "Caseworker")
 
@@ -197,7 +201,7 @@ def _sweep_until_not_due(db, case_id, today):
     assert case_id not in due_case_ids(db, today)
 
 
-CHANGES = [_submit, _transfer, _expectation, _booked, _held, _check_in, _recovered, _handover_closed,
+CHANGES = [_submit, _step_saved, _transfer, _expectation, _booked, _held, _check_in, _recovered, _handover_closed,
            _earlier_case_changed,
            _column("conversation_requested_on", lambda d: d), _column("standby_since", lambda d: d),
            _column("fast_track_requested_on", lambda d: d), _column("fast_track_declined_on", lambda d: d),
