@@ -174,6 +174,9 @@ def test_on_standby_a_conversation_request_reaches_the_caseworker_who_books_only
     assert "Du behøver ikke at besvare oplysningsskemaet." in own_page
     button = re.search(r'<a class="button ([\w-]+)" href="[^"]*/oplysningsskema">\s*Besvar oplysningsskemaet', own_page)
     assert button and button.group(1) == "button-secondary", "she may still answer; it is not the main action"
+    overview = text(citizen.get("/borger/mit-sygefravaer"))
+    assert re.search(r'<a class="button button-secondary" href="[^"]*/oplysningsskema">', overview), \
+        "her overview agrees with the case page"
     ask = text(citizen.get(f"/borger/sag/{case_id}/samtale"))
     assert "kontakter jobcentret dig kun om denne samtale" in ask
     asked = citizen.post(f"/borger/sag/{case_id}/samtale", data={"csrf_token": csrf_token(ask), "form": "phone",
