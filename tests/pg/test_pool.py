@@ -86,3 +86,39 @@ def test_a_worker_whose_threads_each_hold_two_connections_keeps_reusing_the_same
         thread.join()
     assert len(seen) == pool_size, "every burst after the first reuses the pooled connections"
     engine.dispose()
+
+
+def test_the_session_read_on_the_driver_keeps_the_pools_rules(make_app, monkeypatch):
+    """The session row is read on psycopg's own connection (portal.auth.server_session), yet as through
+    SQLAlchemy: the engine's cursor events see the statement, the connection goes back to the pool out
+    of autocommit, a connection the database killed is replaced by the read's one retry, and any other
+    driver error answers 503 without leaving the connection in autocommit."""
+    from sqlalchemy import event
+
+    from portal.auth import server_session
+    from tests.conftest import Auth
+    from tests.web.test_citizen_journey import CITIZEN
+
+    app = make_app(PROPAGATE_EXCEPTIONS=False, TESTING=False)
+    engine = app.extensions["portal.engine"]
+    client = app.test_client()
+    Auth(client).login(CITIZEN)
+    seen = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _cur, statement, *_: seen.append(statement))
+    assert client.get("/borger/mit-sygefravaer").status_code == 200
+    assert seen and "FROM web_session" in seen[0], "the session read is counted as a statement"
+    with engine.connect() as connection:
+        assert connection.connection.dbapi_connection.autocommit is False
+        pids = {backend(connection)}
+
+    monkeypatch.setattr(db, "PING_AFTER_SECONDS", 3600.0)  # no ping at checkout: the read finds the dead one
+    kill(pids)
+    assert client.get("/borger/mit-sygefravaer").status_code == 200
+    with engine.connect() as connection:
+        assert backend(connection) not in pids
+
+    monkeypatch.setattr(server_session, "_driver_sql", lambda _dialect: "SELECT * FROM no_such_table")
+    assert client.get("/borger/mit-sygefravaer").status_code == 503
+    with engine.connect() as connection:
+        assert connection.connection.dbapi_connection.autocommit is False
+        assert connection.execute(text("SELECT 1")).scalar() == 1
