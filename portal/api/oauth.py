@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
 from authlib.oauth2.rfc6749 import ClientMixin, InvalidScopeError, TokenMixin
@@ -17,6 +18,7 @@ from authlib.oauth2.rfc6749.grants import ClientCredentialsGrant
 from authlib.oauth2.rfc6750 import BearerTokenValidator
 from flask import Flask, abort, g, request
 from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -72,7 +74,11 @@ class RegisteredClient(ClientMixin):
 
 
 class IssuedToken(TokenMixin):
-    def __init__(self, row: ApiToken, client: ApiClient):
+    """A stored token and its client, as read by StoredTokenValidator: plain rows with the columns the
+    checks need (the token's client_id, scope, issued_at, expires_in and revoked; the client's id,
+    client_id, name, municipality_code, scope and revoked_at), not ORM entities."""
+
+    def __init__(self, row, client):
         self.row, self.client = row, client
 
     def check_client(self, client: RegisteredClient) -> bool:
@@ -91,23 +97,47 @@ class IssuedToken(TokenMixin):
         return self.row.revoked or self.client.revoked_at is not None
 
     def get_client(self) -> RegisteredClient:
-        return RegisteredClient(self.client)
+        return RegisteredClient(self.client)  # no secret_hash: a token's client is never asked for its secret
 
     def get_user(self) -> None:
         return None
 
 
-# Every API call's first statement, built once.
-_TOKEN_AND_CLIENT = (select(ApiToken, ApiClient).join(ApiClient, ApiClient.id == ApiToken.client_id)
-                     .where(ApiToken.token_hash == bindparam("token_hash")))
+class _TokenRow(NamedTuple):
+    client_id: int
+    scope: str
+    issued_at: datetime
+    expires_in: int
+    revoked: bool
+
+
+class _ClientRow(NamedTuple):
+    """What an API call needs of its client (g.api_client): the audit row, the municipality, the limits."""
+    id: int
+    client_id: str
+    name: str
+    municipality_code: str
+    scope: str
+    revoked_at: datetime | None
+
+
+_TOKEN, _CLIENT = ApiToken.__table__, ApiClient.__table__
+# Every API call's first statement, built once: the columns only (Core), no ORM entities to build.
+_TOKEN_AND_CLIENT = (
+    sa_select(*(_TOKEN.c[name] for name in _TokenRow._fields),
+              *(_CLIENT.c[name].label(f"c_{name}") for name in _ClientRow._fields))
+    .select_from(_TOKEN.join(_CLIENT, _CLIENT.c.id == _TOKEN.c.client_id))
+    .where(_TOKEN.c.token_hash == bindparam("token_hash")))
+_TOKEN_COLUMNS = len(_TokenRow._fields)
 
 
 class StoredTokenValidator(BearerTokenValidator):
     def authenticate_token(self, token_string: str) -> IssuedToken | None:
-        row = get_session().exec(_TOKEN_AND_CLIENT, params={"token_hash": token_hash(token_string)}).first()
+        # On the request's session's connection: its transaction is the one the call's own reads use.
+        row = get_session().connection().execute(_TOKEN_AND_CLIENT, {"token_hash": token_hash(token_string)}).first()
         if row is None:
             return None
-        token, client = row
+        token, client = _TokenRow._make(row[:_TOKEN_COLUMNS]), _ClientRow._make(row[_TOKEN_COLUMNS:])
         # Known from here on, even if the scope then falls short: the call is audited in its name.
         g.api_client = client
         remember_client(request.headers.get("Authorization", ""), client.id)
