@@ -6,9 +6,12 @@ for this blueprint only. Every call made with a known token is written to the mu
 audit log, whatever its answer."""
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask import Flask, current_app, g, request
 from sqlalchemy import bindparam, insert
 
+from .. import driver_statement
 from ..extensions import csrf
 from ..models import AuditEntry, utcnow
 from . import oauth
@@ -23,7 +26,8 @@ AUDIT_ACTIONS = {
 
 
 # Every call's audit row: the statement built once, run as a statement of its own.
-_AUDIT_ROW = insert(AuditEntry.__table__).values(
+# inline(): no RETURNING of the new id, which nobody reads.
+_AUDIT_ROW = insert(AuditEntry.__table__).inline().values(
     {name: bindparam(f"the_{name}") for name in
      ("at", "actor", "actor_name", "municipality_code", "action", "case_id", "detail")})
 
@@ -33,13 +37,17 @@ def _audit(response):
     if client is not None and request.endpoint in AUDIT_ACTIONS:
         # In a transaction of its own (one statement in autocommit, no BEGIN and COMMIT round trips),
         # so a refused or failed call is logged too.
-        with current_app.extensions["portal.engine"].connect().execution_options(
-                isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(_AUDIT_ROW, {
-                "the_at": utcnow(), "the_actor": f"api:{client.client_id}", "the_actor_name": client.name,
-                "the_municipality_code": client.municipality_code, "the_action": AUDIT_ACTIONS[request.endpoint],
-                "the_case_id": g.get("api_case_id"),
-                "the_detail": f"{request.method} {request.path} {response.status_code}"[:200]})
+        parameters = {
+            "the_at": utcnow().astimezone(UTC), "the_actor": f"api:{client.client_id}", "the_actor_name": client.name,
+            "the_municipality_code": client.municipality_code, "the_action": AUDIT_ACTIONS[request.endpoint],
+            "the_case_id": g.get("api_case_id"),
+            "the_detail": f"{request.method} {request.path} {response.status_code}"[:200]}
+        with current_app.extensions["portal.engine"].connect() as connection:
+            if driver_statement.usable(connection):  # on psycopg's own connection: half the client CPU
+                driver_statement.run(connection, driver_statement.sql_of(_AUDIT_ROW, type(connection.dialect)),
+                                     parameters, fetch=False)
+            else:
+                connection.execution_options(isolation_level="AUTOCOMMIT").execute(_AUDIT_ROW, parameters)
     response.headers.setdefault("Cache-Control", "no-store")
     return response
 

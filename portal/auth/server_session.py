@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
-from functools import cache
 from typing import NamedTuple
 
 from flask import Flask, Request, Response
@@ -20,6 +19,7 @@ from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.exc import DBAPIError
 from werkzeug.datastructures import CallbackDict
 
+from .. import driver_statement
 from ..models import WebSession, utcnow
 
 TOUCH_EVERY = timedelta(seconds=60)  # last_seen is written at most once a minute
@@ -27,12 +27,6 @@ TABLE = WebSession.__table__
 # Every request's first statement, built once.
 _LIVE_SESSION = (select(TABLE.c.data, TABLE.c.created_at, TABLE.c.last_seen_at)
                  .where(TABLE.c.id == bindparam("key"), TABLE.c.ended_at.is_(None)))
-
-
-@cache
-def _driver_sql(dialect_class) -> str:
-    """_LIVE_SESSION as the driver's SQL text (psycopg's %(key)s), compiled once."""
-    return str(_LIVE_SESSION.compile(dialect=dialect_class()))
 
 
 def _key(token: str) -> str:
@@ -105,9 +99,7 @@ class DatabaseSessionInterface(SessionInterface):
         for attempt in (1, 2):
             try:
                 with engine.connect() as connection:
-                    # Through Core when the engine logs its statements or a dialect event hooks
-                    # their execution (neither does in the portal): the driver path does neither.
-                    if engine.dialect.driver == "psycopg" and not (connection._echo or engine.dialect._has_events):
+                    if driver_statement.usable(connection):
                         return _read_by_driver(connection, key)
                     return connection.execution_options(isolation_level="AUTOCOMMIT").execute(
                         _LIVE_SESSION, {"key": key}).first()
@@ -162,35 +154,10 @@ class DatabaseSessionInterface(SessionInterface):
 
 
 def _read_by_driver(connection, key: str):
-    """_LIVE_SESSION run on psycopg's own connection: the same statement, row and error handling as
-    through SQLAlchemy Core at half the client CPU (every logged-in request reads its session). The
-    connection is still the engine's, checked out of its pool (so the pool's checkout events ran:
-    portal.db's ping after a rest); the engine's cursor events are told of the statement (they count
-    statements: tests/bench), and a driver error goes through SQLAlchemy's own handling, so that a
-    disconnect invalidates the connection and the pool and raises DBAPIError(connection_invalidated)
-    as the Core path does. Autocommit is switched on for this one statement and off again, as the
-    AUTOCOMMIT execution option would do at check-in."""
-    statement, parameters = _driver_sql(type(connection.dialect)), {"key": key}
-    dbapi_connection = connection.connection.dbapi_connection
-    cursor = None
-    try:
-        dbapi_connection.autocommit = True
-        try:
-            cursor = dbapi_connection.cursor()
-            dispatch = connection.dispatch
-            if dispatch.before_cursor_execute:
-                for listener in dispatch.before_cursor_execute:
-                    statement, parameters = listener(connection, cursor, statement, parameters, None, False)
-            cursor.execute(statement, parameters)
-            if dispatch.after_cursor_execute:
-                dispatch.after_cursor_execute(connection, cursor, statement, parameters, None, False)
-            row = cursor.fetchone()
-            cursor.close()
-        finally:
-            if not (dbapi_connection.closed or dbapi_connection.broken):
-                dbapi_connection.autocommit = False  # never back to the pool in autocommit
-    except connection.dialect.loaded_dbapi.Error as error:
-        connection._handle_dbapi_exception(error, statement, parameters, cursor, None)
+    """_LIVE_SESSION on psycopg's own connection (portal.driver_statement): the same statement, row
+    and error handling as through SQLAlchemy Core at about half the client CPU."""
+    row = driver_statement.run(connection, driver_statement.sql_of(_LIVE_SESSION, type(connection.dialect)),
+                               {"key": key}, fetch=True)
     if row is None:
         return None
     data, created_at, last_seen_at = row

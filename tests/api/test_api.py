@@ -9,7 +9,7 @@ from datetime import date
 from sqlmodel import select
 
 from portal.db import session_scope
-from portal.models import AuditEntry, CaseEvent, Conversation, Handover, SickCase
+from portal.models import AuditEntry, CaseEvent, Conversation, Handover, SickCase, utcnow
 
 from ..conftest import Auth, csrf_token
 from .conftest import PROBLEM, CaseSystem, basic, register, unemployed_cases
@@ -387,6 +387,7 @@ def test_every_call_is_in_the_municipalitys_audit_log(world):
         ("api_report_outcome", lise_case, f"POST /api/v1/handovers/{handover_id}/outcome 422"),
     ]
     assert all(e.municipality_code == COPENHAGEN for e in mine)
+    assert all(abs((e.at - utcnow()).total_seconds()) < 600 for e in mine), "written at the call's time"
     # the refused look from Aarhus is in Aarhus's log, naming no case of København's
     assert [(e.action, e.case_id, e.municipality_code) for e in theirs][-1] == ("api_read_case", None, AARHUS)
     page = text(caseworker(app).get("/jobcenter/revisionslog"))

@@ -117,7 +117,7 @@ def test_the_session_read_on_the_driver_keeps_the_pools_rules(make_app, monkeypa
     with engine.connect() as connection:
         assert backend(connection) not in pids
 
-    monkeypatch.setattr(server_session, "_driver_sql", lambda _dialect: "SELECT * FROM no_such_table")
+    monkeypatch.setattr(server_session.driver_statement, "sql_of", lambda *_: "SELECT * FROM no_such_table")
     assert client.get("/borger/mit-sygefravaer").status_code == 503
     with engine.connect() as connection:
         assert connection.connection.dbapi_connection.autocommit is False
