@@ -7,7 +7,7 @@ from datetime import date, datetime
 from types import SimpleNamespace
 
 import flask_babel
-from babel import Locale
+from babel import Locale, support
 from babel import dates as babel_dates
 from flask import Flask, g, request
 from flask import session as _session_proxy
@@ -92,7 +92,12 @@ class RequestDomain(Domain):
         return translations
 
 
+_UNTRANSLATED = support.NullTranslations()
+
+
 def _catalogue():
+    if _cv_app.get(None) is None:  # no app (a parser's unit test, a script): the text as written, as Flask-Babel does
+        return _UNTRANSLATED
     return babel.domain_instance.get_translations()
 
 
