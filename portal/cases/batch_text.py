@@ -3,7 +3,11 @@
 psycopg dumps a Python list bound to an array parameter element by element, each through a regex that
 decides its quoting: for the sweep's batches that cost more client CPU than the statements did on the
 server. One text of the values, a value a line, costs one join; the server splits it again. No value
-may hold a line break: the callers send ids, dates, codes and reason texts."""
+may hold a line break: the callers send ids, dates, codes and reason texts.
+
+A column of rows is split with `regexp_split_to_table(:name, E'\\n')`, written out in each statement (no
+SQL is put together from strings), not `unnest(string_to_array(…))`: one empty value stays one row
+(string_to_array makes no element of an empty text, and the columns would shift)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -15,13 +19,6 @@ from sqlalchemy.dialects import postgresql
 def as_lines(values: Iterable) -> str:
     """The values, a line each (a date as its ISO text)."""
     return "\n".join(map(str, values))
-
-
-def rows_of(name: str) -> str:
-    """SQL for a column of rows from the text parameter `name`, in the order given: a set-returning
-    function for ROWS FROM. regexp_split_to_table, not unnest(string_to_array(…)): one empty value
-    stays one row (string_to_array makes no element of an empty text)."""
-    return f"regexp_split_to_table(:{name}, E'\\n')"
 
 
 def among_ids(column, name: str | None, ids: Iterable[int] | None = None):

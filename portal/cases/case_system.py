@@ -190,7 +190,8 @@ _ORDER = (lambda c: (c.ts, c.id), lambda e: (e.ts, e.id), lambda c: (c.d1, c.id)
 _PACKAGE_TABLES = (Handover.__table__, SickCase.__table__, Citizen.__table__, Questionnaire.__table__)
 _PACKAGE_SHAPES, _at = [], 0
 for _table in _PACKAGE_TABLES:
-    assert _table.c[0].primary_key
+    if not _table.c[0].primary_key:  # a missing row is told by its first column being NULL
+        raise RuntimeError(f"{_table.name}'s first column must be its primary key")
     _PACKAGE_SHAPES.append((namedtuple(f"_{_table.name}", [c.key for c in _table.c]), _at, _at + len(_table.c)))
     _at += len(_table.c)
 _h, _s, _c, _q = (t.c for t in _PACKAGE_TABLES)

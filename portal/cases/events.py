@@ -7,7 +7,7 @@ from sqlalchemy import String, bindparam, insert, text
 from sqlmodel import Session
 
 from ..models import CaseEvent, utcnow
-from .batch_text import as_lines, rows_of
+from .batch_text import as_lines
 
 
 def record(db: Session, case_id: int, actor: str, kind: str, **details: Any) -> None:
@@ -45,10 +45,11 @@ def record_many(db: Session, actor: str, kind: str, cases: list[tuple[int, dict[
         for case_id, details in cases])
 
 
-_INSERT_FROM_ARRAYS = text(f"""
+_INSERT_FROM_ARRAYS = text("""
     INSERT INTO case_event (case_id, at, actor, kind, details)
     SELECT CAST(case_id AS integer), :at, :actor, :kind, details
-    FROM ROWS FROM ({rows_of("case_id")}, json_array_elements(CAST(:details AS json))) WITH ORDINALITY
+    FROM ROWS FROM (regexp_split_to_table(:case_id, E'\\n'), json_array_elements(CAST(:details AS json)))
+         WITH ORDINALITY
          AS row(case_id, details, n)
     ORDER BY n""").bindparams(  # ids in the order given, as the executemany gave them
     bindparam("case_id", type_=String), bindparam("details", type_=String),

@@ -31,7 +31,7 @@ from ..models import (
 from ..rules import CaseFacts, Reason, active_reasons, screen, timeline
 from ..rules.next_check import next_check
 from . import events
-from .batch_text import among_ids, as_lines, rows_of
+from .batch_text import among_ids, as_lines
 from .facts import CaseHistory, facts_of, facts_of_row, histories_of
 from .workload import Tally, count_between_sweeps
 
@@ -182,11 +182,12 @@ def _insert(db: Session, new: list[tuple[SickCase, _Outcome]]) -> int:
 # PostgreSQL: the rows as one text a column (batch_text), so the statement stays short and is prepared
 # once (a thousand-row VALUES list cost more in parameter parsing than the insert itself).
 _COLUMNS = Handover.__table__.c
-_INSERT_FROM_ARRAYS = text(f"""
+_INSERT_FROM_ARRAYS = text("""
     INSERT INTO handover (case_id, municipality_code, status, due, reasons, reason_codes, created_at, updated_at)
     SELECT CAST(case_id AS integer), municipality_code, :status, CAST(due AS date), reasons, reason_codes, :now, :now
-    FROM ROWS FROM ({rows_of("case_id")}, {rows_of("municipality_code")}, {rows_of("due")},
-                    json_array_elements(CAST(:reasons AS json)), {rows_of("reason_codes")})
+    FROM ROWS FROM (regexp_split_to_table(:case_id, E'\\n'), regexp_split_to_table(:municipality_code, E'\\n'),
+                    regexp_split_to_table(:due, E'\\n'), json_array_elements(CAST(:reasons AS json)),
+                    regexp_split_to_table(:reason_codes, E'\\n'))
          AS row(case_id, municipality_code, due, reasons, reason_codes)
     ON CONFLICT (case_id) WHERE status != 'closed' DO NOTHING
     RETURNING case_id""").bindparams(
@@ -332,10 +333,11 @@ _STORE_CHECK = _NEW_CHECK.on_conflict_do_update(
     index_elements=[CaseCheck.__table__.c.case_id],
     set_={"next_check_on": _NEW_CHECK.excluded.next_check_on, "due_reasons": _NEW_CHECK.excluded.due_reasons},
     where=CaseCheck.__table__.c.facts_version == _NEW_CHECK.excluded.facts_version)
-_STORE_FROM_ARRAYS = text(f"""
+_STORE_FROM_ARRAYS = text("""
     INSERT INTO case_check (case_id, facts_version, next_check_on, due_reasons)
     SELECT CAST(id AS integer), CAST(version AS integer), CAST(day AS date), reasons
-    FROM ROWS FROM ({rows_of("id")}, {rows_of("version")}, {rows_of("day")}, {rows_of("reasons")})
+    FROM ROWS FROM (regexp_split_to_table(:id, E'\\n'), regexp_split_to_table(:version, E'\\n'),
+                    regexp_split_to_table(:day, E'\\n'), regexp_split_to_table(:reasons, E'\\n'))
          AS row(id, version, day, reasons)
     ON CONFLICT (case_id) DO UPDATE SET next_check_on = excluded.next_check_on, due_reasons = excluded.due_reasons
     WHERE case_check.facts_version = excluded.facts_version""").bindparams(
