@@ -13,7 +13,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from flask.globals import _cv_app  # Flask's own app context variable (flask.globals)
 
 from .municipalities import MUNICIPALITIES, municipality_name
@@ -119,6 +119,16 @@ def display_name(code: str | None) -> str:
     return profile.name if profile else municipality_name(code)
 
 
+_HEADER_CODE = "header_municipality_code"
+
+
+def name_in_header(code: str | None) -> None:
+    """A citizen's page that has read her header's municipality code with its own statement (the
+    open case's, else the newest's: sickness.latest_municipality_of's answer) hands it over for this
+    request, so the header reads nothing."""
+    setattr(g, _HEADER_CODE, code)
+
+
 def header_municipality(user) -> str | None:
     """The municipality a page's header names, for someone tied to one: a caseworker's jobcenter, a
     citizen's case's municipality (the open case, else the newest). None for an employer, or a citizen
@@ -134,6 +144,10 @@ def header_municipality(user) -> str | None:
         from .cases.sickness import latest_municipality_of
         from .db import get_session
 
+        context = _cv_app.get(None)
+        if context is not None and _HEADER_CODE in context.g:  # the page read it itself (name_in_header)
+            code = getattr(context.g, _HEADER_CODE)
+            return display_name(code) if code is not None else None
         try:
             code = latest_municipality_of(get_session(), user.citizen_id)
         except SQLAlchemyError:

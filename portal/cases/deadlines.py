@@ -9,8 +9,8 @@ from datetime import date
 from sqlmodel import Session
 
 from ..models import CaseStatus, Questionnaire, QuestionnaireStatus, SickCase
-from ..rules import Code, Obligation, State, find
-from .facts import timeline_of
+from ..rules import Code, Obligation, State, find, questionnaire_due
+from .facts import facts_of_row, timeline_of
 
 
 @dataclass(frozen=True)
@@ -58,3 +58,12 @@ def plan_for(db: Session, case: SickCase, questionnaire: Questionnaire | None, t
         first_conversation=first,
         obligations=tuple(obligations),
     )
+
+
+def questionnaire_deadline(case, submitted: bool, today: date) -> Deadline | None:
+    """plan_for's questionnaire_due alone, for a page that shows only it (a questionnaire step): it
+    comes from the case's own row, so no history is read and no other deadline computed. `case`: a
+    SickCase or a row of its facts columns; `submitted`: whether its questionnaire is."""
+    if submitted:
+        return None
+    return _pending(questionnaire_due(facts_of_row(case, submitted), today))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -169,3 +169,85 @@ def questionnaire_of_own_case(db: Session, citizen_id: int, case_id: int):
     citizen's own: what a step sent needs, without the case's forty columns or an entity built."""
     return db.connection().execute(_QUESTIONNAIRE_OF, {"case_id": case_id, "citizen_id": citizen_id}).first()
 
+
+
+# The citizen's pages read a case's columns with Core, not the entities (loading the forty columns of
+# a case and the questionnaire's into entities cost more CPU than the rest of the page): the columns
+# its facts are made of (facts.facts_of_row reads them by these names) and what the pages show.
+_CASE = SickCase.__table__.c
+_QUESTIONNAIRE = Questionnaire.__table__.c
+_FACT_COLUMNS = (
+    _CASE.id, _CASE.citizen_id, _CASE.municipality_code, _CASE.status, _CASE.first_absence_day, _CASE.reported_on,
+    _CASE.employment, _CASE.closed_on, _CASE.expectations, _CASE.questionnaire_sent_on,
+    _CASE.questionnaire_submitted_on, _CASE.employer_absence_conversation_on, _CASE.fast_track_requested_on,
+    _CASE.fast_track_declined_on, _CASE.employer_fast_track_asked_on, _CASE.employer_fast_track_answered_on,
+    _CASE.fast_track_decided_on, _CASE.conversation_requested_on, _CASE.standby_since, _CASE.plan_stalled_on,
+    _CASE.follow_up_plan_made_on, _CASE.corrections, _CASE.employer_name)
+
+
+@dataclass(frozen=True)
+class QuestionnaireView:
+    """What the citizen's overview reads of a questionnaire."""
+
+    id: int
+    status: str
+    answers: dict
+    reference: str | None
+
+
+_CASE_SUMMARIES_OF = (select(*_FACT_COLUMNS, _CASE.absence_kind, _CASE.partial_hours_per_week,
+                             _QUESTIONNAIRE.id.label("questionnaire_id"),
+                             _QUESTIONNAIRE.status.label("questionnaire_status"),
+                             _QUESTIONNAIRE.answers.label("questionnaire_answers"),
+                             _QUESTIONNAIRE.reference.label("questionnaire_reference"))
+                      .select_from(SickCase.__table__)
+                      .join(Questionnaire.__table__, _QUESTIONNAIRE.case_id == _CASE.id, isouter=True)
+                      .where(_CASE.citizen_id == bindparam("citizen_id"))
+                      .order_by(_CASE.first_absence_day.desc(), _CASE.id.desc()))
+
+
+def case_summaries_of(db: Session, citizen_id: int) -> list[CaseSummary]:
+    """cases_of for the citizen's overview: each case a row of the columns it shows and its facts
+    are made of, each questionnaire a QuestionnaireView (or None), in one Core statement."""
+    rows = db.connection().execute(_CASE_SUMMARIES_OF, {"citizen_id": citizen_id}).all()
+    return [CaseSummary(row, QuestionnaireView(row.questionnaire_id, row.questionnaire_status,
+                                               row.questionnaire_answers, row.questionnaire_reference)
+                        if row.questionnaire_id is not None else None)
+            for row in rows]
+
+
+def header_municipality_among(cases) -> str | None:
+    """latest_municipality_of from all of a citizen's cases already read (rows or entities): the
+    open case's municipality, else the newest case's."""
+    if not cases:
+        return None
+    open_case = next((case for case in cases if case.status == CaseStatus.OPEN), None)
+    return (open_case or max(cases, key=lambda case: case.id)).municipality_code
+
+
+_HEADER = SickCase.__table__.alias("header_case")
+_QUESTIONNAIRE_STEP_OF = (
+    select(*_FACT_COLUMNS, _CASE.conversation_request_reason,
+           _QUESTIONNAIRE.status.label("questionnaire_status"),
+           _QUESTIONNAIRE.answers.label("questionnaire_answers"),
+           # latest_municipality_of, for the page's header, in the same round trip
+           func.coalesce(
+               select(_HEADER.c.municipality_code)
+               .where(_HEADER.c.citizen_id == _CASE.citizen_id, _HEADER.c.status == CaseStatus.OPEN)
+               .limit(1).scalar_subquery(),
+               select(_HEADER.c.municipality_code).where(_HEADER.c.citizen_id == _CASE.citizen_id)
+               .order_by(_HEADER.c.id.desc()).limit(1).scalar_subquery()).label("header_municipality"),
+           # the e-mail she gave before (the first step offers it)
+           select(Citizen.__table__.c.email).where(Citizen.__table__.c.id == _CASE.citizen_id)
+           .scalar_subquery().label("citizen_email"))
+    .select_from(SickCase.__table__)
+    .join(Questionnaire.__table__, _QUESTIONNAIRE.case_id == _CASE.id)
+    .where(_CASE.id == bindparam("case_id"), _CASE.citizen_id == bindparam("citizen_id")))
+
+
+def questionnaire_step_of(db: Session, citizen_id: int, case_id: int):
+    """What a questionnaire step's page shows, only if the case is the citizen's own, in one Core
+    statement: the case's facts columns, employer_name and conversation_request_reason, the
+    questionnaire's questionnaire_status and questionnaire_answers, the header's municipality
+    (header_municipality) and the citizen's e-mail (citizen_email). None for another's case."""
+    return db.connection().execute(_QUESTIONNAIRE_STEP_OF, {"case_id": case_id, "citizen_id": citizen_id}).first()

@@ -14,9 +14,19 @@ from ..cases import deadlines, feedback, retention
 from ..cases import questionnaire as questionnaire_cases
 from ..cases.next_steps import next_steps_for
 from ..cases.residence import residence_of_citizen
-from ..cases.sickness import CaseAlreadyOpen, SickReport, case_of, cases_of, questionnaire_of_own_case, report_sickness
+from ..cases.sickness import (
+    CaseAlreadyOpen,
+    SickReport,
+    case_of,
+    case_summaries_of,
+    header_municipality_among,
+    questionnaire_of_own_case,
+    questionnaire_step_of,
+    report_sickness,
+)
 from ..db import get_session
-from ..models import AbsenceKind, Citizen, Employment, QuestionnaireStatus
+from ..models import AbsenceKind, Employment, QuestionnaireStatus
+from ..municipality_profiles import name_in_header
 from ..questionnaire_forms import STEP_BY_SLUG, STEPS, DeclarationForm, answers_of, summary_rows
 from .forms import FeedbackForm, ReportSicknessForm
 
@@ -44,7 +54,8 @@ def overview():
     from .ongoing_forms import CONVERSATION_FORMS
 
     db, today = get_session(), clock.today()
-    summaries = cases_of(db, current_user().citizen_id)
+    summaries = case_summaries_of(db, current_user().citizen_id)
+    name_in_header(header_municipality_among([s.case for s in summaries]))
     plans = {s.case.id: deadlines.plan_for(db, s.case, s.questionnaire, today) for s in summaries}
     return render_template("citizen/overview.html", cases=summaries, plans=plans, forms_labels=dict(CONVERSATION_FORMS),
                            next_steps={s.case.id: next_steps_for(db, s.case, today, s.questionnaire,
@@ -158,32 +169,40 @@ def questionnaire_step(case_id: int, slug: str):
             if request.form.get("action") == "save_and_leave":
                 return redirect(url_for("citizen.overview"), code=303)
             return redirect(_next_after(case_id, slug, answers), code=303)
-        summary = _own_case(case_id)
+        page = _own_step(case_id)
     else:
-        summary = _own_case(case_id)
-        if summary.questionnaire.status == QuestionnaireStatus.SUBMITTED:
+        page = _own_step(case_id)
+        if page.questionnaire_status == QuestionnaireStatus.SUBMITTED:
             return redirect(url_for("citizen.questionnaire_receipt", case_id=case_id))
-        saved = (summary.questionnaire.answers or {}).get(slug) or _already_told(slug, summary.case)
+        saved = (page.questionnaire_answers or {}).get(slug) or _already_told(slug, page)
         form = step.form(data=saved or None)
     index = STEPS.index(step)
+    submitted = page.questionnaire_status == QuestionnaireStatus.SUBMITTED
     return render_template(
         "citizen/questionnaire_step.html", form=form, step=step, step_number=index + 1,
-        steps=STEPS, summary=summary, answered=summary.questionnaire.answers or {},
+        steps=STEPS, case=page, answered=page.questionnaire_answers or {},
         back_url=(url_for("citizen.questionnaire_step", case_id=case_id, slug=STEPS[index - 1].slug)
                   if index else url_for("citizen.overview")),
-        plan=deadlines.plan_for(get_session(), summary.case, summary.questionnaire, clock.today()),
+        questionnaire_due=deadlines.questionnaire_deadline(page, submitted, clock.today()),
     ), (400 if form.errors else 200)
+
+
+def _own_step(case_id: int):
+    """The questionnaire step's row (sickness.questionnaire_step_of), only of her own case; its
+    header municipality goes to the page's header."""
+    page = questionnaire_step_of(get_session(), current_user().citizen_id, case_id) or abort(404)
+    name_in_header(page.header_municipality)
+    return page
 
 
 def _already_told(slug: str, case) -> dict | None:
     """What the citizen told us before, so she is not asked twice: the e-mail of her sick report, and
-    the conversation she has already asked for (and what about)."""
+    the conversation she has already asked for (and what about). `case`: questionnaire_step_of's row."""
     if slug == "samtale" and case.conversation_requested_on is not None:
         return {"wants_conversation": "yes", "conversation_topic": case.conversation_request_reason or ""}
     if slug != "om-dig":
         return None
-    citizen = get_session().get(Citizen, current_user().citizen_id)
-    return {"email": citizen.email} if citizen is not None and citizen.email else None
+    return {"email": case.citizen_email} if case.citizen_email else None
 
 
 def _next_after(case_id: int, slug: str, answers: dict) -> str:

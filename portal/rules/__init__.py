@@ -19,6 +19,7 @@ from .timeline import (
     expected_return,
     expected_weeks,
     find,
+    questionnaire_due,
     timeline,
 )
 
@@ -27,5 +28,5 @@ __all__ = ["EXPECTED_WEEKS", "REGIMES", "CaseFacts", "CheckInAnswer", "Code", "C
            "Param", "Plan", "Reason", "ReasonCode", "Regime", "State", "Who", "absence_day", "absence_week",
            "active_reasons", "add_bank_days", "check_in_due", "end_of_week", "expected_too_soon",
            "expected_return", "expected_weeks", "fast_track_offer", "find", "handover_due", "is_bank_day",
-           "needs_handover",
+           "needs_handover", "questionnaire_due",
            "regime_for", "regime_on", "remind_on", "screen", "timeline"]

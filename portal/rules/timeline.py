@@ -275,6 +275,19 @@ def timeline(facts: CaseFacts, on: date, lead_days: int | None = None) -> list[O
     return sorted(obligations, key=lambda o: (o.date is None, o.date or date.max, o.code))
 
 
+def questionnaire_due(facts: CaseFacts, on: date) -> Obligation:
+    """timeline's QUESTIONNAIRE_DUE obligation alone, for a page that shows only the questionnaire's
+    deadline (its steps): the same as find(timeline(facts, on), Code.QUESTIONNAIRE_DUE), without the
+    rest. It reads the first absence day, the questionnaire's days sent and submitted, standby, the
+    closing and the corrections; no conversation, check-in or earlier sickness."""
+    known = _Known(facts, on)
+    regime = regime_for(facts.first_absence_day, facts.first_absence_day)
+    obligation = _questionnaire(facts, known, regime)[0]
+    if facts.closed_on is not None or facts.corrections:
+        obligation = _corrected(_closed(obligation, facts, on), facts, on)
+    return obligation
+
+
 def find(obligations: list[Obligation], code: Code) -> Obligation | None:
     """The newest obligation of a kind (check-ins and follow-ups repeat)."""
     matching = [o for o in obligations if o.code == code]
