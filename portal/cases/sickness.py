@@ -1,13 +1,16 @@
 """Report sickness (sygemelding) and read the citizen's own cases."""
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, func, type_coerce
+from sqlalchemy.types import NullType
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from ..driver_statement import fetch_all
 from ..models import AbsenceKind, CaseStatus, Citizen, Employment, Questionnaire, SickCase
 from . import events, handover
 from .facts import record_expectation
@@ -195,7 +198,10 @@ class QuestionnaireView:
     reference: str | None
 
 
-_CASE_SUMMARIES_OF = (select(*_FACT_COLUMNS, _CASE.absence_kind, _CASE.partial_hours_per_week,
+_CASE_SUMMARIES_OF = (select(*_FACT_COLUMNS, _CASE.absence_kind,
+                             # a float as the driver reads it: fetch_all cannot take Float's result
+                             # processor (psycopg's needs the column's type code), and the driver's is Core's
+                             type_coerce(_CASE.partial_hours_per_week, NullType()).label("partial_hours_per_week"),
                              _QUESTIONNAIRE.id.label("questionnaire_id"),
                              _QUESTIONNAIRE.status.label("questionnaire_status"),
                              _QUESTIONNAIRE.answers.label("questionnaire_answers"),
@@ -205,11 +211,13 @@ _CASE_SUMMARIES_OF = (select(*_FACT_COLUMNS, _CASE.absence_kind, _CASE.partial_h
                       .where(_CASE.citizen_id == bindparam("citizen_id"))
                       .order_by(_CASE.first_absence_day.desc(), _CASE.id.desc()))
 
+_SummaryRow = namedtuple("_SummaryRow", _CASE_SUMMARIES_OF.selected_columns.keys())
+
 
 def case_summaries_of(db: Session, citizen_id: int) -> list[CaseSummary]:
     """cases_of for the citizen's overview: each case a row of the columns it shows and its facts
     are made of, each questionnaire a QuestionnaireView (or None), in one Core statement."""
-    rows = db.connection().execute(_CASE_SUMMARIES_OF, {"citizen_id": citizen_id}).all()
+    rows = map(_SummaryRow._make, fetch_all(db.connection(), _CASE_SUMMARIES_OF, {"citizen_id": citizen_id}))
     return [CaseSummary(row, QuestionnaireView(row.questionnaire_id, row.questionnaire_status,
                                                row.questionnaire_answers, row.questionnaire_reference)
                         if row.questionnaire_id is not None else None)
@@ -244,10 +252,13 @@ _QUESTIONNAIRE_STEP_OF = (
     .join(Questionnaire.__table__, _QUESTIONNAIRE.case_id == _CASE.id)
     .where(_CASE.id == bindparam("case_id"), _CASE.citizen_id == bindparam("citizen_id")))
 
+_StepRow = namedtuple("_StepRow", _QUESTIONNAIRE_STEP_OF.selected_columns.keys())
+
 
 def questionnaire_step_of(db: Session, citizen_id: int, case_id: int):
     """What a questionnaire step's page shows, only if the case is the citizen's own, in one Core
     statement: the case's facts columns, employer_name and conversation_request_reason, the
     questionnaire's questionnaire_status and questionnaire_answers, the header's municipality
     (header_municipality) and the citizen's e-mail (citizen_email). None for another's case."""
-    return db.connection().execute(_QUESTIONNAIRE_STEP_OF, {"case_id": case_id, "citizen_id": citizen_id}).first()
+    rows = fetch_all(db.connection(), _QUESTIONNAIRE_STEP_OF, {"case_id": case_id, "citizen_id": citizen_id})
+    return _StepRow._make(rows[0]) if rows else None
