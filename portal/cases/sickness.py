@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import bindparam, func, type_coerce
-from sqlalchemy.types import NullType
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.types import NullType
 from sqlmodel import Session, select
 
 from ..driver_statement import fetch_all
