@@ -41,7 +41,11 @@ def _pending(obligation: Obligation | None) -> Deadline | None:
 
 
 def plan_for(db: Session, case: SickCase, questionnaire: Questionnaire | None, today: date) -> CasePlan:
-    obligations = timeline_of(db, case, today, questionnaire)
+    return plan_from(case, questionnaire, timeline_of(db, case, today, questionnaire))
+
+
+def plan_from(case: SickCase, questionnaire: Questionnaire | None, obligations: list[Obligation]) -> CasePlan:
+    """plan_for from the case's timeline already computed."""
     submitted = bool(questionnaire and questionnaire.status == QuestionnaireStatus.SUBMITTED)
     questionnaire_due = find(obligations, Code.QUESTIONNAIRE_DUE)
     first = find(obligations, Code.FIRST_CONVERSATION)

@@ -198,7 +198,7 @@ class QuestionnaireView:
     reference: str | None
 
 
-_CASE_SUMMARIES_OF = (select(*_FACT_COLUMNS, _CASE.absence_kind,
+_CASE_SUMMARIES_OF = (select(*_FACT_COLUMNS, _CASE.absence_kind, _CASE.recovered_on,
                              # a float as the driver reads it: fetch_all cannot take Float's result
                              # processor (psycopg's needs the column's type code), and the driver's is Core's
                              type_coerce(_CASE.partial_hours_per_week, NullType()).label("partial_hours_per_week"),

@@ -12,14 +12,12 @@ from ..auth import sessions_page
 from ..auth.session import current_user, role_required
 from ..cases import deadlines, feedback, retention
 from ..cases import questionnaire as questionnaire_cases
-from ..cases.next_steps import next_steps_for
+from ..cases.overview import overview_of
 from ..cases.residence import residence_of_citizen
 from ..cases.sickness import (
     CaseAlreadyOpen,
     SickReport,
     case_of,
-    case_summaries_of,
-    header_municipality_among,
     questionnaire_of_own_case,
     questionnaire_step_of,
     report_sickness,
@@ -53,14 +51,10 @@ def _remember_language():
 def overview():
     from .ongoing_forms import CONVERSATION_FORMS
 
-    db, today = get_session(), clock.today()
-    summaries = case_summaries_of(db, current_user().citizen_id)
-    name_in_header(header_municipality_among([s.case for s in summaries]))
-    plans = {s.case.id: deadlines.plan_for(db, s.case, s.questionnaire, today) for s in summaries}
-    return render_template("citizen/overview.html", cases=summaries, plans=plans, forms_labels=dict(CONVERSATION_FORMS),
-                           next_steps={s.case.id: next_steps_for(db, s.case, today, s.questionnaire,
-                                                                 list(plans[s.case.id].obligations))
-                                       for s in summaries})
+    page = overview_of(get_session(), current_user().citizen_id, clock.today())
+    name_in_header(page.header_municipality)
+    return render_template("citizen/overview.html", cases=page.cases, plans=page.plans,
+                           forms_labels=dict(CONVERSATION_FORMS), next_steps=page.next_steps)
 
 
 @bp.get("/sessioner")
