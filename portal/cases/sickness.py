@@ -166,11 +166,14 @@ _QUESTIONNAIRE_OF = (select(Questionnaire.__table__.c.id, Questionnaire.__table_
                      .where(SickCase.__table__.c.id == bindparam("case_id"),
                             SickCase.__table__.c.citizen_id == bindparam("citizen_id")))
 
+_QuestionnaireRow = namedtuple("_QuestionnaireRow", _QUESTIONNAIRE_OF.selected_columns.keys())
+
 
 def questionnaire_of_own_case(db: Session, citizen_id: int, case_id: int):
     """Only the case's questionnaire (a row: id, case_id, status, answers), only if the case is the
     citizen's own: what a step sent needs, without the case's forty columns or an entity built."""
-    return db.connection().execute(_QUESTIONNAIRE_OF, {"case_id": case_id, "citizen_id": citizen_id}).first()
+    rows = fetch_all(db.connection(), _QUESTIONNAIRE_OF, {"case_id": case_id, "citizen_id": citizen_id})
+    return _QuestionnaireRow._make(rows[0]) if rows else None
 
 
 
