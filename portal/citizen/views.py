@@ -27,6 +27,7 @@ from ..models import AbsenceKind, Employment, QuestionnaireStatus
 from ..municipality_profiles import name_in_header
 from ..questionnaire_forms import STEP_BY_SLUG, STEPS, DeclarationForm, answers_of, summary_rows
 from .forms import FeedbackForm, ReportSicknessForm
+from .step_indicator import step_indicator
 
 bp = Blueprint("citizen", __name__, url_prefix="/borger")
 
@@ -173,8 +174,8 @@ def questionnaire_step(case_id: int, slug: str):
     index = STEPS.index(step)
     submitted = page.questionnaire_status == QuestionnaireStatus.SUBMITTED
     return render_template(
-        "citizen/questionnaire_step.html", form=form, step=step, step_number=index + 1,
-        steps=STEPS, case=page, answered=page.questionnaire_answers or {},
+        "citizen/questionnaire_step.html", form=form, step=step, case=page,
+        steps_html=step_indicator(STEPS, index + 1, page.questionnaire_answers or {}, case_id),
         back_url=(url_for("citizen.questionnaire_step", case_id=case_id, slug=STEPS[index - 1].slug)
                   if index else url_for("citizen.overview")),
         questionnaire_due=deadlines.questionnaire_deadline(page, submitted, clock.today()),

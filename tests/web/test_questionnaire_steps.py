@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from ..conftest import csrf_token
-from .test_citizen_journey import CITIZEN, STEPS, case_id_from, report_sick, text
+from .test_citizen_journey import CITIZEN, OTHER_CITIZEN, STEPS, case_id_from, report_sick, text
 
 
 def answer(client, case_id, slug, answers):
@@ -155,3 +155,19 @@ def test_a_step_sent_after_the_form_was_sent_changes_nothing(app, client, auth):
         sent = db.exec(select(Questionnaire).where(Questionnaire.case_id == case_id)).one()
         assert sent.status == "submitted" and sent.answers["om-dig"] == STEPS[0][1]
         assert len(db.exec(select(CaseEvent.id).where(CaseEvent.case_id == case_id)).all()) == logged
+
+
+def test_the_step_list_kept_for_one_case_links_to_the_other_cases_own_steps(client, auth):
+    """The step indicator is built once per language and steps answered (portal.citizen.step_indicator):
+    a second citizen at the same point of her form sees links to her own case, never the first's."""
+    cases = []
+    for citizen in (OTHER_CITIZEN, CITIZEN):
+        auth.login(citizen)
+        case_id = case_id_from(report_sick(client))
+        assert answer(client, case_id, *STEPS[0]).status_code == 303
+        page = text(client.get(f"/borger/sag/{case_id}/oplysningsskema/din-sygdom"))
+        links = re.findall(r'href="/borger/sag/(\d+)/oplysningsskema/[a-z-]+"', page)
+        assert len(links) >= 5 and set(links) == {str(case_id)}
+        cases.append(case_id)
+        auth.logout()
+    assert cases[0] != cases[1]
