@@ -50,7 +50,7 @@ def overview_of(db: Session, citizen_id: int, today: date) -> Overview:
     summaries = case_summaries_of(db, citizen_id)
     histories = {s.case.id: CaseHistory() for s in summaries}
     booked: dict[int, list[Booking]] = {s.case.id: [] for s in summaries}
-    if summaries:
+    if any(s.case.has_conversations or s.case.has_check_ins for s in summaries):
         rows = fetch_all(db.connection(), _HISTORIES_AND_BOOKINGS, {"citizen_id": citizen_id})
         for part, case_id, conversation_id, at, form, self_booked, text, day, other_day in rows:
             if part == 0:

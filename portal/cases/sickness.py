@@ -5,13 +5,13 @@ from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, func, type_coerce
+from sqlalchemy import bindparam, exists, func, or_, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import NullType
 from sqlmodel import Session, select
 
 from ..driver_statement import fetch_all
-from ..models import AbsenceKind, CaseStatus, Citizen, Employment, Questionnaire, SickCase
+from ..models import AbsenceKind, CaseStatus, CheckIn, Citizen, Conversation, Employment, Questionnaire, SickCase
 from . import events, handover
 from .facts import record_expectation
 from .residence import Residence
@@ -208,7 +208,13 @@ _CASE_SUMMARIES_OF = (select(*_FACT_COLUMNS, _CASE.absence_kind, _CASE.recovered
                              _QUESTIONNAIRE.id.label("questionnaire_id"),
                              _QUESTIONNAIRE.status.label("questionnaire_status"),
                              _QUESTIONNAIRE.answers.label("questionnaire_answers"),
-                             _QUESTIONNAIRE.reference.label("questionnaire_reference"))
+                             _QUESTIONNAIRE.reference.label("questionnaire_reference"),
+                             # whether the overview must read its history and bookings (portal.cases.overview):
+                             # most cases have neither in their first weeks
+                             exists().where(Conversation.case_id == _CASE.id,
+                                            or_(Conversation.status == "booked", Conversation.status == "held"))
+                             .label("has_conversations"),
+                             exists().where(CheckIn.case_id == _CASE.id).label("has_check_ins"))
                       .select_from(SickCase.__table__)
                       .join(Questionnaire.__table__, _QUESTIONNAIRE.case_id == _CASE.id, isouter=True)
                       .where(_CASE.citizen_id == bindparam("citizen_id"))
