@@ -27,6 +27,7 @@ from .. import driver_statement
 from ..db import get_session
 from ..limits import remember_client
 from ..models import ApiClient, ApiToken, AuditEntry, utcnow
+from .connection import api_connection
 from .problems import problem
 
 SCOPES = {
@@ -135,10 +136,8 @@ _TOKEN_COLUMNS = len(_TokenRow._fields)
 
 class StoredTokenValidator(BearerTokenValidator):
     def authenticate_token(self, token_string: str) -> IssuedToken | None:
-        # On the request's session's connection: its transaction is the one the call's own reads use
-        # (the view reads on the same connection: g.api_connection). On psycopg's own cursor.
-        connection = g.api_connection = get_session().connection()
-        rows = driver_statement.fetch_all(connection, _TOKEN_AND_CLIENT, {"token_hash": token_hash(token_string)})
+        # On the call's own connection (api_connection), which its reads and its audit row use too.
+        rows = driver_statement.fetch_all(api_connection(), _TOKEN_AND_CLIENT, {"token_hash": token_hash(token_string)})
         if not rows:
             return None
         row = rows[0]
