@@ -167,8 +167,8 @@ def _save_token(token: dict, request) -> None:
 
 class _BearerRequest:
     """What the bearer token's checks read of the request: its headers. Authlib's own request object
-    (FlaskJsonRequest) also builds the request's full URL, a tenth of a list call's CPU; the method and
-    the URL are still there for a check that asks."""
+    (FlaskJsonRequest) also built the request's full URL on every call, a few per cent of a list call's
+    CPU; the method and the URL are still there for a check that asks."""
 
     __slots__ = ("_request",)
 

@@ -102,7 +102,7 @@ def _page_statement(status: str | None, reason: bool, due_from: bool, due_to: bo
     return select(*LISTED).where(*conditions).order_by(Handover.due, Handover.id).limit(fixed(limit + 1))
 
 
-def handovers(db: Session, municipality: str, chosen: HandoverFilter) -> HandoverPage:
+def handovers(db: Session | Connection, municipality: str, chosen: HandoverFilter) -> HandoverPage:
     """Soonest due first, then by id; paged by position, not by offset, so a handover added or
     closed between two pages neither repeats nor drops a row."""
     limit = min(max(1, chosen.limit), MAX_PAGE)
@@ -118,8 +118,8 @@ def handovers(db: Session, municipality: str, chosen: HandoverFilter) -> Handove
 
 
 def _connection(db: Session | Connection) -> Connection:
-    """The request's connection: the API's views pass the one its token was read on (a session's
-    connection() costs as much as a short statement's own client work)."""
+    """The connection to read on: the API's views pass their call's own (portal.api.connection), the
+    tests a session."""
     return db if isinstance(db, Connection) else db.connection()
 
 
@@ -140,7 +140,8 @@ class HandoverPackage:
     obligations: list[Obligation]
 
 
-def package(db: Session, handover_id: int, municipality: str, today: date) -> HandoverPackage | tuple | None:
+def package(db: Session | Connection, handover_id: int, municipality: str,
+            today: date) -> HandoverPackage | tuple | None:
     """Everything the case system needs to take the case over without retyping it: the same case file,
     employer information and timeline the caseworker's page shows, read in two statements (the
     handover with its case, citizen and questionnaire; then everything of the case that comes in
