@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import Boolean, Date, DateTime, Integer, String, bindparam, cast, literal, null, union_all
 from sqlmodel import Session, select
 
-from ..driver_statement import fetch_all
+from ..driver_statement import read_all
 from ..models import CaseStatus, CheckIn, Conversation, SickCase
 from ..rules import CheckInAnswer, HeldConversation, timeline
 from .deadlines import CasePlan, plan_from
@@ -51,7 +51,9 @@ def overview_of(db: Session, citizen_id: int, today: date) -> Overview:
     histories = {s.case.id: CaseHistory() for s in summaries}
     booked: dict[int, list[Booking]] = {s.case.id: [] for s in summaries}
     if any(s.case.has_conversations or s.case.has_check_ins for s in summaries):
-        rows = fetch_all(db.connection(), _HISTORIES_AND_BOOKINGS, {"citizen_id": citizen_id})
+        # Like the cases, alone in autocommit where the request has begun no transaction: a booking
+        # made between the two reads shows as it would a moment later.
+        rows = read_all(db, _HISTORIES_AND_BOOKINGS, {"citizen_id": citizen_id})
         for part, case_id, conversation_id, at, form, self_booked, text, day, other_day in rows:
             if part == 0:
                 booked[case_id].append(Booking(conversation_id, at, form, self_booked, text))

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import NullType
 from sqlmodel import Session, select
 
-from ..driver_statement import fetch_all
+from ..driver_statement import fetch_all, read_all
 from ..models import AbsenceKind, CaseStatus, CheckIn, Citizen, Conversation, Employment, Questionnaire, SickCase
 from . import events, handover
 from .facts import record_expectation
@@ -225,8 +225,9 @@ _SummaryRow = namedtuple("_SummaryRow", _CASE_SUMMARIES_OF.selected_columns.keys
 
 def case_summaries_of(db: Session, citizen_id: int) -> list[CaseSummary]:
     """cases_of for the citizen's overview: each case a row of the columns it shows and its facts
-    are made of, each questionnaire a QuestionnaireView (or None), in one Core statement."""
-    rows = map(_SummaryRow._make, fetch_all(db.connection(), _CASE_SUMMARIES_OF, {"citizen_id": citizen_id}))
+    are made of, each questionnaire a QuestionnaireView (or None), in one Core statement (alone in
+    autocommit where the request has begun no transaction: driver_statement.read_all)."""
+    rows = map(_SummaryRow._make, read_all(db, _CASE_SUMMARIES_OF, {"citizen_id": citizen_id}))
     return [CaseSummary(row, QuestionnaireView(row.questionnaire_id, row.questionnaire_status,
                                                row.questionnaire_answers, row.questionnaire_reference)
                         if row.questionnaire_id is not None else None)
@@ -268,6 +269,7 @@ def questionnaire_step_of(db: Session, citizen_id: int, case_id: int):
     """What a questionnaire step's page shows, only if the case is the citizen's own, in one Core
     statement: the case's facts columns, employer_name and conversation_request_reason, the
     questionnaire's questionnaire_status and questionnaire_answers, the header's municipality
-    (header_municipality) and the citizen's e-mail (citizen_email). None for another's case."""
-    rows = fetch_all(db.connection(), _QUESTIONNAIRE_STEP_OF, {"case_id": case_id, "citizen_id": citizen_id})
+    (header_municipality) and the citizen's e-mail (citizen_email). None for another's case. The
+    step's only read: alone in autocommit where the request has begun no transaction (read_all)."""
+    rows = read_all(db, _QUESTIONNAIRE_STEP_OF, {"case_id": case_id, "citizen_id": citizen_id})
     return _StepRow._make(rows[0]) if rows else None
