@@ -23,6 +23,7 @@ from portal.rules import (
     State,
     Who,
     find,
+    questionnaire_due,
     regime_for,
     timeline,
 )
@@ -362,3 +363,24 @@ def test_the_calculator_s_codes_under_each_regime(first, regime, expected):
         questionnaire_sent_on=first))
     assert found_regime == regime
     assert {str(o.code): o.date for o in obligations if str(o.code) in expected} == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(first=st.dates(date(2024, 1, 1), date(2027, 12, 31)), sent=st.integers(0, 10),
+       submitted=st.none() | st.integers(0, 40), standby=st.none() | st.integers(0, 30),
+       closed=st.none() | st.integers(0, 60), correction=st.sampled_from(["", "waive", "move"]),
+       on=st.integers(-5, 90))
+def test_the_questionnaires_deadline_alone_is_the_timelines(first, sent, submitted, standby, closed, correction, on):
+    """rules.questionnaire_due (a questionnaire step's page asks for it alone) is the timeline's
+    QUESTIONNAIRE_DUE, whatever is sent, submitted, on standby, closed or corrected."""
+    day = first + timedelta(days=sent)
+    case = facts(first, questionnaire_sent_on=day,
+                 questionnaire_submitted_on=None if submitted is None else day + timedelta(days=submitted),
+                 standby_since=None if standby is None else first + timedelta(days=standby),
+                 closed_on=None if closed is None else first + timedelta(days=closed))
+    today = first + timedelta(days=on)
+    due = find(timeline(case, today), C.QUESTIONNAIRE_DUE).date
+    if correction and due is not None:
+        case = replace(case, corrections=(Correction(C.QUESTIONNAIRE_DUE, due, correction, first, "why", "cw",
+                                                     due + timedelta(days=7) if correction == "move" else None),))
+    assert questionnaire_due(case, today) == find(timeline(case, today), C.QUESTIONNAIRE_DUE)
