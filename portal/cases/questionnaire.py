@@ -10,6 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, select
 
+from ..driver_statement import fetch_all
 from ..models import CHECK_NOW, CaseEvent, Citizen, Questionnaire, QuestionnaireStatus, SickCase, utcnow
 from . import events, handover
 from .facts import record_expected_duration
@@ -42,7 +43,8 @@ def save_step(db: Session, questionnaire: Questionnaire, step: str, answers: dic
     # of the step's CPU. They write what the flush wrote: the draft, the event row, the case made due
     # again (as next_check's listener does for a questionnaire written through the ORM), the e-mail.
     if db.get_bind().dialect.name == "postgresql":
-        saved, told = db.execute(_SAVE_STEP, values).one()  # one statement, one round trip
+        # One statement, one round trip, in the session's transaction on psycopg's own cursor.
+        ((saved, told),) = fetch_all(db.connection(), _SAVE_STEP, values)
     else:
         saved = db.execute(_SAVE_DRAFT, values).rowcount
         if saved:
@@ -90,7 +92,8 @@ _SAVE_STEP = text("""
         WHERE id = (SELECT sick_case.citizen_id FROM sick_case JOIN saved ON sick_case.id = saved.case_id)
           AND CAST(:new_email AS varchar) IS NOT NULL AND email IS DISTINCT FROM CAST(:new_email AS varchar)
         RETURNING id)
-    SELECT (SELECT count(*) FROM saved) AS saved, (SELECT id FROM told) AS told""").bindparams(*_VALUES)
+    SELECT (SELECT count(*) FROM saved) AS saved, (SELECT id FROM told) AS told""").bindparams(*_VALUES).columns(
+    saved=Integer, told=Integer)
 # Elsewhere (SQLite), the same as separate statements.
 _SAVE_DRAFT = (update(_Q).where(_Q.c.id == bindparam("questionnaire_id"), _Q.c.status == QuestionnaireStatus.DRAFT)
                .values(answers=bindparam("answers"), updated_at=bindparam("at")))
