@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal as babel_decimal
@@ -10,6 +11,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from jinja2 import pass_context
+from markupsafe import Markup
 
 from .. import clock
 from ..auth import sessions_page
@@ -30,7 +32,7 @@ from ..personal_data import decrypt_cpr
 from ..questionnaire_forms import summary_rows
 from ..rules import Obligation, screen, timeline
 from ..standby_list import standby_groups
-from ..web import invitation_settings, local_path, public_url
+from ..web import WERKZEUG_QUERY_SAFE, invitation_settings, local_path, public_url
 from .export import audit_csv
 from .forms import (
     ANSWER_LABELS,
@@ -117,6 +119,20 @@ def _filter_choices(locale: str) -> dict:
             for name, field in fields.items()}
 
 
+@lru_cache(maxsize=8)
+def _tab_labels(locale: str) -> tuple:
+    """The tabs' names translated once a language; written unescaped, as the lazy labels wrote
+    themselves (a translator's text)."""
+    return tuple((value, Markup(str(label))) for value, label in QUEUE_TABS)  # nosec B704
+
+
+def _query(pairs: list) -> str:
+    """The query url_for('jobcenter.queue', **pairs) writes after the queue's address, values of
+    None left out (Werkzeug's encoding): url_for built the route again for each of six links a page."""
+    items = [(name, value) for name, value in pairs if value is not None]
+    return f"?{urlencode(items, safe=WERKZEUG_QUERY_SAFE)}" if items else ""
+
+
 @bp.get("/")
 @role_required("caseworker")
 def queue():
@@ -138,10 +154,14 @@ def queue():
     # in the browser (a history restore) and every other request get the whole page.
     partial = htmx and not htmx.boosted and not request.headers.get("HX-History-Restore-Request")
     template = "jobcenter/_queue_update.html" if partial else "jobcenter/queue.html"
-    filters = {key: args[key] for key in ("reason", "status", "due_by") if key in args}
-    response = render_template(template, form=form, page=page, args=args, filters=filters, today=clock.today(),
-                               tabs=QUEUE_TABS, count_cap=cases.COUNT_CAP, tab=chosen.assignee or "",
-                               search_form=SearchForm(prefix="find"))
+    filters = [(key, args[key]) for key in ("reason", "status", "due_by") if key in args]
+    # The tabs' and the pages' links keep the filters: the queue's address (templates' url_for, built
+    # once) and these queries, as url_for writes them.
+    tabs = [(value, label, _query([("assignee", value or None), *filters]))
+            for value, label in _tab_labels(select_locale())]
+    pages = {n: _query([("side", n), *args.items()]) for n in (page.page - 1, page.page + 1)} if page.pages > 1 else {}
+    response = render_template(template, form=form, page=page, filters=filters, today=clock.today(),
+                               tabs=tabs, page_queries=pages, count_cap=cases.COUNT_CAP, tab=chosen.assignee or "")
     # A date that is not a date is an error the page shows; htmx swaps only a 2xx answer.
     status = 400 if form.due_by.errors and not partial else 200
     return response, status, {"Vary": "HX-Request, HX-History-Restore-Request"}
