@@ -11,6 +11,7 @@ from sqlalchemy import Date, String, bindparam, func, or_, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from ..driver_statement import fetch_all
 from ..models import (
     AuditEntry,
     CaseEvent,
@@ -182,18 +183,19 @@ def queue(db: Session, municipality: str, me: str, chosen: QueueFilter, today: d
               "reason": f"|{chosen.reason}|"}
     # The four tabs' counts, filtered as their lists are; the list's is its tab's.
     shape = (tab, chosen.status, bool(chosen.reason), bool(chosen.due_by))
-    # Core, not the ORM session's execute: the rows are plain columns, and the ORM's layer cost more than PostgreSQL.
+    # On the driver's cursor (Core on SQLite), not the ORM session's execute: the rows are plain
+    # columns, and the ORM's and Core's layers cost the client more than PostgreSQL's work.
     connection = db.connection()
     # No page beyond what the capped counts can have: a bigger number shows the last page anyway, and
     # each page number is a statement of its own (its offset is written into the SQL).
     page = min(max(1, chosen.page), -(-COUNT_CAP // PAGE_SIZE))
-    found = connection.execute(_counts_and_page_statement(*shape, page), values).all()
+    found = fetch_all(connection, _counts_and_page_statement(*shape, page), values)
     tab_totals = tuple(found[0][:len(TABS)])
     total = tab_totals[TABS.index(tab)]
     pages = max(1, -(-min(total, COUNT_CAP) // PAGE_SIZE))
     if page > pages:
         page = pages
-        found = connection.execute(_counts_and_page_statement(*shape, page), values).all()
+        found = fetch_all(connection, _counts_and_page_statement(*shape, page), values)
     rows = [row[len(TABS):] for row in found if row[len(TABS)] is not None]
     soon = today + timedelta(days=SOON_DAYS)
     return QueuePage(
