@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import bindparam, insert, intersect, or_
+from sqlalchemy import Integer, bindparam, insert, intersect, or_, union_all
 from sqlalchemy import case as when
 from sqlmodel import Session, select
 
+from ..driver_statement import fetch_all
 from ..models import (
     AuditEntry,
     CaseStatus,
@@ -98,17 +99,28 @@ _BY_CPR = select(Citizen.id).where(Citizen.cpr_hash == bindparam("cpr_hash"))
 _BY_REFERENCE = select(Handover.case_id).where(Handover.municipality_code == bindparam("municipality"),
                                                Handover.external_reference == bindparam("reference"))
 _LIVE = (Handover.case_id == SickCase.id) & (Handover.status != fixed(HandoverStatus.CLOSED))
-_HITS = (
-    select(SickCase.id, SickCase.status, SickCase.first_absence_day, Citizen.name, Handover.status,
-           Handover.due, Handover.assignee_name, Handover.waiting_until, Handover.external_reference)
-    .join(Citizen, Citizen.id == SickCase.citizen_id)
-    .join(Handover, _LIVE, isouter=True)
-    .where(SickCase.municipality_code == bindparam("municipality"),
-           or_(SickCase.citizen_id.in_(bindparam("citizens", expanding=True)),
-               SickCase.id.in_(bindparam("cases", expanding=True))))
-    .order_by(when((SickCase.status == CaseStatus.OPEN, 0), else_=1), SickCase.first_absence_day.desc(),
-              SickCase.id.desc())
-    .limit(fixed(MAX_HITS + 1)))
+
+
+def _hits(which):
+    """The result list's columns of the municipality's cases `which` selects."""
+    return (
+        select(SickCase.id, SickCase.status, SickCase.first_absence_day, Citizen.name, Handover.status,
+               Handover.due, Handover.assignee_name, Handover.waiting_until, Handover.external_reference)
+        .join(Citizen, Citizen.id == SickCase.citizen_id)
+        .join(Handover, _LIVE, isouter=True)
+        .where(SickCase.municipality_code == bindparam("municipality"), which)
+        .order_by(when((SickCase.status == CaseStatus.OPEN, 0), else_=1), SickCase.first_absence_day.desc(),
+                  SickCase.id.desc())
+        .limit(fixed(MAX_HITS + 1)))
+
+
+_HITS = _hits(or_(SickCase.citizen_id.in_(bindparam("citizens", expanding=True)),
+                  SickCase.id.in_(bindparam("cases", expanding=True))))
+# A CPR number and a case number are found in one statement each, their look-up a subquery: each
+# statement a search made cost the client more than PostgreSQL's work on it. Each is one IN
+# (subquery), no OR, so the cases are still read by their indexes.
+_HITS_BY_CPR = _hits(SickCase.citizen_id.in_(_BY_CPR))
+_HITS_BY_NUMBER = _hits(SickCase.id.in_(union_all(select(bindparam("case_number", type_=Integer)), _BY_REFERENCE)))
 
 
 @lru_cache(maxsize=16)
@@ -122,23 +134,21 @@ def _namesakes(words: int):
 
 
 def _citizens(connection, municipality: str, term: Term) -> list[int]:
-    """The citizens a CPR number or the words of a name point to, by their indexed look-ups; a name
-    only among the words kept for the caseworker's own municipality, so the country's size does not
-    count."""
-    if term.cpr:
-        return connection.execute(_BY_CPR, {"cpr_hash": cpr_hash(term.cpr)}).scalars().all()
+    """The citizens the words of a name point to, by their indexed look-ups, only among the words
+    kept for the caseworker's own municipality, so the country's size does not count."""
     if not term.words:
         return []
     words = {f"word{n}": _escaped(word) for n, word in enumerate(term.words)}
-    return connection.execute(_namesakes(len(term.words)), {"municipality": municipality, **words}).scalars().all()
+    return [row[0] for row in fetch_all(connection, _namesakes(len(term.words)),
+                                        {"municipality": municipality, **words})]
 
 
 def _cases(connection, municipality: str, term: Term) -> list[int]:
     """The cases a case number or the case system's number points to."""
     cases = [term.case_number] if term.case_number else []
     if term.reference:
-        cases += connection.execute(_BY_REFERENCE, {"municipality": municipality,
-                                                    "reference": term.reference}).scalars().all()
+        cases += [row[0] for row in fetch_all(connection, _BY_REFERENCE, {"municipality": municipality,
+                                                                          "reference": term.reference})]
     return cases
 
 
@@ -149,9 +159,17 @@ def find(db: Session, municipality: str, term: Term, me: str, my_name: str) -> F
     # Core, not the ORM session's execute: the statements read plain columns, and the ORM's layer
     # around each cost more CPU than PostgreSQL's work on it.
     connection = db.connection()
-    citizens, cases = _citizens(connection, municipality, term), _cases(connection, municipality, term)
-    # Asked even when nothing matched, so a search costs the same statements whatever it finds.
-    rows = connection.execute(_HITS, {"municipality": municipality, "citizens": citizens, "cases": cases}).all()
+    if term.cpr:
+        citizens = ()
+        rows = fetch_all(connection, _HITS_BY_CPR, {"municipality": municipality, "cpr_hash": cpr_hash(term.cpr)})
+    elif term.case_number and not term.words:
+        citizens = ()
+        rows = fetch_all(connection, _HITS_BY_NUMBER, {"municipality": municipality, "case_number": term.case_number,
+                                                        "reference": term.reference})
+    else:
+        citizens, cases = _citizens(connection, municipality, term), _cases(connection, municipality, term)
+        # Asked even when nothing matched, so a search costs the same statements whatever it finds.
+        rows = connection.execute(_HITS, {"municipality": municipality, "citizens": citizens, "cases": cases}).all()
     more = len(rows) > MAX_HITS or len(citizens) >= MAX_NAMESAKES
     hits = [Hit(*row) for row in rows[:MAX_HITS]]
     detail = f"search by {term.kind}: {len(hits)}{'+' if more else ''} found"
