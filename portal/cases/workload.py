@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, delete, func, null, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
+from ..driver_statement import fetch_all
 from ..models import Conversation, FreeTime, WorkloadCount, fixed, utcnow
 from ..rules import Reason, ReasonCode
 
@@ -173,17 +174,18 @@ def workload(db: Session, municipality: str, today: date, timezone: str = "Europ
     local = ZoneInfo(timezone)
     start = datetime.combine(first, time.min, local)
     end = datetime.combine(first + timedelta(weeks=WEEKS), time.min, local)
-    # Core, not the ORM session's execute: plain columns, and the ORM's layer cost more than the statement.
-    rows = db.connection().execute(_WEEKS_AHEAD, {"municipality": municipality, "first": first, "start": start,
-                                                  "end": end, "free_from": max(start, utcnow())}).all()
-    stored = [row for row in rows if row.kind == "due"]
-    booked = _per_week([(row.day, row.n) for row in rows if row.kind == "booked"], first)
-    free = _per_week([(row.day, row.n) for row in rows if row.kind == "free"], first)
+    # On the driver's cursor (Core on SQLite), not the ORM session's execute: plain columns, and the
+    # ORM's and Core's layers cost the client more than the statement. A row: kind, day, reason, n, counted_at.
+    rows = fetch_all(db.connection(), _WEEKS_AHEAD, {"municipality": municipality, "first": first, "start": start,
+                                                     "end": end, "free_from": max(start, utcnow())})
+    stored = [row for row in rows if row[0] == "due"]
+    booked = _per_week([(day, n) for kind, day, _reason, n, _at in rows if kind == "booked"], first)
+    free = _per_week([(day, n) for kind, day, _reason, n, _at in rows if kind == "free"], first)
     due: dict[date, dict[str, int]] = {}
-    for row in stored:
-        due.setdefault(_day(row.day), {})[row.reason] = row.n
-    seen = {row.reason for row in stored}
+    for _kind, day, reason, n, _at in stored:
+        due.setdefault(_day(day), {})[reason] = n
+    seen = {row[2] for row in stored}
     weeks = [Week(monday, due.get(monday, {}), booked[monday], free[monday])
              for monday in (first + timedelta(weeks=n) for n in range(WEEKS))]
     return Workload(weeks, [str(code) for code in ReasonCode if str(code) in seen],
-                    max((row.counted_at for row in stored), default=None))
+                    max((row[4] for row in stored), default=None))

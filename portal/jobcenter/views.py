@@ -110,6 +110,18 @@ def _count_text(count: int, locale: str) -> str:  # Babel's number formatting is
         else babel_decimal(count, locale=locale)
 
 
+@bp.app_template_filter("week_label")
+def week_label(number: int) -> Markup:
+    """"Uge 49" for ISO week 49, in the page's language: the workload page names each of its weeks
+    twice, and each _("Week %(n)d", n=...) was a translation and a format at render time."""
+    return _week_labels(select_locale())[number]
+
+
+@lru_cache(maxsize=8)
+def _week_labels(locale: str) -> dict:
+    return {number: Markup(_("Week %(n)d", n=number)) for number in range(1, 54)}  # nosec B704: a translator's text
+
+
 @lru_cache(maxsize=8)
 def _filter_choices(locale: str) -> dict:
     """The filter's options translated once a language: each lazy label translated itself again
