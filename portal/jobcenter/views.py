@@ -6,9 +6,10 @@ from functools import lru_cache
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from babel import dates as babel_dates
 from babel.numbers import format_decimal as babel_decimal
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, ngettext
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -24,8 +25,8 @@ from ..db import get_session
 from ..deadline_labels import OBLIGATION_LABELS
 from ..extensions import htmx
 from ..forms import ADAPTED, DURATIONS, FEELINGS, RETENTION, YES_NO_UNKNOWN, ConfirmForm, options
+from ..i18n import formats_of, page_locale, select_locale, without_danish_glosses
 from ..i18n import lazy_gettext as _l
-from ..i18n import page_locale, select_locale, without_danish_glosses
 from ..letters import documents_of
 from ..municipalities import MUNICIPALITIES, municipality_name
 from ..personal_data import decrypt_cpr
@@ -81,7 +82,31 @@ def _label_texts(locale: str) -> dict:
     labels = {"reason_labels": REASON_LABELS, "status_labels": STATUS_LABELS, "event_labels": EVENT_LABELS,
               "form_labels": FORM_LABELS, "outcome_labels": OUTCOME_LABELS,
               "fast_track_status_labels": FAST_TRACK_STATUS_LABELS, "answer_labels": ANSWER_LABELS}
-    return {name: {str(key): str(label) for key, label in texts.items()} for name, texts in labels.items()}
+    texts = {name: {str(key): str(label) for key, label in texts.items()} for name, texts in labels.items()}
+    reason_labels = texts["reason_labels"]
+    # A queue row's reasons and due date read from these by a lookup, not through a filter each: 25
+    # rows a page called reason_list and date_short, each finding the page's locale again.
+    texts["reason_texts"] = _Texts(lambda codes: ", ".join(reason_labels.get(code, code)
+                                                           for code in codes.strip("|").split("|")))
+    texts["short_dates"] = _Texts(lambda day: babel_dates.format_date(day, "short", locale=formats_of(get_locale())))
+    return texts
+
+
+class _Texts(dict):
+    """A language's text of a key ('|standby|long_absence|', a date), made by `make` when first asked
+    for and kept (at most KEPT); no person's data: reason codes and calendar dates."""
+
+    KEPT = 4096
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        if len(self) >= self.KEPT:
+            self.clear()
+        text = self[key] = self.make(key)
+        return text
 
 
 @bp.app_template_filter("reason_list")
