@@ -83,3 +83,35 @@ def test_a_driver_error_is_sqlalchemys():
     with engine.connect() as connection, pytest.raises(ProgrammingError):
         driver_statement.fetch_all(connection, select(things.c.id), {})   # no such table outside the fixture
     engine.dispose()
+
+
+def test_a_read_outside_a_transaction_runs_alone_and_one_inside_sees_the_transaction():
+    """read_all: with no transaction begun, the statement runs in autocommit and the session begins
+    none (no BEGIN, no ROLLBACK), and the connection goes back to the pool out of autocommit; in the
+    session's transaction, it sees what the transaction wrote and has not committed."""
+    from sqlmodel import Session
+
+    engine = db.make_engine(PG_URL)
+    shared = Table("driver_read_thing", MetaData(), Column("id", Integer, primary_key=True), Column("kind", Upper(16)))
+    shared.metadata.drop_all(engine)
+    shared.metadata.create_all(engine)
+    try:
+        with engine.begin() as connection:
+            connection.execute(shared.insert(), [{"id": 1, "kind": "open"}])
+        seen = []
+        event.listen(engine, "before_cursor_execute", lambda _c, _cur, sql, *_: seen.append(sql.split()[0]))
+        statement = select(shared.c.id, shared.c.kind).order_by(shared.c.id)
+        with Session(engine) as session:
+            assert [tuple(row) for row in driver_statement.read_all(session, statement, {})] == [(1, "open")]
+            assert not session.in_transaction()
+            session.execute(shared.insert().values(id=2, kind="new"))
+            assert [tuple(row) for row in driver_statement.read_all(session, statement, {})] == [(1, "open"),
+                                                                                               (2, "new")]
+            session.rollback()
+        assert seen == ["SELECT", "INSERT", "SELECT"]
+        with engine.connect() as connection:
+            assert connection.connection.dbapi_connection.autocommit is False
+            assert connection.connection.dbapi_connection.info.transaction_status.name == "IDLE"
+    finally:
+        shared.metadata.drop_all(engine)
+        engine.dispose()
