@@ -11,7 +11,7 @@ from sqlalchemy import Date, String, bindparam, func, or_, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from ..driver_statement import fetch_all
+from ..driver_statement import read_all
 from ..models import (
     AuditEntry,
     CaseEvent,
@@ -183,19 +183,22 @@ def queue(db: Session, municipality: str, me: str, chosen: QueueFilter, today: d
               "reason": f"|{chosen.reason}|"}
     # The four tabs' counts, filtered as their lists are; the list's is its tab's.
     shape = (tab, chosen.status, bool(chosen.reason), bool(chosen.due_by))
-    # On the driver's cursor (Core on SQLite), not the ORM session's execute: the rows are plain
-    # columns, and the ORM's and Core's layers cost the client more than PostgreSQL's work.
-    connection = db.connection()
+    # On the driver's cursor, alone in autocommit where the request has begun no transaction (Core on
+    # SQLite): the rows are plain columns, and the ORM's and Core's layers and the transaction's BEGIN
+    # and ROLLBACK cost the client more than PostgreSQL's work.
     # No page beyond what the capped counts can have: a bigger number shows the last page anyway, and
     # each page number is a statement of its own (its offset is written into the SQL).
     page = min(max(1, chosen.page), -(-COUNT_CAP // PAGE_SIZE))
-    found = fetch_all(connection, _counts_and_page_statement(*shape, page), values)
+    found = read_all(db, _counts_and_page_statement(*shape, page), values)
     tab_totals = tuple(found[0][:len(TABS)])
     total = tab_totals[TABS.index(tab)]
     pages = max(1, -(-min(total, COUNT_CAP) // PAGE_SIZE))
     if page > pages:
         page = pages
-        found = fetch_all(connection, _counts_and_page_statement(*shape, page), values)
+        found = read_all(db, _counts_and_page_statement(*shape, page), values)
+        # The counts of the same statement as the rows: two reads in autocommit need not agree.
+        tab_totals = tuple(found[0][:len(TABS)])
+        total = tab_totals[TABS.index(tab)]
     rows = [row[len(TABS):] for row in found if row[len(TABS)] is not None]
     soon = today + timedelta(days=SOON_DAYS)
     return QueuePage(

@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, delete, func, null, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from ..driver_statement import fetch_all
+from ..driver_statement import read_all
 from ..models import Conversation, FreeTime, WorkloadCount, fixed, utcnow
 from ..rules import Reason, ReasonCode
 
@@ -174,10 +174,11 @@ def workload(db: Session, municipality: str, today: date, timezone: str = "Europ
     local = ZoneInfo(timezone)
     start = datetime.combine(first, time.min, local)
     end = datetime.combine(first + timedelta(weeks=WEEKS), time.min, local)
-    # On the driver's cursor (Core on SQLite), not the ORM session's execute: plain columns, and the
-    # ORM's and Core's layers cost the client more than the statement. A row: kind, day, reason, n, counted_at.
-    rows = fetch_all(db.connection(), _WEEKS_AHEAD, {"municipality": municipality, "first": first, "start": start,
-                                                     "end": end, "free_from": max(start, utcnow())})
+    # On the driver's cursor, alone in autocommit where the request has begun no transaction (Core on
+    # SQLite): plain columns, and the ORM's and Core's layers and a transaction cost the client more
+    # than the statement. A row: kind, day, reason, n, counted_at.
+    rows = read_all(db, _WEEKS_AHEAD, {"municipality": municipality, "first": first, "start": start, "end": end,
+                                       "free_from": max(start, utcnow())})
     stored = [row for row in rows if row[0] == "due"]
     booked = _per_week([(day, n) for kind, day, _reason, n, _at in rows if kind == "booked"], first)
     free = _per_week([(day, n) for kind, day, _reason, n, _at in rows if kind == "free"], first)
