@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from functools import lru_cache
 
 from sqlalchemy import Integer, bindparam, insert, intersect, or_, union_all
 from sqlalchemy import case as when
 from sqlmodel import Session, select
 
-from ..driver_statement import fetch_all
+from .. import driver_statement
+from ..driver_statement import read_all
 from ..models import (
     AuditEntry,
     CaseStatus,
@@ -133,22 +134,21 @@ def _namesakes(words: int):
     return select(namesakes.subquery().c[0]).limit(fixed(MAX_NAMESAKES))
 
 
-def _citizens(connection, municipality: str, term: Term) -> list[int]:
+def _citizens(db: Session, municipality: str, term: Term) -> list[int]:
     """The citizens the words of a name point to, by their indexed look-ups, only among the words
     kept for the caseworker's own municipality, so the country's size does not count."""
     if not term.words:
         return []
     words = {f"word{n}": _escaped(word) for n, word in enumerate(term.words)}
-    return [row[0] for row in fetch_all(connection, _namesakes(len(term.words)),
-                                        {"municipality": municipality, **words})]
+    return [row[0] for row in read_all(db, _namesakes(len(term.words)), {"municipality": municipality, **words})]
 
 
-def _cases(connection, municipality: str, term: Term) -> list[int]:
+def _cases(db: Session, municipality: str, term: Term) -> list[int]:
     """The cases a case number or the case system's number points to."""
     cases = [term.case_number] if term.case_number else []
     if term.reference:
-        cases += [row[0] for row in fetch_all(connection, _BY_REFERENCE, {"municipality": municipality,
-                                                                          "reference": term.reference})]
+        cases += [row[0] for row in read_all(db, _BY_REFERENCE, {"municipality": municipality,
+                                                                 "reference": term.reference})]
     return cases
 
 
@@ -156,30 +156,50 @@ def find(db: Session, municipality: str, term: Term, me: str, my_name: str) -> F
     """Open cases first, then the newest; the search and each case it shows go to the audit log.
     The ids are looked up first, so the cases are then read by their indexes, never by testing
     each of the municipality's cases."""
-    # Core, not the ORM session's execute: the statements read plain columns, and the ORM's layer
-    # around each cost more CPU than PostgreSQL's work on it.
-    connection = db.connection()
+    # Each read on the driver's cursor alone in autocommit (portal.driver_statement.read_all; Core on
+    # SQLite and for the IN lists), not the ORM session's execute in a transaction: the statements
+    # read plain columns, and the ORM's and Core's layers and the transaction's round trips cost the
+    # client more than PostgreSQL's work. A name's look-ups and its hits need not see one snapshot.
     if term.cpr:
         citizens = ()
-        rows = fetch_all(connection, _HITS_BY_CPR, {"municipality": municipality, "cpr_hash": cpr_hash(term.cpr)})
+        rows = read_all(db, _HITS_BY_CPR, {"municipality": municipality, "cpr_hash": cpr_hash(term.cpr)})
     elif term.case_number and not term.words:
         citizens = ()
-        rows = fetch_all(connection, _HITS_BY_NUMBER, {"municipality": municipality, "case_number": term.case_number,
-                                                        "reference": term.reference})
+        rows = read_all(db, _HITS_BY_NUMBER, {"municipality": municipality, "case_number": term.case_number,
+                                              "reference": term.reference})
     else:
-        citizens, cases = _citizens(connection, municipality, term), _cases(connection, municipality, term)
+        citizens, cases = _citizens(db, municipality, term), _cases(db, municipality, term)
         # Asked even when nothing matched, so a search costs the same statements whatever it finds.
-        rows = connection.execute(_HITS, {"municipality": municipality, "citizens": citizens, "cases": cases}).all()
+        rows = read_all(db, _HITS, {"municipality": municipality, "citizens": citizens, "cases": cases})
     more = len(rows) > MAX_HITS or len(citizens) >= MAX_NAMESAKES
     hits = [Hit(*row) for row in rows[:MAX_HITS]]
     detail = f"search by {term.kind}: {len(hits)}{'+' if more else ''} found"
-    # Plain rows in one statement: 25 ORM objects cost more than the search itself.
-    at = utcnow()
-    connection.execute(_AUDIT, [
-        {"at": at, "actor": me, "actor_name": my_name, "municipality_code": municipality, "action": "search",
-         "case_id": case_id, "detail": detail} for case_id in ([hit.case_id for hit in hits] or [None])])
-    db.commit()
+    at = utcnow().astimezone(UTC)  # as UTCDateTime writes it: the driver's path has no bind processor
+    _write_audit(db, [{"at": at, "actor": me, "actor_name": my_name, "municipality_code": municipality,
+                       "action": "search", "case_id": case_id, "detail": detail}
+                      for case_id in ([hit.case_id for hit in hits] or [None])])
     return Found(hits, more=more)
 
 
-_AUDIT = insert(AuditEntry.__table__)
+_AUDIT_COLUMNS = ("at", "actor", "actor_name", "municipality_code", "action", "case_id", "detail")
+
+
+@lru_cache(maxsize=64)
+def _audit_rows(count: int):
+    """One INSERT of `count` audit rows, built once for each count (inline: no RETURNING of ids)."""
+    return insert(AuditEntry.__table__).inline().values(
+        [{name: bindparam(f"{name}_{n}") for name in _AUDIT_COLUMNS} for n in range(count)])
+
+
+def _write_audit(db: Session, rows: list[dict]) -> None:
+    """The search and each case it shows in the audit log: one statement of its own in autocommit,
+    as the API writes its audit row (portal.api._audit), all rows or none; no transaction's BEGIN and
+    COMMIT round trips, and no ORM objects (25 cost more than the search itself)."""
+    statement = _audit_rows(len(rows))
+    parameters = {f"{name}_{n}": row[name] for n, row in enumerate(rows) for name in _AUDIT_COLUMNS}
+    with db.get_bind().connect() as connection:
+        if driver_statement.usable(connection):
+            driver_statement.run(connection, driver_statement.sql_of(statement, type(connection.dialect)),
+                                 parameters, fetch=False)
+        else:
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(statement, parameters)
