@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date
 from functools import lru_cache
 
-from sqlalchemy import Integer, bindparam, insert, intersect, or_, union_all
+from sqlalchemy import Integer, bindparam, func, insert, intersect, true, union_all
 from sqlalchemy import case as when
 from sqlmodel import Session, select
 
@@ -115,10 +115,8 @@ def _hits(which):
         .limit(fixed(MAX_HITS + 1)))
 
 
-_HITS = _hits(or_(SickCase.citizen_id.in_(bindparam("citizens", expanding=True)),
-                  SickCase.id.in_(bindparam("cases", expanding=True))))
-# A CPR number and a case number are found in one statement each, their look-up a subquery: each
-# statement a search made cost the client more than PostgreSQL's work on it. Each is one IN
+# A CPR number, a case number and a name are each found in one statement, their look-ups subqueries:
+# each statement a search made cost the client more than PostgreSQL's work on it. Each is one IN
 # (subquery), no OR, so the cases are still read by their indexes.
 _HITS_BY_CPR = _hits(SickCase.citizen_id.in_(_BY_CPR))
 _HITS_BY_NUMBER = _hits(SickCase.id.in_(union_all(select(bindparam("case_number", type_=Integer)), _BY_REFERENCE)))
@@ -134,44 +132,40 @@ def _namesakes(words: int):
     return select(namesakes.subquery().c[0]).limit(fixed(MAX_NAMESAKES))
 
 
-def _citizens(db: Session, municipality: str, term: Term) -> list[int]:
-    """The citizens the words of a name point to, by their indexed look-ups, only among the words
-    kept for the caseworker's own municipality, so the country's size does not count."""
-    if not term.words:
-        return []
-    words = {f"word{n}": _escaped(word) for n, word in enumerate(term.words)}
-    return [row[0] for row in read_all(db, _namesakes(len(term.words)), {"municipality": municipality, **words})]
-
-
-def _cases(db: Session, municipality: str, term: Term) -> list[int]:
-    """The cases a case number or the case system's number points to."""
-    cases = [term.case_number] if term.case_number else []
-    if term.reference:
-        cases += [row[0] for row in read_all(db, _BY_REFERENCE, {"municipality": municipality,
-                                                                 "reference": term.reference})]
-    return cases
+@lru_cache(maxsize=16)
+def _hits_by_name(words: int):
+    """The hits of a name's `words` (their citizens, limited to MAX_NAMESAKES) and of the case system's
+    number, in one statement with the number of namesakes: that number's one row joined to the hits
+    (kept, with empty columns, when there are none), as the queue joins its counts to its page. One IN
+    (subquery), no OR, so the cases are still read by their indexes."""
+    namesakes = _namesakes(words)
+    which = SickCase.id.in_(union_all(select(SickCase.id).where(SickCase.citizen_id.in_(namesakes)), _BY_REFERENCE))
+    count = select(select(func.count()).select_from(namesakes.subquery()).scalar_subquery().label("namesakes"))
+    counted, hits = count.subquery("counted"), _hits(which).subquery("hits")
+    return (select(counted.c.namesakes, *hits.c).select_from(counted.outerjoin(hits, true()))
+            .order_by(when((hits.c[1] == CaseStatus.OPEN, 0), else_=1), hits.c[2].desc(), hits.c[0].desc()))
 
 
 def find(db: Session, municipality: str, term: Term, me: str, my_name: str) -> Found:
     """Open cases first, then the newest; the search and each case it shows go to the audit log.
-    The ids are looked up first, so the cases are then read by their indexes, never by testing
-    each of the municipality's cases."""
-    # Each read on the driver's cursor alone in autocommit (portal.driver_statement.read_all; Core on
-    # SQLite and for the IN lists), not the ORM session's execute in a transaction: the statements
-    # read plain columns, and the ORM's and Core's layers and the transaction's round trips cost the
-    # client more than PostgreSQL's work. A name's look-ups and its hits need not see one snapshot.
+    One statement reads the hits, their ids looked up in its subquery, so the cases are read by
+    their indexes, never by testing each of the municipality's cases."""
+    # On the driver's cursor alone in autocommit (portal.driver_statement.read_all; Core on SQLite),
+    # not the ORM session's execute in a transaction: the statement reads plain columns, and the ORM's
+    # and Core's layers and the transaction's round trips cost the client more than PostgreSQL's work.
+    namesakes = 0
     if term.cpr:
-        citizens = ()
         rows = read_all(db, _HITS_BY_CPR, {"municipality": municipality, "cpr_hash": cpr_hash(term.cpr)})
-    elif term.case_number and not term.words:
-        citizens = ()
+    elif not term.words:  # a case number, the case system's number, or both
         rows = read_all(db, _HITS_BY_NUMBER, {"municipality": municipality, "case_number": term.case_number,
                                               "reference": term.reference})
     else:
-        citizens, cases = _citizens(db, municipality, term), _cases(db, municipality, term)
-        # Asked even when nothing matched, so a search costs the same statements whatever it finds.
-        rows = read_all(db, _HITS, {"municipality": municipality, "citizens": citizens, "cases": cases})
-    more = len(rows) > MAX_HITS or len(citizens) >= MAX_NAMESAKES
+        words = {f"word{n}": _escaped(word) for n, word in enumerate(term.words)}
+        found = read_all(db, _hits_by_name(len(term.words)), {"municipality": municipality,
+                                                               "reference": term.reference, **words})
+        namesakes = found[0][0]
+        rows = [row[1:] for row in found if row[1] is not None]
+    more = len(rows) > MAX_HITS or namesakes >= MAX_NAMESAKES
     hits = [Hit(*row) for row in rows[:MAX_HITS]]
     detail = f"search by {term.kind}: {len(hits)}{'+' if more else ''} found"
     at = utcnow().astimezone(UTC)  # as UTCDateTime writes it: the driver's path has no bind processor
