@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, date
 from functools import lru_cache
 
-from sqlalchemy import Integer, bindparam, func, insert, intersect, true, union_all
+from sqlalchemy import Integer, bindparam, insert, intersect, or_, union_all
 from sqlalchemy import case as when
 from sqlmodel import Session, select
 
 from .. import driver_statement
-from ..driver_statement import read_all
+from ..driver_statement import fetch_all, read_all
 from ..models import (
     AuditEntry,
     CaseStatus,
@@ -115,9 +115,12 @@ def _hits(which):
         .limit(fixed(MAX_HITS + 1)))
 
 
-# A CPR number, a case number and a name are each found in one statement, their look-ups subqueries:
-# each statement a search made cost the client more than PostgreSQL's work on it. Each is one IN
-# (subquery), no OR, so the cases are still read by their indexes.
+# A CPR number and a case number are each found in one statement, their look-up a subquery: each
+# statement a search made cost the client more than PostgreSQL's work on it. Each is one IN
+# (subquery), no OR, so the cases are still read by their indexes. A name's namesakes are looked up
+# first: as a subquery, PostgreSQL misjudged their number and read all the municipality's cases.
+_HITS = _hits(or_(SickCase.citizen_id.in_(bindparam("citizens", expanding=True)),
+                  SickCase.id.in_(bindparam("cases", expanding=True))))
 _HITS_BY_CPR = _hits(SickCase.citizen_id.in_(_BY_CPR))
 _HITS_BY_NUMBER = _hits(SickCase.id.in_(union_all(select(bindparam("case_number", type_=Integer)), _BY_REFERENCE)))
 
@@ -132,26 +135,31 @@ def _namesakes(words: int):
     return select(namesakes.subquery().c[0]).limit(fixed(MAX_NAMESAKES))
 
 
-@lru_cache(maxsize=16)
-def _hits_by_name(words: int):
-    """The hits of a name's `words` (their citizens, limited to MAX_NAMESAKES) and of the case system's
-    number, in one statement with the number of namesakes: that number's one row joined to the hits
-    (kept, with empty columns, when there are none), as the queue joins its counts to its page. One IN
-    (subquery), no OR, so the cases are still read by their indexes."""
-    namesakes = _namesakes(words)
-    which = SickCase.id.in_(union_all(select(SickCase.id).where(SickCase.citizen_id.in_(namesakes)), _BY_REFERENCE))
-    count = select(select(func.count()).select_from(namesakes.subquery()).scalar_subquery().label("namesakes"))
-    counted, hits = count.subquery("counted"), _hits(which).subquery("hits")
-    return (select(counted.c.namesakes, *hits.c).select_from(counted.outerjoin(hits, true()))
-            .order_by(when((hits.c[1] == CaseStatus.OPEN, 0), else_=1), hits.c[2].desc(), hits.c[0].desc()))
+def _citizens(connection, municipality: str, term: Term) -> list[int]:
+    """The citizens the words of a name point to, by their indexed look-ups, only among the words
+    kept for the caseworker's own municipality, so the country's size does not count."""
+    if not term.words:
+        return []
+    words = {f"word{n}": _escaped(word) for n, word in enumerate(term.words)}
+    return [row[0] for row in fetch_all(connection, _namesakes(len(term.words)),
+                                        {"municipality": municipality, **words})]
+
+
+def _cases(connection, municipality: str, term: Term) -> list[int]:
+    """The cases a case number or the case system's number points to."""
+    cases = [term.case_number] if term.case_number else []
+    if term.reference:
+        cases += [row[0] for row in fetch_all(connection, _BY_REFERENCE, {"municipality": municipality,
+                                                                          "reference": term.reference})]
+    return cases
 
 
 def find(db: Session, municipality: str, term: Term, me: str, my_name: str) -> Found:
     """Open cases first, then the newest; the search and each case it shows go to the audit log.
-    One statement reads the hits, their ids looked up in its subquery, so the cases are read by
-    their indexes, never by testing each of the municipality's cases."""
-    # On the driver's cursor alone in autocommit (portal.driver_statement.read_all; Core on SQLite),
-    # not the ORM session's execute in a transaction: the statement reads plain columns, and the ORM's
+    The ids are looked up first (in the hits' statement for a CPR or case number), so the cases are
+    read by their indexes, never by testing each of the municipality's cases."""
+    # A CPR or case number's one statement on the driver's cursor alone in autocommit (read_all; Core
+    # on SQLite), not the ORM session's execute in a transaction: it reads plain columns, and the ORM's
     # and Core's layers and the transaction's round trips cost the client more than PostgreSQL's work.
     namesakes = 0
     if term.cpr:
@@ -159,12 +167,13 @@ def find(db: Session, municipality: str, term: Term, me: str, my_name: str) -> F
     elif not term.words:  # a case number, the case system's number, or both
         rows = read_all(db, _HITS_BY_NUMBER, {"municipality": municipality, "case_number": term.case_number,
                                               "reference": term.reference})
-    else:
-        words = {f"word{n}": _escaped(word) for n, word in enumerate(term.words)}
-        found = read_all(db, _hits_by_name(len(term.words)), {"municipality": municipality,
-                                                               "reference": term.reference, **words})
-        namesakes = found[0][0]
-        rows = [row[1:] for row in found if row[1] is not None]
+    else:  # a name: its look-ups and hits in the session's transaction, ended before the audit's write
+        connection = db.connection()
+        citizens, cases = _citizens(connection, municipality, term), _cases(connection, municipality, term)
+        # Asked even when nothing matched, so a search costs the same statements whatever it finds.
+        rows = connection.execute(_HITS, {"municipality": municipality, "citizens": citizens, "cases": cases}).all()
+        namesakes = len(citizens)
+        db.commit()
     more = len(rows) > MAX_HITS or namesakes >= MAX_NAMESAKES
     hits = [Hit(*row) for row in rows[:MAX_HITS]]
     detail = f"search by {term.kind}: {len(hits)}{'+' if more else ''} found"

@@ -105,6 +105,9 @@ class Week:
     due: dict[str, int]        # reason -> count
     booked: int                # conversations booked this week
     free: int                  # free times published and not taken
+    # The counts in the order of Workload.reasons, 0 for a reason not due this week: the page's table
+    # called week.due.get(reason, 0) for each cell, each call through Jinja's Context.call.
+    by_reason: tuple[int, ...] = ()
 
     @cached_property
     def total(self) -> int:
@@ -186,7 +189,8 @@ def workload(db: Session, municipality: str, today: date, timezone: str = "Europ
     for _kind, day, reason, n, _at in stored:
         due.setdefault(_day(day), {})[reason] = n
     seen = {row[2] for row in stored}
-    weeks = [Week(monday, due.get(monday, {}), booked[monday], free[monday])
+    reasons = [str(code) for code in ReasonCode if str(code) in seen]
+    weeks = [Week(monday, due.get(monday, {}), booked[monday], free[monday],
+                  tuple(due.get(monday, {}).get(reason, 0) for reason in reasons))
              for monday in (first + timedelta(weeks=n) for n in range(WEEKS))]
-    return Workload(weeks, [str(code) for code in ReasonCode if str(code) in seen],
-                    max((row[4] for row in stored), default=None))
+    return Workload(weeks, reasons, max((row[4] for row in stored), default=None))

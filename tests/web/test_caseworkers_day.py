@@ -240,11 +240,10 @@ def test_a_name_is_searched_only_among_the_municipalitys_own_words(app):
     lises_case(app)
     assert name_words(app) == {("101", "lise"), ("101", "testesen")}
     with app.app_context(), session_scope(app) as db:
-        from portal.cases.search import _escaped, _namesakes
+        from portal.cases.search import _citizens, read_term
 
-        words = {"word0": _escaped("lis"), "word1": _escaped("test")}
-        assert db.connection().execute(_namesakes(2), {"municipality": "101", **words}).all() != []
-        assert db.connection().execute(_namesakes(2), {"municipality": "751", **words}).all() == []
+        assert _citizens(db.connection(), "101", read_term("lis test")) != []
+        assert _citizens(db.connection(), "751", read_term("lis test")) == []
 
 
 def test_a_move_of_a_case_someone_moved_a_moment_before_changes_nothing(app):
