@@ -56,7 +56,8 @@ def run(connection: Connection, statement: str, parameters: dict, fetch: bool):
 
 class _Plan:
     """A SELECT compiled once for the driver: its SQL, its anonymous parameters' values, and the
-    conversions Core would make of a parameter or a column (a TypeDecorator's, an Enum's)."""
+    conversions Core would make of a parameter or a column (a TypeDecorator's, an Enum's): by
+    parameter name, and as (column index, conversion) for the columns that have one."""
 
     __slots__ = ("sql", "defaults", "binds", "columns")
 
@@ -66,7 +67,8 @@ class _Plan:
 
 @lru_cache(maxsize=1024)  # bounded: a caller that builds its statement per request only loses the cache
 def _plan(statement, dialect) -> _Plan | None:
-    """None where the driver cannot run it as compiled: a parameter expanded at execution (IN a list)."""
+    """None where the driver cannot run it as compiled (a parameter expanded at execution, IN a list)
+    or where a column's conversion depends on the type the driver reports (Numeric, Float)."""
     compiled = statement.compile(dialect=dialect)
     if compiled.post_compile_params or compiled.literal_execute_params:
         return None
@@ -77,10 +79,16 @@ def _plan(statement, dialect) -> _Plan | None:
         process = bind.type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None:
             binds[name] = process
-    columns = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None)
-                    for column in statement.selected_columns)
+    columns = []
+    for index, column in enumerate(statement.selected_columns):
+        try:
+            process = column.type.dialect_impl(dialect).result_processor(dialect, None)
+        except TypeError:  # a type that chooses by the driver's type code (psycopg's Numeric): Core's
+            return None
+        if process is not None:
+            columns.append((index, process))
     defaults = {name: binds[name](value) if name in binds else value for name, value in compiled.params.items()}
-    return _Plan(str(compiled), defaults, binds, columns if any(columns) else ())
+    return _Plan(str(compiled), defaults, binds, tuple(columns))
 
 
 def fetch_all(connection: Connection, statement, parameters: dict) -> list:
@@ -137,8 +145,11 @@ def _rows(connection: Connection, plan: _Plan, parameters: dict) -> list:
     except connection.dialect.loaded_dbapi.Error as error:
         connection._handle_dbapi_exception(error, sql, values, cursor, None)
     if plan.columns:
-        convert = plan.columns
-        rows = [tuple(value if process is None else process(value) for process, value in zip(convert, row,
-                                                                                               strict=True))
-                for row in rows]
+        converted = []
+        for row in rows:
+            row = list(row)
+            for index, process in plan.columns:
+                row[index] = process(row[index])
+            converted.append(tuple(row))
+        rows = converted
     return rows

@@ -12,6 +12,7 @@ from ..limits import address, api_caller, api_limit, api_refused_limit, limiter,
 from ..personal_data import decrypt_cpr
 from ..rules import ReasonCode
 from . import oauth
+from .connection import api_connection
 from .idempotency import idempotent
 from .oauth import require_token
 from .openapi import description
@@ -63,7 +64,7 @@ def handovers():
     if query.reason is not None and query.reason not in set(ReasonCode):
         return problem(400, "invalid-request", "A query parameter is not valid.",
                        errors=[{"field": "reason", "detail": f"Input should be one of {', '.join(ReasonCode)}"}])
-    page = case_system.handovers(get_session(), _client().municipality_code, case_system.HandoverFilter(
+    page = case_system.handovers(api_connection(), _client().municipality_code, case_system.HandoverFilter(
         status=query.status, reason=query.reason, due_from=query.due_from, due_to=query.due_to,
         after=after, limit=query.limit))
     today = clock.today()
@@ -75,7 +76,7 @@ def handovers():
 @require_token("cases:read")
 def handover_package(handover_id: int):
     # The handover is read with the case file, in one statement (not through _handover).
-    package = case_system.package(get_session(), handover_id, _client().municipality_code, clock.today()) \
+    package = case_system.package(api_connection(), handover_id, _client().municipality_code, clock.today()) \
         if handover_id <= MAX_ID else None
     if package is None:
         return _not_found()

@@ -23,11 +23,15 @@ from sqlalchemy import (
     literal_column,
     null,
     or_,
+    type_coerce,
     union_all,
     update,
 )
+from sqlalchemy.engine import Connection
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, select
 
+from .. import driver_statement
 from ..models import (
     CaseEvent,
     CaseStatus,
@@ -77,6 +81,7 @@ class HandoverPage:
 LISTED = (Handover.id, Handover.case_id, Handover.status, Handover.due, Handover.reason_codes,
           Handover.assignee_name, Handover.acknowledged_at, Handover.external_reference, Handover.created_at,
           Handover.updated_at, Handover.closed_on)
+_Listed = namedtuple("_Listed", [column.key for column in LISTED])
 
 
 @lru_cache(maxsize=512)
@@ -97,7 +102,7 @@ def _page_statement(status: str | None, reason: bool, due_from: bool, due_to: bo
     return select(*LISTED).where(*conditions).order_by(Handover.due, Handover.id).limit(fixed(limit + 1))
 
 
-def handovers(db: Session, municipality: str, chosen: HandoverFilter) -> HandoverPage:
+def handovers(db: Session | Connection, municipality: str, chosen: HandoverFilter) -> HandoverPage:
     """Soonest due first, then by id; paged by position, not by offset, so a handover added or
     closed between two pages neither repeats nor drops a row."""
     limit = min(max(1, chosen.limit), MAX_PAGE)
@@ -106,10 +111,16 @@ def handovers(db: Session, municipality: str, chosen: HandoverFilter) -> Handove
               "due_to": chosen.due_to, "after_due": due, "after_id": last_id}
     statement = _page_statement(chosen.status, bool(chosen.reason), bool(chosen.due_from), bool(chosen.due_to),
                                 bool(chosen.after), limit)
-    rows = db.connection().execute(statement, values).all()
+    rows = driver_statement.fetch_all(_connection(db), statement, values)
     more = len(rows) > limit
-    rows = rows[:limit]
+    rows = [_Listed._make(row) for row in rows[:limit]]
     return HandoverPage(rows, (rows[-1].due, rows[-1].id) if more and rows else None)
+
+
+def _connection(db: Session | Connection) -> Connection:
+    """The connection to read on: the API's views pass their call's own (portal.api.connection), the
+    tests a session."""
+    return db if isinstance(db, Connection) else db.connection()
 
 
 _HANDOVER_OF = select(Handover).where(Handover.id == bindparam("handover_id"),
@@ -129,7 +140,8 @@ class HandoverPackage:
     obligations: list[Obligation]
 
 
-def package(db: Session, handover_id: int, municipality: str, today: date) -> HandoverPackage | tuple | None:
+def package(db: Session | Connection, handover_id: int, municipality: str,
+            today: date) -> HandoverPackage | tuple | None:
     """Everything the case system needs to take the case over without retyping it: the same case file,
     employer information and timeline the caseworker's page shows, read in two statements (the
     handover with its case, citizen and questionnaire; then everything of the case that comes in
@@ -137,19 +149,22 @@ def package(db: Session, handover_id: int, municipality: str, today: date) -> Ha
     package does not show them. The handover, case, citizen and questionnaire are rows by their
     columns' names, not entities. None: no such handover in the municipality; the handover's row
     alone: its case is no longer the municipality's (moved since), so there is no case file to give."""
-    row = db.connection().execute(_PACKAGE_CASE, {"handover_id": handover_id, "municipality": municipality}).first()
-    if row is None:
+    connection = _connection(db)
+    rows = driver_statement.fetch_all(connection, _PACKAGE_CASE, {"handover_id": handover_id,
+                                                                  "municipality": municipality})
+    if not rows:
         return None
+    row = rows[0]
     handover, case, citizen, questionnaire = (
         None if row[start] is None else shape._make(row[start:end]) for shape, start, end in _PACKAGE_SHAPES)
     if case is None:
         return handover
     parts = ([], [], [], [], [], [], [], [])
-    rows = db.connection().execute(_package_parts(db.get_bind().dialect.name), {
+    rows = driver_statement.fetch_all(connection, _package_parts(connection.dialect.name), {
         "case_id": case.id, "citizen_id": case.citizen_id,
         "oldest": earliest_closing_that_counts(case.first_absence_day)})
     for row in rows:
-        parts[row.part].append(row)
+        parts[row[0]].append(_Part._make(row))
     conversations, happened, check_ins, answers, requests, weeks, plans, closed_cases = (
         sorted(part, key=_ORDER[n]) for n, part in enumerate(parts))
     history = CaseHistory(
@@ -172,6 +187,8 @@ def package(db: Session, handover_id: int, municipality: str, today: date) -> Ha
         timeline(facts_of(case, questionnaire, history), today))
 
 
+# A row of _package_parts, its slots by name.
+_Part = namedtuple("_Part", "part id ts d1 d2 d3 n1 n2 f1 f2 f3 s1 s2 s3 s4 s5 j1 j2")
 # What the package shows of each row, by the names of the entities' attributes.
 _Conversation = namedtuple("_Conversation", "id status scheduled_at form held_on outcome recorded_via")
 _Event = namedtuple("_Event", "at actor kind details")
@@ -195,7 +212,25 @@ for _table in _PACKAGE_TABLES:
     _PACKAGE_SHAPES.append((namedtuple(f"_{_table.name}", [c.key for c in _table.c]), _at, _at + len(_table.c)))
     _at += len(_table.c)
 _h, _s, _c, _q = (t.c for t in _PACKAGE_TABLES)
-_PACKAGE_CASE = (select(*(column.label(f"c{n}") for n, column in enumerate(
+
+
+class _Float8(TypeDecorator):
+    """A float column read as Core reads a float8 on psycopg (and a REAL on SQLite): as the driver
+    gives it, no conversion. Core's own Float picks its conversion by the column's type code in the
+    cursor's description, which driver_statement.fetch_all does not read (it refuses Float outright)."""
+
+    impl = Float
+    cache_ok = True
+
+    def result_processor(self, dialect, coltype):
+        return None
+
+
+def _read_as_driver_floats(column):
+    return type_coerce(column, _Float8()) if isinstance(column.type, Float) else column
+
+
+_PACKAGE_CASE = (select(*(_read_as_driver_floats(column).label(f"c{n}") for n, column in enumerate(
                      column for table in _PACKAGE_TABLES for column in table.c)))
                  .select_from(Handover.__table__)
                  .join(SickCase.__table__, and_(_s.id == _h.case_id, _s.municipality_code == _h.municipality_code),
@@ -216,13 +251,11 @@ def _package_parts(dialect: str):
             return [*given, *((cast(null(), kind) if part == 0 else null()) for _ in range(count - len(given)))]
         columns = [literal_column(str(part), Integer), id_,
                    *fill([ts] if ts is not None else [], 1, DateTime(timezone=True)),
-                   *fill(d, 3, Date), *fill(n, 2, Integer), *fill(f, 3, Float), *fill(s, 5, String),
+                   *fill(d, 3, Date), *fill(n, 2, Integer), *fill(f, 3, _Float8()), *fill(s, 5, String),
                    *fill(j, 2, JSON)]
         if part:
             return select(*columns)
-        names = ["part", "id", "ts", "d1", "d2", "d3", "n1", "n2", "f1", "f2", "f3",
-                 "s1", "s2", "s3", "s4", "s5", "j1", "j2"]
-        return select(*(column.label(name) for column, name in zip(columns, names, strict=True)))
+        return select(*(column.label(name) for column, name in zip(columns, _Part._fields, strict=True)))
 
     case = bindparam("case_id", type_=Integer)
     c, e, k = Conversation.__table__.c, CaseEvent.__table__.c, CheckIn.__table__.c

@@ -54,6 +54,8 @@ STATEMENTS = {
                                           .order_by(things.c.id), {"kind": "open"}),
     "literal comparison and limit": (select(things.c.id, things.c.at).where(things.c.kind == "closed").limit(5), {}),
     "IN a list, through Core": (select(things.c.id).where(things.c.id.in_([1, 3])).order_by(things.c.id), {}),
+    "a Numeric column, through Core": (select(things.c.id, (things.c.id * 1.5).label("half_again"))
+                                       .order_by(things.c.id), {}),
 }
 
 
