@@ -167,13 +167,12 @@ def find(db: Session, municipality: str, term: Term, me: str, my_name: str) -> F
     elif not term.words:  # a case number, the case system's number, or both
         rows = read_all(db, _HITS_BY_NUMBER, {"municipality": municipality, "case_number": term.case_number,
                                               "reference": term.reference})
-    else:  # a name: its look-ups and hits in the session's transaction, ended before the audit's write
+    else:  # a name: its look-ups and hits in the session's transaction, which its audit rows end
         connection = db.connection()
         citizens, cases = _citizens(connection, municipality, term), _cases(connection, municipality, term)
         # Asked even when nothing matched, so a search costs the same statements whatever it finds.
         rows = connection.execute(_HITS, {"municipality": municipality, "citizens": citizens, "cases": cases}).all()
         namesakes = len(citizens)
-        db.commit()
     more = len(rows) > MAX_HITS or namesakes >= MAX_NAMESAKES
     hits = [Hit(*row) for row in rows[:MAX_HITS]]
     detail = f"search by {term.kind}: {len(hits)}{'+' if more else ''} found"
@@ -195,11 +194,16 @@ def _audit_rows(count: int):
 
 
 def _write_audit(db: Session, rows: list[dict]) -> None:
-    """The search and each case it shows in the audit log: one statement of its own in autocommit,
-    as the API writes its audit row (portal.api._audit), all rows or none; no transaction's BEGIN and
-    COMMIT round trips, and no ORM objects (25 cost more than the search itself)."""
+    """The search and each case it shows in the audit log, in one statement, all rows or none, and no
+    ORM objects (25 cost more than the search itself): in the session's transaction and committed
+    with it where the search began one (a name's look-ups); otherwise alone in autocommit, as the API
+    writes its audit row (portal.api._audit), with no BEGIN and COMMIT round trips."""
     statement = _audit_rows(len(rows))
     parameters = {f"{name}_{n}": row[name] for n, row in enumerate(rows) for name in _AUDIT_COLUMNS}
+    if db.in_transaction():
+        db.connection().execute(statement, parameters)
+        db.commit()
+        return
     with db.get_bind().connect() as connection:
         if driver_statement.usable(connection):
             driver_statement.run(connection, driver_statement.sql_of(statement, type(connection.dialect)),
