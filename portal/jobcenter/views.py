@@ -85,7 +85,7 @@ def _label_texts(locale: str) -> dict:
     texts = {name: {str(key): str(label) for key, label in texts.items()} for name, texts in labels.items()}
     reason_labels = texts["reason_labels"]
     # A queue row's reasons and due date read from these by a lookup, not through a filter each: 25
-    # rows a page called reason_list and date_short, each finding the page's locale again.
+    # rows a page each called a filter for its reasons and one for its date, each finding the locale again.
     texts["reason_texts"] = _Texts(lambda codes: ", ".join(reason_labels.get(code, code)
                                                            for code in codes.strip("|").split("|")))
     texts["short_dates"] = _Texts(lambda day: babel_dates.format_date(day, "short", locale=formats_of(get_locale())))
@@ -109,19 +109,6 @@ class _Texts(dict):
         return text
 
 
-@bp.app_template_filter("reason_list")
-@pass_context
-def reason_list(context, codes: str) -> str:
-    """'|standby|follow_up_due|' as the page's language reads it: "Standby, Opfølgningssamtale skal holdes"."""
-    return _reason_list(codes, str(page_locale(context)))
-
-
-@lru_cache(maxsize=4096)
-def _reason_list(codes: str, locale: str) -> str:
-    labels = _label_texts(locale)["reason_labels"]
-    return ", ".join(labels.get(code, code) for code in codes.strip("|").split("|"))
-
-
 @bp.app_template_filter("count_capped")
 @pass_context
 def count_capped(context, count: int) -> str:
@@ -137,8 +124,8 @@ def _count_text(count: int, locale: str) -> str:  # Babel's number formatting is
 
 @bp.app_template_filter("week_label")
 def week_label(number: int) -> Markup:
-    """"Uge 49" for ISO week 49, in the page's language: the workload page names each of its weeks
-    twice, and each _("Week %(n)d", n=...) was a translation and a format at render time."""
+    """The ISO week's name in the page's language ("Uge 49"): the workload page names each of its
+    weeks twice, and each _("Week %(n)d", n=...) was a translation and a format at render time."""
     return _week_labels(select_locale())[number]
 
 
