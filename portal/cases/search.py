@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from functools import lru_cache
 
-from sqlalchemy import bindparam, insert, intersect, or_
+from sqlalchemy import Integer, bindparam, insert, intersect, or_, union_all
 from sqlalchemy import case as when
 from sqlmodel import Session, select
 
+from .. import driver_statement
+from ..driver_statement import fetch_all, read_all
 from ..models import (
     AuditEntry,
     CaseStatus,
@@ -98,17 +100,29 @@ _BY_CPR = select(Citizen.id).where(Citizen.cpr_hash == bindparam("cpr_hash"))
 _BY_REFERENCE = select(Handover.case_id).where(Handover.municipality_code == bindparam("municipality"),
                                                Handover.external_reference == bindparam("reference"))
 _LIVE = (Handover.case_id == SickCase.id) & (Handover.status != fixed(HandoverStatus.CLOSED))
-_HITS = (
-    select(SickCase.id, SickCase.status, SickCase.first_absence_day, Citizen.name, Handover.status,
-           Handover.due, Handover.assignee_name, Handover.waiting_until, Handover.external_reference)
-    .join(Citizen, Citizen.id == SickCase.citizen_id)
-    .join(Handover, _LIVE, isouter=True)
-    .where(SickCase.municipality_code == bindparam("municipality"),
-           or_(SickCase.citizen_id.in_(bindparam("citizens", expanding=True)),
-               SickCase.id.in_(bindparam("cases", expanding=True))))
-    .order_by(when((SickCase.status == CaseStatus.OPEN, 0), else_=1), SickCase.first_absence_day.desc(),
-              SickCase.id.desc())
-    .limit(fixed(MAX_HITS + 1)))
+
+
+def _hits(which):
+    """The result list's columns of the municipality's cases `which` selects."""
+    return (
+        select(SickCase.id, SickCase.status, SickCase.first_absence_day, Citizen.name, Handover.status,
+               Handover.due, Handover.assignee_name, Handover.waiting_until, Handover.external_reference)
+        .join(Citizen, Citizen.id == SickCase.citizen_id)
+        .join(Handover, _LIVE, isouter=True)
+        .where(SickCase.municipality_code == bindparam("municipality"), which)
+        .order_by(when((SickCase.status == CaseStatus.OPEN, 0), else_=1), SickCase.first_absence_day.desc(),
+                  SickCase.id.desc())
+        .limit(fixed(MAX_HITS + 1)))
+
+
+# A CPR number and a case number are each found in one statement, their look-up a subquery: each
+# statement a search made cost the client more than PostgreSQL's work on it. Each is one IN
+# (subquery), no OR, so the cases are still read by their indexes. A name's namesakes are looked up
+# first: as a subquery, PostgreSQL misjudged their number and read all the municipality's cases.
+_HITS = _hits(or_(SickCase.citizen_id.in_(bindparam("citizens", expanding=True)),
+                  SickCase.id.in_(bindparam("cases", expanding=True))))
+_HITS_BY_CPR = _hits(SickCase.citizen_id.in_(_BY_CPR))
+_HITS_BY_NUMBER = _hits(SickCase.id.in_(union_all(select(bindparam("case_number", type_=Integer)), _BY_REFERENCE)))
 
 
 @lru_cache(maxsize=16)
@@ -122,46 +136,78 @@ def _namesakes(words: int):
 
 
 def _citizens(connection, municipality: str, term: Term) -> list[int]:
-    """The citizens a CPR number or the words of a name point to, by their indexed look-ups; a name
-    only among the words kept for the caseworker's own municipality, so the country's size does not
-    count."""
-    if term.cpr:
-        return connection.execute(_BY_CPR, {"cpr_hash": cpr_hash(term.cpr)}).scalars().all()
+    """The citizens the words of a name point to, by their indexed look-ups, only among the words
+    kept for the caseworker's own municipality, so the country's size does not count."""
     if not term.words:
         return []
     words = {f"word{n}": _escaped(word) for n, word in enumerate(term.words)}
-    return connection.execute(_namesakes(len(term.words)), {"municipality": municipality, **words}).scalars().all()
+    return [row[0] for row in fetch_all(connection, _namesakes(len(term.words)),
+                                        {"municipality": municipality, **words})]
 
 
 def _cases(connection, municipality: str, term: Term) -> list[int]:
     """The cases a case number or the case system's number points to."""
     cases = [term.case_number] if term.case_number else []
     if term.reference:
-        cases += connection.execute(_BY_REFERENCE, {"municipality": municipality,
-                                                    "reference": term.reference}).scalars().all()
+        cases += [row[0] for row in fetch_all(connection, _BY_REFERENCE, {"municipality": municipality,
+                                                                          "reference": term.reference})]
     return cases
 
 
 def find(db: Session, municipality: str, term: Term, me: str, my_name: str) -> Found:
     """Open cases first, then the newest; the search and each case it shows go to the audit log.
-    The ids are looked up first, so the cases are then read by their indexes, never by testing
-    each of the municipality's cases."""
-    # Core, not the ORM session's execute: the statements read plain columns, and the ORM's layer
-    # around each cost more CPU than PostgreSQL's work on it.
-    connection = db.connection()
-    citizens, cases = _citizens(connection, municipality, term), _cases(connection, municipality, term)
-    # Asked even when nothing matched, so a search costs the same statements whatever it finds.
-    rows = connection.execute(_HITS, {"municipality": municipality, "citizens": citizens, "cases": cases}).all()
-    more = len(rows) > MAX_HITS or len(citizens) >= MAX_NAMESAKES
+    The ids are looked up first (in the hits' statement for a CPR or case number), so the cases are
+    read by their indexes, never by testing each of the municipality's cases."""
+    # A CPR or case number's one statement on the driver's cursor alone in autocommit (read_all; Core
+    # on SQLite), not the ORM session's execute in a transaction: it reads plain columns, and the ORM's
+    # and Core's layers and the transaction's round trips cost the client more than PostgreSQL's work.
+    namesakes = 0
+    if term.cpr:
+        rows = read_all(db, _HITS_BY_CPR, {"municipality": municipality, "cpr_hash": cpr_hash(term.cpr)})
+    elif not term.words:  # a case number, the case system's number, or both
+        rows = read_all(db, _HITS_BY_NUMBER, {"municipality": municipality, "case_number": term.case_number,
+                                              "reference": term.reference})
+    else:  # a name: its look-ups and hits in the session's transaction, which its audit rows end
+        connection = db.connection()
+        citizens, cases = _citizens(connection, municipality, term), _cases(connection, municipality, term)
+        # Asked even when nothing matched, so a search costs the same statements whatever it finds.
+        rows = connection.execute(_HITS, {"municipality": municipality, "citizens": citizens, "cases": cases}).all()
+        namesakes = len(citizens)
+    more = len(rows) > MAX_HITS or namesakes >= MAX_NAMESAKES
     hits = [Hit(*row) for row in rows[:MAX_HITS]]
     detail = f"search by {term.kind}: {len(hits)}{'+' if more else ''} found"
-    # Plain rows in one statement: 25 ORM objects cost more than the search itself.
-    at = utcnow()
-    connection.execute(_AUDIT, [
-        {"at": at, "actor": me, "actor_name": my_name, "municipality_code": municipality, "action": "search",
-         "case_id": case_id, "detail": detail} for case_id in ([hit.case_id for hit in hits] or [None])])
-    db.commit()
+    at = utcnow().astimezone(UTC)  # as UTCDateTime writes it: the driver's path has no bind processor
+    _write_audit(db, [{"at": at, "actor": me, "actor_name": my_name, "municipality_code": municipality,
+                       "action": "search", "case_id": case_id, "detail": detail}
+                      for case_id in ([hit.case_id for hit in hits] or [None])])
     return Found(hits, more=more)
 
 
 _AUDIT = insert(AuditEntry.__table__)
+_AUDIT_COLUMNS = ("at", "actor", "actor_name", "municipality_code", "action", "case_id", "detail")
+
+
+@lru_cache(maxsize=64)
+def _audit_rows(count: int):
+    """One INSERT of `count` audit rows, built once for each count (inline: no RETURNING of ids)."""
+    return insert(AuditEntry.__table__).inline().values(
+        [{name: bindparam(f"{name}_{n}") for name in _AUDIT_COLUMNS} for n in range(count)])
+
+
+def _write_audit(db: Session, rows: list[dict]) -> None:
+    """The search and each case it shows in the audit log, in one statement, all rows or none, and no
+    ORM objects (25 cost more than the search itself): in the session's transaction and committed
+    with it where the search began one (a name's look-ups); otherwise alone in autocommit, as the API
+    writes its audit row (portal.api._audit), with no BEGIN and COMMIT round trips."""
+    if db.in_transaction():  # Core's insertmanyvalues: cheaper here than one statement's 350 parameters
+        db.connection().execute(_AUDIT, rows)
+        db.commit()
+        return
+    statement = _audit_rows(len(rows))
+    parameters = {f"{name}_{n}": row[name] for n, row in enumerate(rows) for name in _AUDIT_COLUMNS}
+    with db.get_bind().connect() as connection:
+        if driver_statement.usable(connection):
+            driver_statement.run(connection, driver_statement.sql_of(statement, type(connection.dialect)),
+                                 parameters, fetch=False)
+        else:
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(statement, parameters)

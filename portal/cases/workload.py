@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, delete, func, null, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
+from ..driver_statement import read_all
 from ..models import Conversation, FreeTime, WorkloadCount, fixed, utcnow
 from ..rules import Reason, ReasonCode
 
@@ -104,6 +105,9 @@ class Week:
     due: dict[str, int]        # reason -> count
     booked: int                # conversations booked this week
     free: int                  # free times published and not taken
+    # The counts in the order of Workload.reasons, 0 for a reason not due this week: the page's table
+    # called week.due.get(reason, 0) for each cell, each call through Jinja's Context.call.
+    by_reason: tuple[int, ...] = ()
 
     @cached_property
     def total(self) -> int:
@@ -173,17 +177,20 @@ def workload(db: Session, municipality: str, today: date, timezone: str = "Europ
     local = ZoneInfo(timezone)
     start = datetime.combine(first, time.min, local)
     end = datetime.combine(first + timedelta(weeks=WEEKS), time.min, local)
-    # Core, not the ORM session's execute: plain columns, and the ORM's layer cost more than the statement.
-    rows = db.connection().execute(_WEEKS_AHEAD, {"municipality": municipality, "first": first, "start": start,
-                                                  "end": end, "free_from": max(start, utcnow())}).all()
-    stored = [row for row in rows if row.kind == "due"]
-    booked = _per_week([(row.day, row.n) for row in rows if row.kind == "booked"], first)
-    free = _per_week([(row.day, row.n) for row in rows if row.kind == "free"], first)
+    # On the driver's cursor, alone in autocommit where the request has begun no transaction (Core on
+    # SQLite): plain columns, and the ORM's and Core's layers and a transaction cost the client more
+    # than the statement. A row: kind, day, reason, n, counted_at.
+    rows = read_all(db, _WEEKS_AHEAD, {"municipality": municipality, "first": first, "start": start, "end": end,
+                                       "free_from": max(start, utcnow())})
+    stored = [row for row in rows if row[0] == "due"]
+    booked = _per_week([(day, n) for kind, day, _reason, n, _at in rows if kind == "booked"], first)
+    free = _per_week([(day, n) for kind, day, _reason, n, _at in rows if kind == "free"], first)
     due: dict[date, dict[str, int]] = {}
-    for row in stored:
-        due.setdefault(_day(row.day), {})[row.reason] = row.n
-    seen = {row.reason for row in stored}
-    weeks = [Week(monday, due.get(monday, {}), booked[monday], free[monday])
+    for _kind, day, reason, n, _at in stored:
+        due.setdefault(_day(day), {})[reason] = n
+    seen = {row[2] for row in stored}
+    reasons = [str(code) for code in ReasonCode if str(code) in seen]
+    weeks = [Week(monday, due.get(monday, {}), booked[monday], free[monday],
+                  tuple(due.get(monday, {}).get(reason, 0) for reason in reasons))
              for monday in (first + timedelta(weeks=n) for n in range(WEEKS))]
-    return Workload(weeks, [str(code) for code in ReasonCode if str(code) in seen],
-                    max((row.counted_at for row in stored), default=None))
+    return Workload(weeks, reasons, max((row[4] for row in stored), default=None))

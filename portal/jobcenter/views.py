@@ -3,13 +3,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from babel import dates as babel_dates
 from babel.numbers import format_decimal as babel_decimal
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, ngettext
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from jinja2 import pass_context
+from markupsafe import Markup
 
 from .. import clock
 from ..auth import sessions_page
@@ -22,15 +25,15 @@ from ..db import get_session
 from ..deadline_labels import OBLIGATION_LABELS
 from ..extensions import htmx
 from ..forms import ADAPTED, DURATIONS, FEELINGS, RETENTION, YES_NO_UNKNOWN, ConfirmForm, options
+from ..i18n import formats_of, page_locale, select_locale, without_danish_glosses
 from ..i18n import lazy_gettext as _l
-from ..i18n import page_locale, select_locale, without_danish_glosses
 from ..letters import documents_of
 from ..municipalities import MUNICIPALITIES, municipality_name
 from ..personal_data import decrypt_cpr
 from ..questionnaire_forms import summary_rows
 from ..rules import Obligation, screen, timeline
 from ..standby_list import standby_groups
-from ..web import invitation_settings, local_path, public_url
+from ..web import WERKZEUG_QUERY_SAFE, invitation_settings, local_path, public_url
 from .export import audit_csv
 from .forms import (
     ANSWER_LABELS,
@@ -79,20 +82,31 @@ def _label_texts(locale: str) -> dict:
     labels = {"reason_labels": REASON_LABELS, "status_labels": STATUS_LABELS, "event_labels": EVENT_LABELS,
               "form_labels": FORM_LABELS, "outcome_labels": OUTCOME_LABELS,
               "fast_track_status_labels": FAST_TRACK_STATUS_LABELS, "answer_labels": ANSWER_LABELS}
-    return {name: {str(key): str(label) for key, label in texts.items()} for name, texts in labels.items()}
+    texts = {name: {str(key): str(label) for key, label in texts.items()} for name, texts in labels.items()}
+    reason_labels = texts["reason_labels"]
+    # A queue row's reasons and due date read from these by a lookup, not through a filter each: 25
+    # rows a page each called a filter for its reasons and one for its date, each finding the locale again.
+    texts["reason_texts"] = _Texts(lambda codes: ", ".join(reason_labels.get(code, code)
+                                                           for code in codes.strip("|").split("|")))
+    texts["short_dates"] = _Texts(lambda day: babel_dates.format_date(day, "short", locale=formats_of(get_locale())))
+    return texts
 
 
-@bp.app_template_filter("reason_list")
-@pass_context
-def reason_list(context, codes: str) -> str:
-    """'|standby|follow_up_due|' as the page's language reads it: "Standby, Opfølgningssamtale skal holdes"."""
-    return _reason_list(codes, str(page_locale(context)))
+class _Texts(dict):
+    """A language's text of a key ('|standby|long_absence|', a date), made by `make` when first asked
+    for and kept (at most KEPT); no person's data: reason codes and calendar dates."""
 
+    KEPT = 4096
 
-@lru_cache(maxsize=4096)
-def _reason_list(codes: str, locale: str) -> str:
-    labels = _label_texts(locale)["reason_labels"]
-    return ", ".join(labels.get(code, code) for code in codes.strip("|").split("|"))
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        if len(self) >= self.KEPT:
+            self.clear()
+        text = self[key] = self.make(key)
+        return text
 
 
 @bp.app_template_filter("count_capped")
@@ -108,6 +122,18 @@ def _count_text(count: int, locale: str) -> str:  # Babel's number formatting is
         else babel_decimal(count, locale=locale)
 
 
+@bp.app_template_filter("week_label")
+def week_label(number: int) -> Markup:
+    """The ISO week's name in the page's language ("Uge 49"): the workload page names each of its
+    weeks twice, and each _("Week %(n)d", n=...) was a translation and a format at render time."""
+    return _week_labels(select_locale())[number]
+
+
+@lru_cache(maxsize=8)
+def _week_labels(locale: str) -> dict:
+    return {number: Markup(_("Week %(n)d", n=number)) for number in range(1, 54)}  # nosec B704: a translator's text
+
+
 @lru_cache(maxsize=8)
 def _filter_choices(locale: str) -> dict:
     """The filter's options translated once a language: each lazy label translated itself again
@@ -115,6 +141,20 @@ def _filter_choices(locale: str) -> dict:
     fields = {name: getattr(QueueFilterForm, name) for name in ("reason", "status", "assignee")}
     return {name: options((choice.value, str(choice.label)) for choice in field.kwargs["choices"])
             for name, field in fields.items()}
+
+
+@lru_cache(maxsize=8)
+def _tab_labels(locale: str) -> tuple:
+    """The tabs' names translated once a language; written unescaped, as the lazy labels wrote
+    themselves (a translator's text)."""
+    return tuple((value, Markup(str(label))) for value, label in QUEUE_TABS)  # nosec B704
+
+
+def _query(pairs: list) -> str:
+    """The query url_for('jobcenter.queue', **pairs) writes after the queue's address, values of
+    None left out (Werkzeug's encoding): url_for built the route again for each of six links a page."""
+    items = [(name, value) for name, value in pairs if value is not None]
+    return f"?{urlencode(items, safe=WERKZEUG_QUERY_SAFE)}" if items else ""
 
 
 @bp.get("/")
@@ -138,10 +178,14 @@ def queue():
     # in the browser (a history restore) and every other request get the whole page.
     partial = htmx and not htmx.boosted and not request.headers.get("HX-History-Restore-Request")
     template = "jobcenter/_queue_update.html" if partial else "jobcenter/queue.html"
-    filters = {key: args[key] for key in ("reason", "status", "due_by") if key in args}
-    response = render_template(template, form=form, page=page, args=args, filters=filters, today=clock.today(),
-                               tabs=QUEUE_TABS, count_cap=cases.COUNT_CAP, tab=chosen.assignee or "",
-                               search_form=SearchForm(prefix="find"))
+    filters = [(key, args[key]) for key in ("reason", "status", "due_by") if key in args]
+    # The tabs' and the pages' links keep the filters: the queue's address (templates' url_for, built
+    # once) and these queries, as url_for writes them.
+    tabs = [(value, label, _query([("assignee", value or None), *filters]))
+            for value, label in _tab_labels(select_locale())]
+    pages = {n: _query([("side", n), *args.items()]) for n in (page.page - 1, page.page + 1)} if page.pages > 1 else {}
+    response = render_template(template, form=form, page=page, filters=filters, today=clock.today(),
+                               tabs=tabs, page_queries=pages, count_cap=cases.COUNT_CAP, tab=chosen.assignee or "")
     # A date that is not a date is an error the page shows; htmx swaps only a 2xx answer.
     status = 400 if form.due_by.errors and not partial else 200
     return response, status, {"Vary": "HX-Request, HX-History-Restore-Request"}

@@ -242,8 +242,8 @@ def test_a_name_is_searched_only_among_the_municipalitys_own_words(app):
     with app.app_context(), session_scope(app) as db:
         from portal.cases.search import _citizens, read_term
 
-        assert _citizens(db, "101", read_term("lis test")) != []
-        assert _citizens(db, "751", read_term("lis test")) == []
+        assert _citizens(db.connection(), "101", read_term("lis test")) != []
+        assert _citizens(db.connection(), "751", read_term("lis test")) == []
 
 
 def test_a_move_of_a_case_someone_moved_a_moment_before_changes_nothing(app):
