@@ -39,10 +39,11 @@ def create_app(config: dict | None = None) -> Flask:
                  template_folder=os.path.join(root, "templates"),
                  static_folder=os.path.join(root, "static"))
     from .i18n import TranslatingEnvironment
-    from .templating import OutputCodeGenerator
+    from .templating import OutputCodeGenerator, PortalTemplate
 
     app.jinja_environment = TranslatingEnvironment  # before anything makes app.jinja_env
     app.jinja_env.code_generator_class = OutputCodeGenerator  # before any template is compiled
+    app.jinja_env.template_class = PortalTemplate
     app.config.update(from_environment(app.instance_path))
     app.config.update(config or {})
     check_production(app.config)

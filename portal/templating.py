@@ -8,6 +8,7 @@ __html__), escaped by markupsafe's own C function. The code generator below writ
 writes escape() for output; everything else (|e, ~, macros, {% autoescape %} blocks) is Jinja's."""
 from __future__ import annotations
 
+from jinja2 import Template
 from jinja2.compiler import CodeGenerator
 from markupsafe import Markup, escape
 
@@ -45,3 +46,23 @@ class OutputCodeGenerator(CodeGenerator):
         self.write("output_escape(")
         if finalize.src is not None:
             self.write(finalize.src)
+
+
+class PortalTemplate(Template):
+    """Jinja's template; `{% import "macros/forms.html" as f %}` takes the module it built once.
+
+    On every import Jinja asks whether the importing page has globals the macros' template lacks
+    (a set difference of two views of chained dicts, about 20 µs an import) and, when it has none,
+    answers the module it keeps. The keys only change when an app adds globals, which the portal
+    does at start-up: the template's keys are read once, and an importing page whose keys are among
+    them gets the kept module at once. Any other (new keys, no module yet) is Jinja's own path."""
+
+    def _get_default_module(self, ctx=None):
+        module = self._module
+        if ctx is not None and module is not None:
+            known = self.__dict__.get("_portal_global_keys")
+            if known is None:
+                known = self._portal_global_keys = frozenset(self.globals)
+            if ctx.globals_keys <= known:
+                return module
+        return super()._get_default_module(ctx)

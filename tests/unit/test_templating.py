@@ -8,7 +8,7 @@ import pytest
 from jinja2 import DictLoader, Environment, TemplateRuntimeError, Undefined
 from markupsafe import Markup, escape
 
-from portal.templating import OutputCodeGenerator, output_escape
+from portal.templating import OutputCodeGenerator, PortalTemplate, output_escape
 
 
 class Html:
@@ -73,3 +73,25 @@ def test_an_error_names_the_templates_line():
 
     plain, fast = environments()
     assert template_lines(fast) == template_lines(plain) == [("top-level template code", 2)]
+
+
+def test_an_import_takes_the_kept_module_unless_the_page_brings_globals_of_its_own():
+    """PortalTemplate: `{% import %}` answers what Jinja's own template answers: the kept module for a
+    page with the environment's globals, a module of its own for a page with a global the macros'
+    template lacks (its macros see that page's value), also for globals added after the first import."""
+    templates = {"macros.html": "{% macro shown() %}{{ extra|default('none') }}{% endmacro %}",
+                 "page.html": "{% import 'macros.html' as m %}{{ m.shown() }}"}
+    environment = Environment(loader=DictLoader(templates))
+    environment.template_class = PortalTemplate
+    environment.globals["site"] = "portal"
+    page = environment.get_template("page.html")
+    assert page.render() == "none"
+    macros = environment.get_template("macros.html")
+    kept = macros._get_default_module(page.new_context({}))
+    assert macros._get_default_module(page.new_context({})) is kept
+    own = environment.get_template("page.html", globals={"extra": "own"})
+    assert own.render() == "own"
+    assert macros._get_default_module(own.new_context({})) is not kept
+    environment.globals["later"] = 1
+    environment.cache.clear()
+    assert environment.get_template("page.html").render() == "none"
