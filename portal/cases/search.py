@@ -205,7 +205,7 @@ def find(db: Session, municipality: str, term: Term, me: str, my_name: str) -> F
 
 _AUDIT_COLUMNS = ("at", "actor", "actor_name", "municipality_code", "action", "case_id", "detail")
 _AUDIT = insert(AuditEntry.__table__)
-# PostgreSQL: the search's rows in one statement of seven parameters, the cases' ids one array
+# PostgreSQL: the search's rows in one statement of six parameters, the cases' ids one array
 # unnested in order, so the client sends no parameters a row.
 _AUDIT_EACH_CASE = insert(AuditEntry.__table__).from_select(list(_AUDIT_COLUMNS), select(
     bindparam("at", type_=AuditEntry.__table__.c.at.type), bindparam("actor", type_=String),
@@ -214,9 +214,9 @@ _AUDIT_EACH_CASE = insert(AuditEntry.__table__).from_select(list(_AUDIT_COLUMNS)
 
 
 def _write_audit(connection, postgres: bool, search: dict, case_ids: list) -> None:
-    """The search and each case it shows in the audit log (a row each, all in one statement: all
-    rows or none), with no ORM objects (25 cost more than the search itself). `at` is as UTCDateTime
-    writes it: the driver's path has no bind processor."""
+    """The search and each case it shows in the audit log, a row each, all rows or none (one
+    statement on PostgreSQL, one transaction elsewhere), with no ORM objects (25 cost more than the
+    search itself). `at` is as UTCDateTime writes it: the driver's path has no bind processor."""
     if postgres:
         driver_write.execute(connection, _AUDIT_EACH_CASE, {**search, "case_ids": case_ids})
     else:  # Core's executemany, in the connection's transaction
