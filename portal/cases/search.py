@@ -6,13 +6,15 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date
 from functools import lru_cache
+from typing import NamedTuple
 
-from sqlalchemy import Integer, bindparam, insert, intersect, or_, union_all
+from sqlalchemy import Integer, String, any_, bindparam, func, insert, intersect, union_all
 from sqlalchemy import case as when
+from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, select
 
-from .. import driver_statement
-from ..driver_statement import fetch_all, read_all
+from .. import driver_write
+from ..driver_statement import fetch_all
 from ..models import (
     AuditEntry,
     CaseStatus,
@@ -67,9 +69,8 @@ def read_term(typed: str) -> Term | None:
     return Term(reference=typed[:100], words=words)
 
 
-@dataclass(frozen=True)
-class Hit:
-    """What the result list shows of a case: a few columns, not the whole case."""
+class Hit(NamedTuple):
+    """What the result list shows of a case: a few columns, not the whole case (a row as read)."""
 
     case_id: int
     status: str
@@ -99,30 +100,55 @@ MAX_NAMESAKES = 2000   # the municipality's citizens bearing a name, before the 
 _BY_CPR = select(Citizen.id).where(Citizen.cpr_hash == bindparam("cpr_hash"))
 _BY_REFERENCE = select(Handover.case_id).where(Handover.municipality_code == bindparam("municipality"),
                                                Handover.external_reference == bindparam("reference"))
-_LIVE = (Handover.case_id == SickCase.id) & (Handover.status != fixed(HandoverStatus.CLOSED))
 
 
 def _hits(which):
-    """The result list's columns of the municipality's cases `which` selects."""
+    """The result list's columns of the municipality's cases `which` selects: the first cases found
+    and ordered among the cases alone, then their citizens' names and live handovers joined to
+    those only (a short name can have 2,000 namesakes, and each joined before the sort cost
+    PostgreSQL two index reads)."""
+    found = (select(SickCase.id, SickCase.status, SickCase.first_absence_day, SickCase.citizen_id)
+             .where(SickCase.municipality_code == bindparam("municipality"), which)
+             .order_by(*_hits_order(SickCase.status, SickCase.first_absence_day, SickCase.id))
+             .limit(fixed(MAX_HITS + 1))
+             .subquery("found"))
     return (
-        select(SickCase.id, SickCase.status, SickCase.first_absence_day, Citizen.name, Handover.status,
+        select(found.c.id, found.c.status, found.c.first_absence_day, Citizen.name, Handover.status,
                Handover.due, Handover.assignee_name, Handover.waiting_until, Handover.external_reference)
-        .join(Citizen, Citizen.id == SickCase.citizen_id)
-        .join(Handover, _LIVE, isouter=True)
-        .where(SickCase.municipality_code == bindparam("municipality"), which)
-        .order_by(when((SickCase.status == CaseStatus.OPEN, 0), else_=1), SickCase.first_absence_day.desc(),
-                  SickCase.id.desc())
-        .limit(fixed(MAX_HITS + 1)))
+        .select_from(found)
+        .join(Citizen, Citizen.id == found.c.citizen_id)
+        .join(Handover, (Handover.case_id == found.c.id) & (Handover.status != fixed(HandoverStatus.CLOSED)),
+              isouter=True)
+        .order_by(*_hits_order(found.c.status, found.c.first_absence_day, found.c.id)))
 
 
-# A CPR number and a case number are each found in one statement, their look-up a subquery: each
-# statement a search made cost the client more than PostgreSQL's work on it. Each is one IN
-# (subquery), no OR, so the cases are still read by their indexes. A name's namesakes are looked up
-# first: as a subquery, PostgreSQL misjudged their number and read all the municipality's cases.
-_HITS = _hits(or_(SickCase.citizen_id.in_(bindparam("citizens", expanding=True)),
-                  SickCase.id.in_(bindparam("cases", expanding=True))))
+def _hits_order(status, first_absence_day, case_id) -> tuple:
+    """Open cases first, then the newest."""
+    return when((status == CaseStatus.OPEN, 0), else_=1), first_absence_day.desc(), case_id.desc()
+
+
+# Each search is one statement of hits, its look-ups subqueries (a name's namesakes apart, below):
+# each statement a search made cost the client more than PostgreSQL's work on it. Each is one
+# IN (subquery), no OR, so the cases are still read by their indexes; no list expanded into the SQL
+# at each search, so that the statement runs on psycopg's cursor (driver_statement.fetch_all).
 _HITS_BY_CPR = _hits(SickCase.citizen_id.in_(_BY_CPR))
 _HITS_BY_NUMBER = _hits(SickCase.id.in_(union_all(select(bindparam("case_number", type_=Integer)), _BY_REFERENCE)))
+
+
+def _hits_by_name(namesake):
+    """A name's hits: the cases of its namesakes (looked up first: as a subquery, PostgreSQL
+    misjudged their number and read all the municipality's cases) and of the case system's number
+    as typed. `namesake` tests a case's citizen against the namesakes' ids."""
+    named = SickCase.__table__.alias("named")
+    return _hits(SickCase.id.in_(union_all(select(named.c.id).where(namesake(named.c.citizen_id)), _BY_REFERENCE)))
+
+
+# PostgreSQL: the ids as one array parameter (= ANY), the same SQL whatever their number; elsewhere
+# an IN list (through Core).
+_HITS_BY_NAME = {
+    True: _hits_by_name(lambda citizen: citizen == any_(bindparam("citizens", type_=postgresql.ARRAY(Integer)))),
+    False: _hits_by_name(lambda citizen: citizen.in_(bindparam("citizens", expanding=True))),
+}
 
 
 @lru_cache(maxsize=16)
@@ -145,69 +171,53 @@ def _citizens(connection, municipality: str, term: Term) -> list[int]:
                                         {"municipality": municipality, **words})]
 
 
-def _cases(connection, municipality: str, term: Term) -> list[int]:
-    """The cases a case number or the case system's number points to."""
-    cases = [term.case_number] if term.case_number else []
-    if term.reference:
-        cases += [row[0] for row in fetch_all(connection, _BY_REFERENCE, {"municipality": municipality,
-                                                                          "reference": term.reference})]
-    return cases
-
-
 def find(db: Session, municipality: str, term: Term, me: str, my_name: str) -> Found:
     """Open cases first, then the newest; the search and each case it shows go to the audit log.
-    The ids are looked up first (in the hits' statement for a CPR or case number), so the cases are
+    The ids are looked up first (in the hits' statement but for a name's namesakes), so the cases are
     read by their indexes, never by testing each of the municipality's cases."""
-    # A CPR or case number's one statement on the driver's cursor alone in autocommit (read_all; Core
-    # on SQLite), not the ORM session's execute in a transaction: it reads plain columns, and the ORM's
-    # and Core's layers and the transaction's round trips cost the client more than PostgreSQL's work.
-    namesakes = 0
-    if term.cpr:
-        rows = read_all(db, _HITS_BY_CPR, {"municipality": municipality, "cpr_hash": cpr_hash(term.cpr)})
-    elif not term.words:  # a case number, the case system's number, or both
-        rows = read_all(db, _HITS_BY_NUMBER, {"municipality": municipality, "case_number": term.case_number,
-                                              "reference": term.reference})
-    else:  # a name: its look-ups and hits in the session's transaction, which its audit rows end
-        connection = db.connection()
-        citizens, cases = _citizens(connection, municipality, term), _cases(connection, municipality, term)
-        # Asked even when nothing matched, so a search costs the same statements whatever it finds.
-        rows = connection.execute(_HITS, {"municipality": municipality, "citizens": citizens, "cases": cases}).all()
-        namesakes = len(citizens)
-    more = len(rows) > MAX_HITS or namesakes >= MAX_NAMESAKES
-    hits = [Hit(*row) for row in rows[:MAX_HITS]]
-    detail = f"search by {term.kind}: {len(hits)}{'+' if more else ''} found"
-    at = utcnow().astimezone(UTC)  # as UTCDateTime writes it: the driver's path has no bind processor
-    _write_audit(db, [{"at": at, "actor": me, "actor_name": my_name, "municipality_code": municipality,
-                       "action": "search", "case_id": case_id, "detail": detail}
-                      for case_id in ([hit.case_id for hit in hits] or [None])])
+    # Its statements on the driver's cursor on one pooled connection, each alone in autocommit
+    # (through Core on SQLite), not the ORM session's execute in a transaction: they read plain
+    # columns and write one statement, and the ORM's and Core's layers, the transaction's round trips
+    # and a second checkout cost the client more than PostgreSQL's work.
+    with driver_write.autocommit(db) as connection:
+        postgres = connection.dialect.name == "postgresql"
+        namesakes = 0
+        if term.cpr:
+            rows = fetch_all(connection, _HITS_BY_CPR, {"municipality": municipality, "cpr_hash": cpr_hash(term.cpr)})
+        elif not term.words:  # a case number, the case system's number, or both
+            rows = fetch_all(connection, _HITS_BY_NUMBER, {"municipality": municipality,
+                                                           "case_number": term.case_number,
+                                                           "reference": term.reference})
+        else:  # a name, or the case system's number as typed
+            citizens = _citizens(connection, municipality, term)
+            # Asked even when no citizen matched, so a search costs the same statements whatever it finds.
+            rows = fetch_all(connection, _HITS_BY_NAME[postgres], {"municipality": municipality, "citizens": citizens,
+                                                                   "reference": term.reference})
+            namesakes = len(citizens)
+        more = len(rows) > MAX_HITS or namesakes >= MAX_NAMESAKES
+        hits = [Hit._make(row) for row in rows[:MAX_HITS]]
+        detail = f"search by {term.kind}: {len(hits)}{'+' if more else ''} found"
+        _write_audit(connection, postgres, {"at": utcnow().astimezone(UTC), "actor": me, "actor_name": my_name,
+                                            "municipality_code": municipality, "detail": detail},
+                     [hit.case_id for hit in hits] or [None])
     return Found(hits, more=more)
 
 
-_AUDIT = insert(AuditEntry.__table__)
 _AUDIT_COLUMNS = ("at", "actor", "actor_name", "municipality_code", "action", "case_id", "detail")
+_AUDIT = insert(AuditEntry.__table__)
+# PostgreSQL: the search's rows in one statement of six parameters, the cases' ids one array
+# unnested in order, so the client sends no parameters a row.
+_AUDIT_EACH_CASE = insert(AuditEntry.__table__).from_select(list(_AUDIT_COLUMNS), select(
+    bindparam("at", type_=AuditEntry.__table__.c.at.type), bindparam("actor", type_=String),
+    bindparam("actor_name", type_=String), bindparam("municipality_code", type_=String), fixed("search"),
+    func.unnest(bindparam("case_ids", type_=postgresql.ARRAY(Integer))), bindparam("detail", type_=String)))
 
 
-@lru_cache(maxsize=64)
-def _audit_rows(count: int):
-    """One INSERT of `count` audit rows, built once for each count (inline: no RETURNING of ids)."""
-    return insert(AuditEntry.__table__).inline().values(
-        [{name: bindparam(f"{name}_{n}") for name in _AUDIT_COLUMNS} for n in range(count)])
-
-
-def _write_audit(db: Session, rows: list[dict]) -> None:
-    """The search and each case it shows in the audit log, in one statement, all rows or none, and no
-    ORM objects (25 cost more than the search itself): in the session's transaction and committed
-    with it where the search began one (a name's look-ups); otherwise alone in autocommit, as the API
-    writes its audit row (portal.api._audit), with no BEGIN and COMMIT round trips."""
-    if db.in_transaction():  # Core's insertmanyvalues: cheaper here than one statement's 350 parameters
-        db.connection().execute(_AUDIT, rows)
-        db.commit()
-        return
-    statement = _audit_rows(len(rows))
-    parameters = {f"{name}_{n}": row[name] for n, row in enumerate(rows) for name in _AUDIT_COLUMNS}
-    with db.get_bind().connect() as connection:
-        if driver_statement.usable(connection):
-            driver_statement.run(connection, driver_statement.sql_of(statement, type(connection.dialect)),
-                                 parameters, fetch=False)
-        else:
-            connection.execution_options(isolation_level="AUTOCOMMIT").execute(statement, parameters)
+def _write_audit(connection, postgres: bool, search: dict, case_ids: list) -> None:
+    """The search and each case it shows in the audit log, a row each, all rows or none (one
+    statement on PostgreSQL, one transaction elsewhere), with no ORM objects (25 cost more than the
+    search itself). `at` is as UTCDateTime writes it: the driver's path has no bind processor."""
+    if postgres:
+        driver_write.execute(connection, _AUDIT_EACH_CASE, {**search, "case_ids": case_ids})
+    else:  # Core's executemany, in the connection's transaction
+        connection.execute(_AUDIT, [{**search, "action": "search", "case_id": case_id} for case_id in case_ids])
