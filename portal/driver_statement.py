@@ -10,6 +10,8 @@ DBAPIError(connection_invalidated=True), as the Core path does, and any other er
 Autocommit is set for the statement and unset before the connection goes back to the pool."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache, lru_cache
 
 from sqlalchemy.engine import Connection
@@ -28,30 +30,50 @@ def sql_of(statement, dialect_class) -> str:
     return str(statement.compile(dialect=dialect_class()))
 
 
-def run(connection: Connection, statement: str, parameters: dict, fetch: bool):
-    """Runs `statement` in autocommit; the first row (a tuple, or None) when `fetch`."""
+@contextmanager
+def autocommit(connection: Connection) -> Iterator[Connection]:
+    """psycopg's autocommit on the connection's driver connection for the block: each statement its
+    own transaction; unset before the connection goes back to the pool, unless the driver lost it."""
     dbapi_connection = connection.connection.dbapi_connection
-    cursor = row = None
     try:
         dbapi_connection.autocommit = True
-        try:
-            cursor = dbapi_connection.cursor()
-            dispatch = connection.dispatch
-            if dispatch.before_cursor_execute:
-                for listener in dispatch.before_cursor_execute:
-                    statement, parameters = listener(connection, cursor, statement, parameters, None, False)
-            cursor.execute(statement, parameters)
-            if dispatch.after_cursor_execute:
-                dispatch.after_cursor_execute(connection, cursor, statement, parameters, None, False)
-            if fetch:
-                row = cursor.fetchone()
-            cursor.close()
-        finally:
-            if not (dbapi_connection.closed or dbapi_connection.broken):
-                dbapi_connection.autocommit = False  # never back to the pool in autocommit
+    except connection.dialect.loaded_dbapi.Error as error:  # a lost connection: SQLAlchemy's handling
+        connection._handle_dbapi_exception(error, "SET autocommit", {}, None, None)
+    try:
+        yield connection
+    finally:
+        if not (dbapi_connection.closed or dbapi_connection.broken):
+            dbapi_connection.autocommit = False  # never back to the pool in autocommit
+
+
+def execute(connection: Connection, sql: str, parameters: dict, fetch: str | None = None):
+    """`sql` (the driver's %(name)s) on psycopg's cursor: the engine's cursor events told of it, a
+    driver error through SQLAlchemy's own handling. `fetch`: "one" answers the first row (a tuple, or
+    None), "all" the rows, None nothing."""
+    cursor = rows = None
+    try:
+        cursor = connection.connection.dbapi_connection.cursor()
+        dispatch = connection.dispatch
+        if dispatch.before_cursor_execute:
+            for listener in dispatch.before_cursor_execute:
+                sql, parameters = listener(connection, cursor, sql, parameters, None, False)
+        cursor.execute(sql, parameters)
+        if dispatch.after_cursor_execute:
+            dispatch.after_cursor_execute(connection, cursor, sql, parameters, None, False)
+        if fetch == "one":
+            rows = cursor.fetchone()
+        elif fetch == "all":
+            rows = cursor.fetchall()
+        cursor.close()
     except connection.dialect.loaded_dbapi.Error as error:
-        connection._handle_dbapi_exception(error, statement, parameters, cursor, None)
-    return row
+        connection._handle_dbapi_exception(error, sql, parameters, cursor, None)
+    return rows
+
+
+def run(connection: Connection, statement: str, parameters: dict, fetch: bool):
+    """Runs `statement` in autocommit; the first row (a tuple, or None) when `fetch`."""
+    with autocommit(connection):
+        return execute(connection, statement, parameters, "one" if fetch else None)
 
 
 class _Plan:
@@ -116,13 +138,8 @@ def read_all(session, statement, parameters: dict) -> list:
         plan = _plan(statement, connection.dialect) if usable(connection) else None
         if plan is None:
             return connection.execute(statement, parameters).all()
-        dbapi_connection = connection.connection.dbapi_connection
-        try:
-            dbapi_connection.autocommit = True
+        with autocommit(connection):
             return _rows(connection, plan, parameters)
-        finally:
-            if not (dbapi_connection.closed or dbapi_connection.broken):
-                dbapi_connection.autocommit = False  # never back to the pool in autocommit
 
 
 def _rows(connection: Connection, plan: _Plan, parameters: dict) -> list:
@@ -130,20 +147,7 @@ def _rows(connection: Connection, plan: _Plan, parameters: dict) -> list:
     for name, process in plan.binds.items():
         if name in parameters:
             values[name] = process(parameters[name])
-    sql, cursor = plan.sql, None
-    try:
-        cursor = connection.connection.dbapi_connection.cursor()
-        dispatch = connection.dispatch
-        if dispatch.before_cursor_execute:
-            for listener in dispatch.before_cursor_execute:
-                sql, values = listener(connection, cursor, sql, values, None, False)
-        cursor.execute(sql, values)
-        if dispatch.after_cursor_execute:
-            dispatch.after_cursor_execute(connection, cursor, sql, values, None, False)
-        rows = cursor.fetchall()
-        cursor.close()
-    except connection.dialect.loaded_dbapi.Error as error:
-        connection._handle_dbapi_exception(error, sql, values, cursor, None)
+    rows = execute(connection, plan.sql, values, "all")
     if plan.columns:
         converted = []
         for row in rows:

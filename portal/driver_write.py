@@ -35,13 +35,8 @@ def autocommit(session) -> Iterator[Connection]:
             with connection.begin():
                 yield connection
             return
-        dbapi_connection = connection.connection.dbapi_connection
-        try:
-            dbapi_connection.autocommit = True
+        with driver_statement.autocommit(connection):
             yield connection
-        finally:
-            if not (dbapi_connection.closed or dbapi_connection.broken):
-                dbapi_connection.autocommit = False  # never back to the pool in autocommit
 
 
 def execute(connection: Connection, statement, parameters: dict) -> None:
@@ -51,16 +46,4 @@ def execute(connection: Connection, statement, parameters: dict) -> None:
     if not driver_statement.usable(connection):
         connection.execute(statement, parameters)
         return
-    sql, cursor = driver_statement.sql_of(statement, type(connection.dialect)), None
-    try:
-        cursor = connection.connection.dbapi_connection.cursor()
-        dispatch = connection.dispatch
-        if dispatch.before_cursor_execute:
-            for listener in dispatch.before_cursor_execute:
-                sql, parameters = listener(connection, cursor, sql, parameters, None, False)
-        cursor.execute(sql, parameters)
-        if dispatch.after_cursor_execute:
-            dispatch.after_cursor_execute(connection, cursor, sql, parameters, None, False)
-        cursor.close()
-    except connection.dialect.loaded_dbapi.Error as error:
-        connection._handle_dbapi_exception(error, sql, parameters, cursor, None)
+    driver_statement.execute(connection, driver_statement.sql_of(statement, type(connection.dialect)), parameters)
