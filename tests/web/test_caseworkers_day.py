@@ -3,7 +3,8 @@ citizen moves, let a case wait, and see the coming weeks. Everything within one 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
@@ -301,6 +302,9 @@ def test_the_workload_page_shows_the_coming_weeks_by_reason_beside_what_is_booke
         "book-csrf_token": csrf_token(text(page))})
     assert booked.status_code == 303
     html = text(mette.get("/jobcenter/arbejdsbyrde"))
+    # The sweep's time, in Copenhagen's time, as the datetime_short filter writes it.
+    swept = max(c.counted_at for c in counted).replace(tzinfo=UTC).astimezone(ZoneInfo("Europe/Copenhagen"))
+    assert f"gennemgang {swept:%d.%m.%Y %H.%M}. Bookede" in html
     weeks = re.findall(r'<th scope="row" class="nowrap">Uge (\d+)<br>', html)
     assert weeks == ["47", "48", "49", "50", "51", "52", "53", "1"]   # 8 weeks from Monday 16 November 2026
     assert '<th scope="col">Ønsker samtale</th>' in html
