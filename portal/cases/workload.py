@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, delete, func, null, union_all
@@ -108,23 +107,19 @@ class Week:
     # The counts in the order of Workload.reasons, 0 for a reason not due this week: the page's table
     # called week.due.get(reason, 0) for each cell, each call through Jinja's Context.call.
     by_reason: tuple[int, ...] = ()
+    # Worked out when the week is made, not on first reading: the page reads each two or three times,
+    # and a cached_property (its lock) or a property cost more than the sums.
+    total: int = field(init=False)
+    conversations_due: int = field(init=False)
+    short: int = field(init=False)     # conversations due that no booked conversation or free time covers yet
+    iso_week: int = field(init=False)
 
-    @cached_property
-    def total(self) -> int:
-        return sum(self.due.values())
-
-    @cached_property
-    def conversations_due(self) -> int:
-        return sum(n for reason, n in self.due.items() if reason in CONVERSATION_REASONS)
-
-    @cached_property
-    def short(self) -> int:
-        """Conversations due that neither a booked conversation nor a free time covers yet."""
-        return max(0, self.conversations_due - self.booked - self.free)
-
-    @property
-    def iso_week(self) -> int:
-        return self.monday.isocalendar().week
+    def __post_init__(self) -> None:
+        conversations = sum(n for reason, n in self.due.items() if reason in CONVERSATION_REASONS)
+        for name, value in (("total", sum(self.due.values())), ("conversations_due", conversations),
+                            ("short", max(0, conversations - self.booked - self.free)),
+                            ("iso_week", self.monday.isocalendar().week)):
+            object.__setattr__(self, name, value)
 
 
 @dataclass(frozen=True)
@@ -165,6 +160,8 @@ _WEEKS_AHEAD = union_all(
            FreeTime.starts_at < bindparam("end"))
     .group_by(_FREE_DAY))
 _COUNTED_AT = WorkloadCount.__table__.c.counted_at.type
+_DAYS_BACK = tuple(timedelta(days=n) for n in range(7))   # a day's weekday() back to its Monday
+_REASONS = tuple(str(code) for code in ReasonCode)       # in the order of ReasonCode
 
 
 def workload(db: Session, municipality: str, today: date, timezone: str = "Europe/Copenhagen") -> Workload:
@@ -180,17 +177,20 @@ def workload(db: Session, municipality: str, today: date, timezone: str = "Europ
     # than the statement. A row: kind, day, reason, n, counted_at.
     rows = read_all(db, _WEEKS_AHEAD, {"municipality": municipality, "first": first, "start": start, "end": end,
                                        "free_from": max(start, utcnow())})
-    # One pass over the rows (a hundred or so), each kept where it counts.
+    # One pass over the rows (a hundred or so: a count per week and reason, a day's bookings or free
+    # times), each kept where it counts; a day as PostgreSQL answers it (a date) read as it is.
     due: dict[date, dict[str, int]] = {}
     booked, free = Counter(), Counter()
     counted_at = None
     for kind, day, reason, n, at in rows:
+        if day.__class__ is not date and day is not None:
+            day = _day(day)
         if kind == "due":
-            due.setdefault(_day(day), {})[reason] = n
+            due.setdefault(day, {})[reason] = n
         elif kind == "counted":
             counted_at = at
         else:
-            monday = monday_of(_day(day))
+            monday = day - _DAYS_BACK[day.weekday()]
             if monday >= first:
                 (booked if kind == "booked" else free)[monday] += n
     if counted_at is not None:
@@ -198,9 +198,9 @@ def workload(db: Session, municipality: str, today: date, timezone: str = "Europ
         process = _COUNTED_AT.dialect_impl(dialect).result_processor(dialect, None)
         counted_at = process(counted_at) if process else counted_at
     seen = {reason for counts in due.values() for reason in counts}
-    reasons = [str(code) for code in ReasonCode if str(code) in seen]
+    reasons = [reason for reason in _REASONS if reason in seen]
     weeks = []
     for monday in (first + timedelta(weeks=n) for n in range(WEEKS)):
         counts = due.get(monday, {})
-        weeks.append(Week(monday, counts, booked[monday], free[monday], tuple(counts.get(r, 0) for r in reasons)))
+        weeks.append(Week(monday, counts, booked[monday], free[monday], tuple([counts.get(r, 0) for r in reasons])))
     return Workload(weeks, reasons, counted_at)

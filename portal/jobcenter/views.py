@@ -122,15 +122,11 @@ def _count_text(count: int, locale: str) -> str:  # Babel's number formatting is
         else babel_decimal(count, locale=locale)
 
 
-@bp.app_template_filter("week_label")
-def week_label(number: int) -> Markup:
-    """The ISO week's name in the page's language ("Uge 49"): the workload page names each of its
-    weeks twice, and each _("Week %(n)d", n=...) was a translation and a format at render time."""
-    return _week_labels(select_locale())[number]
-
-
 @lru_cache(maxsize=8)
 def _week_labels(locale: str) -> dict:
+    """The ISO weeks' names in a language ("Uge 49"), for the workload page, which names each of its
+    weeks twice: each _("Week %(n)d", n=...) was a translation and a format at render time, and a
+    filter's call (and its look-up of the language) cost more than a look-up in this table."""
     return {number: Markup(_("Week %(n)d", n=number)) for number in range(1, 54)}  # nosec B704: a translator's text
 
 
@@ -324,7 +320,8 @@ def workload():
     counted_at = figures.counted_at and _sweep_time(figures.counted_at, str(get_locale()),
                                                     current_app.config["BABEL_DEFAULT_TIMEZONE"])
     return render_template("jobcenter/workload.html", figures=figures, today=clock.today(),
-                           six_days=timedelta(days=6), counted_at=counted_at)
+                           six_days=timedelta(days=6), counted_at=counted_at,
+                           week_labels=_week_labels(select_locale()))
 
 
 @lru_cache(maxsize=32)
