@@ -199,12 +199,16 @@ def queue(db: Session, municipality: str, me: str, chosen: QueueFilter, today: d
         # The counts of the same statement as the rows: two reads in autocommit need not agree.
         tab_totals = tuple(found[0][:len(TABS)])
         total = tab_totals[TABS.index(tab)]
-    rows = [row[len(TABS):] for row in found if row[len(TABS)] is not None]
-    soon = today + timedelta(days=SOON_DAYS)
-    return QueuePage(
-        rows=[QueueRow(*row, overdue=row[4] < today and row[3] != HandoverStatus.CLOSED,
-                       due_soon=today <= row[4] <= soon, waiting=waits(row[8], row[4], today)) for row in rows],
-        total=total, page=page, pages=pages, tab_counts=dict(zip(TABS, tab_totals, strict=True)))
+    soon, closed, make, first = today + timedelta(days=SOON_DAYS), HandoverStatus.CLOSED, QueueRow._make, len(TABS)
+    rows = []
+    for row in found:  # after the counts, the row's columns (none where the page has no rows)
+        if row[first] is not None:
+            # overdue, due_soon, waiting: a row made from a list, not from keywords (25 rows a page)
+            status, due, waiting_until = row[first + 3], row[first + 4], row[first + 8]
+            rows.append(make([*row[first:], due < today and status != closed, today <= due <= soon,
+                              waits(waiting_until, due, today)]))
+    return QueuePage(rows=rows, total=total, page=page, pages=pages,
+                     tab_counts=dict(zip(TABS, tab_totals, strict=True)))
 
 
 def handover_exists(db: Session, handover_id: int, municipality: str) -> bool:
