@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, delete, func, null, union_all
@@ -98,28 +99,27 @@ def count_between_sweeps(db: Session, municipality: str, facts, created_at: date
         db.add(row)
 
 
-@dataclass(frozen=True)
-class Week:
+class Week(NamedTuple):
+    """A week of the plan; a tuple, so the page's loops unpack it into names instead of looking up
+    each attribute (some 130 look-ups a page). Made by week_of(), which works out the sums."""
+
     monday: date
     due: dict[str, int]        # reason -> count
     booked: int                # conversations booked this week
     free: int                  # free times published and not taken
     # The counts in the order of Workload.reasons, 0 for a reason not due this week: the page's table
     # called week.due.get(reason, 0) for each cell, each call through Jinja's Context.call.
-    by_reason: tuple[int, ...] = ()
-    # Worked out when the week is made, not on first reading: the page reads each two or three times,
-    # and a cached_property (its lock) or a property cost more than the sums.
-    total: int = field(init=False)
-    conversations_due: int = field(init=False)
-    short: int = field(init=False)     # conversations due that no booked conversation or free time covers yet
-    iso_week: int = field(init=False)
+    by_reason: tuple[int, ...]
+    total: int
+    conversations_due: int
+    short: int                 # conversations due that no booked conversation or free time covers yet
+    iso_week: int
 
-    def __post_init__(self) -> None:
-        conversations = sum(n for reason, n in self.due.items() if reason in CONVERSATION_REASONS)
-        for name, value in (("total", sum(self.due.values())), ("conversations_due", conversations),
-                            ("short", max(0, conversations - self.booked - self.free)),
-                            ("iso_week", self.monday.isocalendar().week)):
-            object.__setattr__(self, name, value)
+
+def week_of(monday: date, due: dict[str, int], booked: int, free: int, by_reason: tuple[int, ...] = ()) -> Week:
+    conversations = sum(n for reason, n in due.items() if reason in CONVERSATION_REASONS)
+    return Week(monday, due, booked, free, by_reason, sum(due.values()), conversations,
+                max(0, conversations - booked - free), monday.isocalendar().week)
 
 
 @dataclass(frozen=True)
@@ -202,5 +202,5 @@ def workload(db: Session, municipality: str, today: date, timezone: str = "Europ
     weeks = []
     for monday in (first + timedelta(weeks=n) for n in range(WEEKS)):
         counts = due.get(monday, {})
-        weeks.append(Week(monday, counts, booked[monday], free[monday], tuple([counts.get(r, 0) for r in reasons])))
+        weeks.append(week_of(monday, counts, booked[monday], free[monday], tuple([counts.get(r, 0) for r in reasons])))
     return Workload(weeks, reasons, counted_at)
