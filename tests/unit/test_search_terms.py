@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from portal.cases.search import Term, read_term
-from portal.cases.workload import Tally, Week, monday_of
+from portal.cases.workload import Tally, monday_of, week_of
 from portal.names import name_tokens
 from portal.rules import Reason, ReasonCode
 
@@ -70,6 +70,6 @@ def test_the_tally_counts_per_week_late_ones_this_week_and_nothing_past_eight_we
 
 
 def test_a_week_is_short_of_times_only_for_conversations():
-    week = Week(monday_of(date(2026, 11, 18)), {"first_conversation_due": 3, "standby": 4}, booked=1, free=1)
-    assert (week.total, week.conversations_due, week.short) == (7, 3, 1)
-    assert Week(date(2026, 11, 16), {"fast_track_decision": 2}, booked=0, free=0).short == 0
+    week = week_of(monday_of(date(2026, 11, 18)), {"first_conversation_due": 3, "standby": 4}, booked=1, free=1)
+    assert (week.total, week.conversations_due, week.short, week.iso_week) == (7, 3, 1, 47)
+    assert week_of(date(2026, 11, 16), {"fast_track_decision": 2}, booked=0, free=0).short == 0
