@@ -111,14 +111,20 @@ def _close_session(_exc: BaseException | None) -> None:
     close() fails, and that must not escape Flask as a bare "Internal Server Error" page."""
     session = _cv_app.get().g.pop("db_session", None)  # every request: not through the g proxy
     if session is not None:
+        close_or_invalidate(session, "database session")
+
+
+def close_or_invalidate(resource, what: str) -> None:
+    """Close a request's session or connection; on a connection the database has killed, the
+    rollback inside close() fails: it is invalidated instead, and the error logged, not raised."""
+    try:
+        resource.close()
+    except Exception as error:  # noqa: BLE001 (any driver error: the connection is gone either way)
+        current_app.logger.warning("closing a dead %s: %s", what, type(error).__name__)
         try:
-            session.close()
-        except Exception as error:  # noqa: BLE001 (any driver error: the connection is gone either way)
-            current_app.logger.warning("closing a dead database session: %s", type(error).__name__)
-            try:
-                session.invalidate()
-            except Exception as again:  # noqa: BLE001 (nothing more can be done with a dead connection)
-                current_app.logger.warning("invalidating it failed too: %s", type(again).__name__)
+            resource.invalidate()
+        except Exception as again:  # noqa: BLE001 (nothing more can be done with a dead connection)
+            current_app.logger.warning("invalidating it failed too: %s", type(again).__name__)
 
 
 @contextmanager

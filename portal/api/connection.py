@@ -13,6 +13,8 @@ from __future__ import annotations
 from flask import current_app, g
 from sqlalchemy.engine import Connection
 
+from ..db import close_or_invalidate
+
 
 def api_connection() -> Connection:
     """The call's connection, checked out at its first use and given back at the request's teardown."""
@@ -36,11 +38,4 @@ def close_api_connection(_exc: BaseException | None = None) -> None:
     connection = g.pop("api_connection", None)
     if connection is None:
         return
-    try:
-        connection.close()
-    except Exception as error:  # noqa: BLE001 (any driver error: the connection is gone either way)
-        current_app.logger.warning("closing a dead API connection: %s", type(error).__name__)
-        try:
-            connection.invalidate()
-        except Exception as again:  # noqa: BLE001 (nothing more can be done with a dead connection)
-            current_app.logger.warning("invalidating it failed too: %s", type(again).__name__)
+    close_or_invalidate(connection, "API connection")
