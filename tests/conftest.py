@@ -440,3 +440,11 @@ def serviceplatformen():
 @pytest.fixture
 def certificate(tmp_path) -> str:
     return write_test_certificate(tmp_path / "oces3-test.pem")
+
+
+def with_templates(app, templates: dict):
+    """The app with a test's own templates (name: source) found before the portal's."""
+    from jinja2 import ChoiceLoader, DictLoader
+
+    app.jinja_env.loader = ChoiceLoader([DictLoader(templates), app.jinja_env.loader])
+    return app

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from flask import g, render_template
-from jinja2 import ChoiceLoader, DictLoader
 
 from portal.i18n import TranslatingEnvironment
+from tests.conftest import with_templates
 
 TEMPLATES = {
     "page.html": (
@@ -23,9 +23,7 @@ TEMPLATES = {
 
 @pytest.fixture
 def app(make_app):
-    app = make_app()
-    app.jinja_env.loader = ChoiceLoader([DictLoader(TEMPLATES), app.jinja_env.loader])
-    return app
+    return with_templates(make_app(), TEMPLATES)
 
 
 def rendered(app, name: str, language: str, compiled_in: bool, monkeypatch) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 from flask import render_template
-from jinja2 import ChoiceLoader, DictLoader
 from werkzeug.routing import BuildError
+
+from tests.conftest import with_templates
 
 TEMPLATES = {
     "links.html": (
@@ -21,9 +22,7 @@ TEMPLATES = {
 
 @pytest.fixture
 def app(make_app):
-    app = make_app()
-    app.jinja_env.loader = ChoiceLoader([DictLoader(TEMPLATES), app.jinja_env.loader])
-    return app
+    return with_templates(make_app(), TEMPLATES)
 
 
 def rendered(app, name: str, script_root: str = "") -> str:
