@@ -134,20 +134,6 @@ class CaseSummary:
     questionnaire: Questionnaire | None
 
 
-# Built once, the citizen bound at each call: her overview reads it on every visit, and building the
-# statement again cost more CPU than PostgreSQL's work on it.
-_CASES_OF = (select(SickCase, Questionnaire)
-             .join(Questionnaire, Questionnaire.case_id == SickCase.id, isouter=True)
-             .where(SickCase.citizen_id == bindparam("citizen_id"))
-             .order_by(SickCase.first_absence_day.desc(), SickCase.id.desc()))
-
-
-def cases_of(db: Session, citizen_id: int) -> list[CaseSummary]:
-    """The citizen's cases, newest first, each with its questionnaire, in one query."""
-    rows = db.exec(_CASES_OF, params={"citizen_id": citizen_id}).all()
-    return [CaseSummary(case, questionnaire) for case, questionnaire in rows]
-
-
 _CASE_OF = (select(SickCase, Questionnaire)
             .join(Questionnaire, Questionnaire.case_id == SickCase.id, isouter=True)
             .where(SickCase.id == bindparam("case_id"), SickCase.citizen_id == bindparam("citizen_id")))
@@ -224,7 +210,7 @@ _SummaryRow = namedtuple("_SummaryRow", _CASE_SUMMARIES_OF.selected_columns.keys
 
 
 def case_summaries_of(db: Session, citizen_id: int) -> list[CaseSummary]:
-    """cases_of for the citizen's overview: each case a row of the columns it shows and its facts
+    """The citizen's cases for her overview, newest first: each case a row of the columns it shows and its facts
     are made of, each questionnaire a QuestionnaireView (or None), in one Core statement (alone in
     autocommit where the request has begun no transaction: driver_statement.read_all)."""
     rows = map(_SummaryRow._make, read_all(db, _CASE_SUMMARIES_OF, {"citizen_id": citizen_id}))
