@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache, lru_cache
 
+from sqlalchemy import Float, type_coerce
 from sqlalchemy.engine import Connection
+from sqlalchemy.types import TypeDecorator
 
 
 def usable(connection: Connection) -> bool:
@@ -74,6 +76,24 @@ def run(connection: Connection, statement: str, parameters: dict, fetch: bool):
     """Runs `statement` in autocommit; the first row (a tuple, or None) when `fetch`."""
     with autocommit(connection):
         return execute(connection, statement, parameters, "one" if fetch else None)
+
+
+class DriverFloat(TypeDecorator):
+    """A float column read as Core reads a float8 on psycopg (and a REAL on SQLite): as the driver
+    gives it, no conversion. Core's own Float picks its conversion by the column's type code in the
+    cursor's description, which a plan made before execution does not have (_plan sends it to Core)."""
+
+    impl = Float
+    cache_ok = True
+
+    def result_processor(self, dialect, coltype):
+        return None
+
+
+def as_driver_float(column):
+    """A Float column (a float8 in PostgreSQL) selected so that fetch_all reads it on the driver; any
+    other column as it is."""
+    return type_coerce(column, DriverFloat()) if isinstance(column.type, Float) else column
 
 
 class _Plan:

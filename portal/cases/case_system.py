@@ -14,7 +14,6 @@ from sqlalchemy import (
     JSON,
     Date,
     DateTime,
-    Float,
     Integer,
     String,
     and_,
@@ -23,12 +22,10 @@ from sqlalchemy import (
     literal_column,
     null,
     or_,
-    type_coerce,
     union_all,
     update,
 )
 from sqlalchemy.engine import Connection
-from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, select
 
 from .. import driver_statement
@@ -214,23 +211,8 @@ for _table in _PACKAGE_TABLES:
 _h, _s, _c, _q = (t.c for t in _PACKAGE_TABLES)
 
 
-class _Float8(TypeDecorator):
-    """A float column read as Core reads a float8 on psycopg (and a REAL on SQLite): as the driver
-    gives it, no conversion. Core's own Float picks its conversion by the column's type code in the
-    cursor's description, which driver_statement.fetch_all does not read (it refuses Float outright)."""
 
-    impl = Float
-    cache_ok = True
-
-    def result_processor(self, dialect, coltype):
-        return None
-
-
-def _read_as_driver_floats(column):
-    return type_coerce(column, _Float8()) if isinstance(column.type, Float) else column
-
-
-_PACKAGE_CASE = (select(*(_read_as_driver_floats(column).label(f"c{n}") for n, column in enumerate(
+_PACKAGE_CASE = (select(*(driver_statement.as_driver_float(column).label(f"c{n}") for n, column in enumerate(
                      column for table in _PACKAGE_TABLES for column in table.c)))
                  .select_from(Handover.__table__)
                  .join(SickCase.__table__, and_(_s.id == _h.case_id, _s.municipality_code == _h.municipality_code),
@@ -251,8 +233,8 @@ def _package_parts(dialect: str):
             return [*given, *((cast(null(), kind) if part == 0 else null()) for _ in range(count - len(given)))]
         columns = [literal_column(str(part), Integer), id_,
                    *fill([ts] if ts is not None else [], 1, DateTime(timezone=True)),
-                   *fill(d, 3, Date), *fill(n, 2, Integer), *fill(f, 3, _Float8()), *fill(s, 5, String),
-                   *fill(j, 2, JSON)]
+                   *fill(d, 3, Date), *fill(n, 2, Integer), *fill(f, 3, driver_statement.DriverFloat()),
+                   *fill(s, 5, String), *fill(j, 2, JSON)]
         if part:
             return select(*columns)
         return select(*(column.label(name) for column, name in zip(columns, _Part._fields, strict=True)))

@@ -5,12 +5,11 @@ from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, exists, func, or_, type_coerce
+from sqlalchemy import bindparam, exists, func, or_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.types import NullType
 from sqlmodel import Session, select
 
-from ..driver_statement import fetch_all, read_all
+from ..driver_statement import as_driver_float, fetch_all, read_all
 from ..models import AbsenceKind, CaseStatus, CheckIn, Citizen, Conversation, Employment, Questionnaire, SickCase
 from . import events, handover
 from .facts import record_expectation
@@ -188,9 +187,7 @@ class QuestionnaireView:
 
 
 _CASE_SUMMARIES_OF = (select(*_FACT_COLUMNS, _CASE.absence_kind, _CASE.recovered_on,
-                             # a float as the driver reads it: fetch_all cannot take Float's result
-                             # processor (psycopg's needs the column's type code), and the driver's is Core's
-                             type_coerce(_CASE.partial_hours_per_week, NullType()).label("partial_hours_per_week"),
+                             as_driver_float(_CASE.partial_hours_per_week).label("partial_hours_per_week"),
                              _QUESTIONNAIRE.id.label("questionnaire_id"),
                              _QUESTIONNAIRE.status.label("questionnaire_status"),
                              _QUESTIONNAIRE.answers.label("questionnaire_answers"),
