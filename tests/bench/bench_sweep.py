@@ -38,16 +38,19 @@ def fresh_database() -> str:
     return url
 
 
-def fill(url: str, count: int) -> None:
-    """N citizens, each with an open case and a questionnaire, first absence days spread over 26 weeks."""
+def fill(url: str, count: int, elsewhere: bool = True) -> None:
+    """N citizens, each with an open case and a questionnaire, first absence days spread over 26 weeks:
+    the even ids in København, the odd ones in Aarhus. elsewhere=False leaves Aarhus's out, so that
+    København's citizens and cases are the same as in the full country, and nothing else is there."""
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("""
             INSERT INTO citizen (id, cpr_hash, cpr_encrypted, name, created_at)
-            SELECT g, 'bench-' || g, :cpr, 'Bench ' || g, now() FROM generate_series(1, :n) g"""),
+            SELECT g, 'bench-' || g, :cpr, 'Bench ' || g, now() FROM generate_series(1, :n) g
+            WHERE :elsewhere OR g % 2 = 0"""),
             # One fictitious number (day 61), encrypted with the development key, for every citizen:
             # the caseworker's case view and the API's package decrypt it.
-            {"n": count, "cpr": encrypt_cpr("6101904000", DEV_CPR_ENCRYPTION_KEY)})
+            {"n": count, "cpr": encrypt_cpr("6101904000", DEV_CPR_ENCRYPTION_KEY), "elsewhere": elsewhere})
         connection.execute(text("""
             INSERT INTO sick_case (id, citizen_id, municipality_code, status, first_absence_day, employment,
                                    absence_kind, reported_on, reported_by, questionnaire_sent_on,
@@ -55,10 +58,12 @@ def fill(url: str, count: int) -> None:
             SELECT g, g, CASE WHEN g % 2 = 0 THEN '101' ELSE '751' END, 'open',
                    CAST(:today AS date) - (g % 182), CASE WHEN g % 9 = 0 THEN 'unemployed' ELSE 'employed' END,
                    'full', CAST(:today AS date) - (g % 182), 'citizen', CAST(:today AS date) - (g % 182), now(), now()
-            FROM generate_series(1, :n) g"""), {"n": count, "today": TODAY})
+            FROM generate_series(1, :n) g WHERE :elsewhere OR g % 2 = 0"""),
+            {"n": count, "today": TODAY, "elsewhere": elsewhere})
         connection.execute(text("""
             INSERT INTO questionnaire (case_id, status, answers, declaration_accepted, updated_at)
-            SELECT g, 'draft', '{}', false, now() FROM generate_series(1, :n) g"""), {"n": count})
+            SELECT g, 'draft', '{}', false, now() FROM generate_series(1, :n) g WHERE :elsewhere OR g % 2 = 0"""),
+            {"n": count, "elsewhere": elsewhere})
         for table in ("citizen", "sick_case"):
             connection.execute(text(f"SELECT setval('{table}_id_seq', :n)"), {"n": count})
         connection.execute(text("ANALYZE"))
