@@ -63,6 +63,10 @@ PAGE_OVER_FRONT_EXCEPTIONS = {"API: handover package (GET)": 3.0}
 # none elsewhere): its name words are kept per municipality, so the rest of the country should add
 # nothing. A search that scanned the country's names measured 2.1 against a town.
 NAME_SEARCH_SCALE = 1.25
+# The two measured in turns, the least of each kept: one window of each, minutes apart, moved from
+# 0.95 to 1.38 between two runs of the same code.
+SCALE_ROUNDS = 3
+NAME_SEARCH = "search by name (POST)"
 # The issue's target pages, measured again on a town's database (half of it in København, so the
 # queue's page is as full): the ratio is what 100,000 cases cost over 1,000, the rest is the stack.
 # Left out: "my cases" and the case number, which a town has too few of to fill the same page.
@@ -495,9 +499,16 @@ def under_load(env: dict, big: str, town: str, alone: str, pages: dict, args, lo
         face, method, path, _body = town_pages["search by name (POST)"]
         town_pages["search by name (POST)"] = (face, method, path, {"find-term": TOWN_SEARCH_NAME})
     town_rows = measure_pages({**env, "DATABASE_URL": town}, town, town_pages, args, log) if town_pages else []
-    # The name search with the same København and no other municipality: what the rest of the country costs it.
-    alone_pages = {label: page for label, page in pages.items() if label == "search by name (POST)"}
-    alone_rows = measure_pages({**env, "DATABASE_URL": alone}, alone, alone_pages, args, log) if alone_pages else []
+    # The name search with the same København and no other municipality, and on the whole country, in
+    # turns: what the rest of the country costs it.
+    alone_rows = []
+    name_pages = {label: page for label, page in pages.items() if label == NAME_SEARCH}
+    if name_pages:
+        alone_runs, country_runs = [], []
+        for _ in range(SCALE_ROUNDS):
+            alone_runs += measure_pages({**env, "DATABASE_URL": alone}, alone, name_pages, args, log)
+            country_runs += measure_pages(env, big, name_pages, args, log)
+        alone_rows = [(NAME_SEARCH, least_server_cpu(alone_runs), least_server_cpu(country_runs))]
     # The minimal page again, after the pages: how much the machine's load moved during the run.
     with served("tests.bench.minimal_app:app", env, log) as minimal:
         wrk(minimal + "/", 3, args.connections, {})
@@ -506,13 +517,18 @@ def under_load(env: dict, big: str, town: str, alone: str, pages: dict, args, lo
     return baseline, baseline_after, rows, town_rows, alone_rows
 
 
+def least_server_cpu(runs: list) -> dict:
+    """Of (label, wrk's result) windows, the result whose server CPU a request was least."""
+    return min((result for _label, result in runs), key=lambda result: result["server_cpu_ms"])
+
+
 def gunicorn_shape() -> str:
     settings = {}
     exec((ROOT / "gunicorn.conf.py").read_text(), settings)  # nosec B102: our own configuration file
     return f"{settings['workers']} workers × {settings['threads']} threads"
 
 
-def verdicts_of(cpu: dict, small_counts: dict, big_counts: dict, alone_rows: list, rows: list) -> list[str]:
+def verdicts_of(cpu: dict, small_counts: dict, big_counts: dict, alone_rows: list) -> list[str]:
     """One line per page: its CPU ratio against its target, and whether its queries stay constant."""
     lines = []
     front_ratio = cpu[FRONT] / cpu[MINIMAL]
@@ -527,9 +543,8 @@ def verdicts_of(cpu: dict, small_counts: dict, big_counts: dict, alone_rows: lis
                    f"({small_counts[label]} → {big_counts[label]})")
         met = "met" if ratio <= target else "NOT met"
         lines.append(f"- {label}: {ratio:.2f}× {over} (target ≤ {target:g}×): {met}; constant queries {queries}")
-    at_scale = dict(rows)
-    for label, alone_result in alone_rows:
-        scale = at_scale[label]["server_cpu_ms"] / alone_result["server_cpu_ms"]
+    for label, alone_result, country_result in alone_rows:
+        scale = country_result["server_cpu_ms"] / alone_result["server_cpu_ms"]
         lines.append(f"- {label}, scale: server CPU on the whole country {scale:.2f}× on København alone "
                      f"(target ≤ {NAME_SEARCH_SCALE:g}×): {'met' if scale <= NAME_SEARCH_SCALE else 'NOT met'}")
     return lines
@@ -544,7 +559,7 @@ def write_report(args, baseline: dict | None, baseline_after: dict | None, rows:
     def ratio(label):
         return f"{cpu[label] / cpu[MINIMAL]:.1f}" if label == FRONT else f"{cpu[label] / cpu[FRONT]:.2f}"
 
-    verdicts = verdicts_of(cpu, small_counts, big_counts, alone_rows, rows)
+    verdicts = verdicts_of(cpu, small_counts, big_counts, alone_rows)
     lines = [
         f"# page benchmark ({datetime.now().date().isoformat()})", "",
         f"Machine: {platform.node() or 'vm'}, {os.cpu_count()} cores, Python {platform.python_version()}, "
@@ -609,14 +624,13 @@ def write_report(args, baseline: dict | None, baseline_after: dict | None, rows:
                 f"{town_result['server_cpu_ms']:.2f} | {big_result['server_cpu_ms']:.2f} | "
                 f"{big_result['server_cpu_ms'] / town_result['server_cpu_ms']:.2f} |")
     if alone_rows:
-        at_scale = dict(rows)
         lines += ["", f"The name search on København alone: a database of the country's {args.cases // 2:,} cases "
                   "in København, the same citizens and names, and no other municipality, served and measured the "
-                  f"same way in this run, searching for \"{SEARCH_NAME}\" (25 namesakes in both).", "",
+                  f"same way in this run, searching for \"{SEARCH_NAME}\" (25 namesakes in both); the two "
+                  f"databases in turns, {SCALE_ROUNDS} windows each, the least server CPU of each kept.", "",
                   "| page | p95 ms, København alone | p95 ms, whole country | server CPU ms, København alone | "
                   "server CPU ms, whole country | server CPU, country ÷ alone |", "|---|---|---|---|---|---|"]
-        for label, alone_result in alone_rows:
-            big_result = at_scale[label]
+        for label, alone_result, big_result in alone_rows:
             lines.append(
                 f"| {label} | {ms(alone_result['p95_us']):.1f} | {ms(big_result['p95_us']):.1f} | "
                 f"{alone_result['server_cpu_ms']:.2f} | {big_result['server_cpu_ms']:.2f} | "
