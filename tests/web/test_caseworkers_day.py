@@ -308,7 +308,8 @@ def test_the_workload_page_shows_the_coming_weeks_by_reason_beside_what_is_booke
     weeks = re.findall(r'<th scope="row"><span class="nowrap">Uge (\d+)</span><br>', html)
     assert weeks == ["47", "48", "49", "50", "51", "52", "53", "1"]   # 8 weeks from Monday 16 November 2026
     assert '<th scope="col">Ønsker samtale</th>' in html
-    row = html.split(f'<th scope="row"><span class="nowrap">Uge {due.isocalendar().week}</span><br>')[1].split("</tr>")[0]
+    week_head = f'<th scope="row"><span class="nowrap">Uge {due.isocalendar().week}</span><br>'
+    row = html.split(week_head)[1].split("</tr>")[0]
     cells = re.findall(r'<td class="number">(?:<strong>)?(\d+)', row)
     # the reasons (first conversation: not this week; requested conversation), in all, of these
     # conversations, booked, free times, missing
